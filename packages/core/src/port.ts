@@ -1,0 +1,174 @@
+import { NotSupportedError } from "./errors.js";
+
+/** How durable an acknowledged write is. */
+export type Durability = "fsync" | "os" | "memory";
+
+/** What a backend guarantees. The conformance suite holds every backend to what it declares. */
+export interface BackendCapabilities {
+  /** `ifVersion` is enforced atomically, across processes when `crossProcess` is also true. */
+  atomicCompareAndSet: boolean;
+  /** Several processes may share the store safely. */
+  crossProcess: boolean;
+  /** Expiry is enforced by the store itself (otherwise filtered on read and swept). */
+  nativeTtl: boolean;
+  /** `fsync`: on disk when acknowledged; `os`: written, not synced; `memory`: lost with the process. */
+  durability: Durability;
+}
+
+/**
+ * Where records and a log live. `collection` is a fixed lower-case name chosen by the caller;
+ * `partition` (optional) groups everything of one owner, e.g. one session, so that a store that shards
+ * (Redis Cluster) keeps it together. Backends escape every part; any string is safe here.
+ */
+export interface Scope {
+  namespace: string;
+  collection: string;
+  partition?: string;
+}
+
+/** A versioned JSON record. `expiresAt` is epoch milliseconds, or `null` for no expiry. */
+export interface StoredRecord<T = unknown> {
+  key: string;
+  value: T;
+  version: number;
+  expiresAt: number | null;
+}
+
+export interface PutOptions {
+  /** Expected current version; `0` means the record must not exist. Mismatch: `VERSION_CONFLICT`. */
+  ifVersion?: number;
+  /** Time to live in milliseconds; omitted means no expiry (a previous expiry is removed). */
+  ttlMs?: number;
+}
+
+export interface DeleteOptions {
+  ifVersion?: number;
+}
+
+export interface ListOptions {
+  /** Only keys that start with this raw prefix. */
+  prefix?: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Page size; default 100, at most 1000. */
+  limit?: number;
+}
+
+/** A page of records in ascending order of their encoded key (see `compareKeys`). */
+export interface RecordPage<T = unknown> {
+  items: StoredRecord<T>[];
+  nextCursor: string | null;
+}
+
+/** One value to append to a log. */
+export interface LogItem {
+  value: unknown;
+  /** A key already seen in this log returns the original entry instead of appending again. */
+  idempotencyKey?: string;
+}
+
+/** One entry of a log: seqs are 1, 2, 3… with no gaps. */
+export interface LogEntry {
+  seq: number;
+  value: unknown;
+  idempotencyKey?: string;
+}
+
+/** What `append` returns per item: the stored entry, and whether it was there before. */
+export interface AppendedEntry extends LogEntry {
+  duplicate: boolean;
+}
+
+export interface ReadLogOptions {
+  /** Only entries with seq > afterSeq. */
+  afterSeq?: number;
+  /** Only entries with seq < beforeSeq. */
+  beforeSeq?: number;
+  /** At most this many entries; default 1000, at most 10 000. */
+  limit?: number;
+  /** Take the last `limit` entries of the range instead of the first. Results stay ascending. */
+  fromEnd?: boolean;
+}
+
+/** A read that may travel with others in one round trip (see `MemoryBackend.batch`). */
+export type BatchRead =
+  | { op: "get"; scope: Scope; key: string }
+  | { op: "getMany"; scope: Scope; keys: string[] }
+  | { op: "list"; scope: Scope; options?: ListOptions }
+  | { op: "readLog"; scope: Scope; options?: ReadLogOptions }
+  | { op: "logLength"; scope: Scope };
+
+/** The result of each `BatchRead`, in order. */
+export type BatchResult = StoredRecord | null | (StoredRecord | null)[] | RecordPage | LogEntry[] | number;
+
+/**
+ * The storage port: the one interface a contributor implements to add a backend.
+ *
+ * Records are versioned JSON values in named collections; logs are append-only sequences with
+ * backend-assigned, gapless seqs. Values must be JSON; they come back byte for byte as
+ * `JSON.stringify` wrote them. Expired records are never returned. Errors are tta errors:
+ * `VERSION_CONFLICT`, `VALIDATION_FAILED`, `BACKEND_UNAVAILABLE`, `BACKEND_CORRUPT`, `NOT_SUPPORTED`.
+ */
+export interface MemoryBackend {
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+  get(scope: Scope, key: string): Promise<StoredRecord | null>;
+  getMany(scope: Scope, keys: readonly string[]): Promise<(StoredRecord | null)[]>;
+  /** Create or replace; returns the stored record with its new version. */
+  put(scope: Scope, key: string, value: unknown, options?: PutOptions): Promise<StoredRecord>;
+  /** True when a live record was deleted. */
+  delete(scope: Scope, key: string, options?: DeleteOptions): Promise<boolean>;
+  list(scope: Scope, options?: ListOptions): Promise<RecordPage>;
+  /** Delete every record of the scope (not its log); returns how many live records went. */
+  clear(scope: Scope): Promise<number>;
+  /** Append atomically: new items get consecutive seqs, all or nothing. */
+  append(scope: Scope, items: readonly LogItem[]): Promise<AppendedEntry[]>;
+  readLog(scope: Scope, options?: ReadLogOptions): Promise<LogEntry[]>;
+  /** The last assigned seq, 0 for an empty or missing log. */
+  logLength(scope: Scope): Promise<number>;
+  /** Remove the log, its seq counter and its idempotency keys; true when it existed. */
+  deleteLog(scope: Scope): Promise<boolean>;
+  /** Several reads at once; a remote store sends them in as few round trips as it can. */
+  batch(reads: readonly BatchRead[]): Promise<BatchResult[]>;
+  /** Resolves when the store is reachable; fails `BACKEND_UNAVAILABLE` otherwise. */
+  ping(): Promise<void>;
+  /** Release what the backend opened (never an injected client). */
+  close(): Promise<void>;
+}
+
+/** Capability requirements a caller may insist on. */
+export type CapabilityRequirements = Partial<{
+  atomicCompareAndSet: boolean;
+  crossProcess: boolean;
+  nativeTtl: boolean;
+  durability: Durability;
+}>;
+
+const DURABILITY_RANK: Record<Durability, number> = { memory: 0, os: 1, fsync: 2 };
+
+/**
+ * Fail `NOT_SUPPORTED` when a backend lacks what is required: never run silently weaker.
+ *
+ * @example
+ * assertCapabilities(backend, { crossProcess: true }); // throws on the Keyv backend
+ */
+export function assertCapabilities(
+  backend: Pick<MemoryBackend, "name" | "capabilities">,
+  required: CapabilityRequirements,
+): void {
+  const caps = backend.capabilities;
+  const missing: string[] = [];
+  for (const flag of ["atomicCompareAndSet", "crossProcess", "nativeTtl"] as const) {
+    if (required[flag] && !caps[flag]) missing.push(flag);
+  }
+  if (required.durability && DURABILITY_RANK[caps.durability] < DURABILITY_RANK[required.durability]) {
+    missing.push(`durability ${required.durability} (it has ${caps.durability})`);
+  }
+  if (missing.length) {
+    throw new NotSupportedError(`The ${backend.name} backend does not support: ${missing.join(", ")}.`, {
+      backend: backend.name,
+      missing,
+      capabilities: { ...caps },
+    });
+  }
+}

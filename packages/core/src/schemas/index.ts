@@ -1,0 +1,6 @@
+export * from "./common.js";
+export * from "./group.js";
+export * from "./memory.js";
+export * from "./paf.js";
+export * from "./session.js";
+export * from "./workflow.js";

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { Timestamp, Version } from "./common.js";
+
+export const MemoryKind = z.enum(["observation", "lesson", "decision", "pattern", "failure"]);
+export type MemoryKind = z.infer<typeof MemoryKind>;
+
+/** A lesson, decision or failure that outlives its session. */
+export const DeepMemory = z.object({
+  id: z.string().regex(/^mem_[0-9A-HJKMNP-TV-Z]{26}$/),
+  content: z.string(),
+  kind: MemoryKind,
+  tags: z.array(z.string()),
+  importance: z.number().min(0).max(1),
+  sessionId: z.string().optional(),
+  groupIds: z.array(z.string()),
+  pinned: z.boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  version: Version,
+});
+export type DeepMemory = z.infer<typeof DeepMemory>;
+
+/** One deep-memory search result. `matched` lists the query terms and tags that matched. */
+export const MemoryHit = z.object({
+  memory: DeepMemory,
+  score: z.number(),
+  matched: z.array(z.string()),
+});
+export type MemoryHit = z.infer<typeof MemoryHit>;

@@ -1,0 +1,5 @@
+export {
+  createInMemoryBackend,
+  type InMemoryBackend,
+  type InMemoryBackendOptions,
+} from "./inmemory-backend.js";

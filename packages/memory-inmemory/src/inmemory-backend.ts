@@ -1,0 +1,321 @@
+import {
+  type AppendedEntry,
+  type BackendCapabilities,
+  BackendUnavailableError,
+  type BatchRead,
+  type BatchResult,
+  type Clock,
+  compareKeys,
+  type DeleteOptions,
+  encodeSegment,
+  type ListOptions,
+  type LogEntry,
+  type LogItem,
+  type MemoryBackend,
+  normalizeListOptions,
+  normalizeReadLogOptions,
+  type PutOptions,
+  type ReadLogOptions,
+  type RecordPage,
+  type Scope,
+  type StoredRecord,
+  scopePrefix,
+  serializeValue,
+  systemClock,
+  ValidationError,
+  VersionConflictError,
+  validateIfVersion,
+  validateKey,
+  validateScope,
+  validateTtl,
+} from "@tta-dev/core";
+
+/** Options of {@link createInMemoryBackend}. */
+export interface InMemoryBackendOptions {
+  /** Time source for expiry; inject a manual clock in tests. */
+  clock?: Clock;
+}
+
+interface Cell {
+  json: string;
+  version: number;
+  expiresAt: number | null;
+}
+
+interface Log {
+  entries: { seq: number; json: string; idempotencyKey?: string }[];
+  byKey: Map<string, number>;
+}
+
+/** What `raw()` exposes for conformance tests: every key the store still holds. */
+export interface InMemoryBackend extends MemoryBackend {
+  /** Every physical key held, live or expired: the raw listing of the conformance suite. */
+  rawKeys(): string[];
+}
+
+/**
+ * The reference backend: everything in process memory, every operation atomic (single-threaded),
+ * expiry against the injected clock. For tests, examples and `--backend memory`.
+ *
+ * @example
+ * const backend = createInMemoryBackend();
+ * await backend.put({ namespace: "default", collection: "notes" }, "a", { text: "hi" });
+ */
+export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InMemoryBackend {
+  const clock = options.clock ?? systemClock;
+  const records = new Map<string, Map<string, Cell>>();
+  const logs = new Map<string, Log>();
+  let closed = false;
+
+  const capabilities: BackendCapabilities = Object.freeze({
+    atomicCompareAndSet: true,
+    crossProcess: false,
+    nativeTtl: false,
+    durability: "memory",
+  });
+
+  function open(): void {
+    if (closed) throw new BackendUnavailableError("The in-memory backend is closed.", { backend: "memory" });
+  }
+
+  function table(scope: Scope, create: boolean): Map<string, Cell> | undefined {
+    validateScope(scope);
+    const id = scopePrefix(scope);
+    let t = records.get(id);
+    if (!t && create) {
+      t = new Map();
+      records.set(id, t);
+    }
+    return t;
+  }
+
+  function live(cell: Cell | undefined): Cell | undefined {
+    if (!cell) return undefined;
+    return cell.expiresAt !== null && cell.expiresAt <= clock.now() ? undefined : cell;
+  }
+
+  function toRecord(key: string, cell: Cell): StoredRecord {
+    return { key, value: JSON.parse(cell.json), version: cell.version, expiresAt: cell.expiresAt };
+  }
+
+  function logOf(scope: Scope, create: boolean): Log | undefined {
+    validateScope(scope);
+    const id = scopePrefix(scope);
+    let log = logs.get(id);
+    if (!log && create) {
+      log = { entries: [], byKey: new Map() };
+      logs.set(id, log);
+    }
+    return log;
+  }
+
+  function sweep(t: Map<string, Cell>): void {
+    for (const [k, c] of t) if (!live(c)) t.delete(k);
+  }
+
+  const backend: InMemoryBackend = {
+    name: "memory",
+    capabilities,
+
+    async get(scope, key) {
+      open();
+      validateKey(key);
+      const cell = live(table(scope, false)?.get(key));
+      return cell ? toRecord(key, cell) : null;
+    },
+
+    async getMany(scope, keys) {
+      open();
+      const out: (StoredRecord | null)[] = [];
+      for (const k of keys) out.push(await backend.get(scope, k));
+      return out;
+    },
+
+    async put(scope, key, value, opts: PutOptions = {}) {
+      open();
+      validateKey(key);
+      validateIfVersion(opts.ifVersion);
+      validateTtl(opts.ttlMs);
+      const json = serializeValue(value);
+      const t = table(scope, true)!;
+      const current = live(t.get(key));
+      const currentVersion = current?.version ?? 0;
+      if (opts.ifVersion !== undefined && opts.ifVersion !== currentVersion) {
+        throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, currentVersion);
+      }
+      const cell: Cell = {
+        json,
+        version: currentVersion + 1,
+        expiresAt: opts.ttlMs === undefined ? null : clock.now() + opts.ttlMs,
+      };
+      t.set(key, cell);
+      return toRecord(key, cell);
+    },
+
+    async delete(scope, key, opts: DeleteOptions = {}) {
+      open();
+      validateKey(key);
+      validateIfVersion(opts.ifVersion);
+      const t = table(scope, false);
+      const current = live(t?.get(key));
+      if (opts.ifVersion !== undefined && opts.ifVersion !== (current?.version ?? 0)) {
+        throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current?.version ?? 0);
+      }
+      t?.delete(key);
+      if (t && t.size === 0) records.delete(scopePrefix(scope));
+      return current !== undefined;
+    },
+
+    async list(scope, opts: ListOptions = {}) {
+      open();
+      const { prefix, cursor, limit } = normalizeListOptions(opts);
+      const t = table(scope, false);
+      if (!t) return { items: [], nextCursor: null };
+      const keys = [...t.keys()]
+        .filter((k) => k.startsWith(prefix) && live(t.get(k)))
+        .map((k) => [encodeSegment(k), k] as const)
+        .filter(([e]) => cursor === null || e > cursor)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const page = keys.slice(0, limit);
+      const items = page.map(([, k]) => toRecord(k, t.get(k)!));
+      const nextCursor = keys.length > limit ? page[page.length - 1]![0] : null;
+      return { items, nextCursor } satisfies RecordPage;
+    },
+
+    async clear(scope) {
+      open();
+      const t = table(scope, false);
+      if (!t) return 0;
+      sweep(t);
+      const n = t.size;
+      records.delete(scopePrefix(scope));
+      return n;
+    },
+
+    async append(scope, items: readonly LogItem[]) {
+      open();
+      if (!Array.isArray(items) || items.length === 0) {
+        throw new ValidationError("items: must be a non-empty array", {
+          issues: [{ path: "items", message: "empty" }],
+        });
+      }
+      const prepared = items.map((item, i) => {
+        if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
+        return { json: serializeValue(item.value), idempotencyKey: item.idempotencyKey };
+      });
+      const log = logOf(scope, true)!;
+      const out: AppendedEntry[] = [];
+      const batchKeys = new Map<string, AppendedEntry>();
+      let seq = log.entries.length;
+      const fresh: Log["entries"] = [];
+      for (const p of prepared) {
+        const k = p.idempotencyKey;
+        if (k !== undefined) {
+          const seen = log.byKey.get(k);
+          if (seen !== undefined) {
+            const e = log.entries[seen - 1]!;
+            out.push({ seq: e.seq, value: JSON.parse(e.json), idempotencyKey: k, duplicate: true });
+            continue;
+          }
+          const inBatch = batchKeys.get(k);
+          if (inBatch) {
+            out.push({ ...inBatch, duplicate: true });
+            continue;
+          }
+        }
+        seq += 1;
+        const entry = { seq, json: p.json, ...(k !== undefined ? { idempotencyKey: k } : {}) };
+        fresh.push(entry);
+        const appended: AppendedEntry = {
+          seq,
+          value: JSON.parse(p.json),
+          ...(k !== undefined ? { idempotencyKey: k } : {}),
+          duplicate: false,
+        };
+        if (k !== undefined) batchKeys.set(k, appended);
+        out.push(appended);
+      }
+      for (const e of fresh) {
+        log.entries.push(e);
+        if (e.idempotencyKey !== undefined) log.byKey.set(e.idempotencyKey, e.seq);
+      }
+      return out;
+    },
+
+    async readLog(scope, opts: ReadLogOptions = {}) {
+      open();
+      const { afterSeq, beforeSeq, limit, fromEnd } = normalizeReadLogOptions(opts);
+      const log = logOf(scope, false);
+      if (!log) return [];
+      const lo = afterSeq; // index of first entry with seq > afterSeq
+      const hi = Math.min(log.entries.length, beforeSeq - 1); // exclusive end index
+      if (hi <= lo) return [];
+      const start = fromEnd ? Math.max(lo, hi - limit) : lo;
+      const end = fromEnd ? hi : Math.min(hi, lo + limit);
+      return log.entries
+        .slice(start, end)
+        .map(
+          (e): LogEntry => ({
+            seq: e.seq,
+            value: JSON.parse(e.json),
+            ...(e.idempotencyKey !== undefined ? { idempotencyKey: e.idempotencyKey } : {}),
+          }),
+        );
+    },
+
+    async logLength(scope) {
+      open();
+      return logOf(scope, false)?.entries.length ?? 0;
+    },
+
+    async deleteLog(scope) {
+      open();
+      validateScope(scope);
+      return logs.delete(scopePrefix(scope));
+    },
+
+    async batch(reads: readonly BatchRead[]) {
+      const out: BatchResult[] = [];
+      for (const r of reads) {
+        switch (r.op) {
+          case "get":
+            out.push(await backend.get(r.scope, r.key));
+            break;
+          case "getMany":
+            out.push(await backend.getMany(r.scope, r.keys));
+            break;
+          case "list":
+            out.push(await backend.list(r.scope, r.options));
+            break;
+          case "readLog":
+            out.push(await backend.readLog(r.scope, r.options));
+            break;
+          case "logLength":
+            out.push(await backend.logLength(r.scope));
+            break;
+          default:
+            throw new ValidationError(`batch: unknown op ${JSON.stringify((r as { op: unknown }).op)}`, {
+              issues: [],
+            });
+        }
+      }
+      return out;
+    },
+
+    async ping() {
+      open();
+    },
+
+    async close() {
+      closed = true;
+    },
+
+    rawKeys() {
+      const keys: string[] = [];
+      for (const [id, t] of records) for (const k of t.keys()) keys.push(`${id}:r:${encodeSegment(k)}`);
+      for (const [id, log] of logs) if (log.entries.length) keys.push(`${id}:log`);
+      return keys.sort(compareKeys);
+    },
+  };
+  return backend;
+}
