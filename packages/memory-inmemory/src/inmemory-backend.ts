@@ -252,15 +252,13 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       if (hi <= lo) return [];
       const start = fromEnd ? Math.max(lo, hi - limit) : lo;
       const end = fromEnd ? hi : Math.min(hi, lo + limit);
-      return log.entries
-        .slice(start, end)
-        .map(
-          (e): LogEntry => ({
-            seq: e.seq,
-            value: JSON.parse(e.json),
-            ...(e.idempotencyKey !== undefined ? { idempotencyKey: e.idempotencyKey } : {}),
-          }),
-        );
+      return log.entries.slice(start, end).map(
+        (e): LogEntry => ({
+          seq: e.seq,
+          value: JSON.parse(e.json),
+          ...(e.idempotencyKey !== undefined ? { idempotencyKey: e.idempotencyKey } : {}),
+        }),
+      );
     },
 
     async logLength(scope) {
