@@ -1,1 +1,5 @@
-export {};
+export { type ChildResult, runChildren } from "./child/run-children.js";
+export { describeBackendConformance } from "./conformance.js";
+export { expectCode } from "./expect-code.js";
+export type { ConformanceContext, ConformanceOptions } from "./options.js";
+export { casIncrement, freshNamespace, listAll, readAll } from "./util.js";
