@@ -1,1 +1,2 @@
-export {};
+export { createKeyvBackend, type KeyvBackend, type KeyvBackendOptions } from "./keyv-backend.js";
+export { listNamespaceKeys } from "./raw-keys.js";

@@ -1,0 +1,340 @@
+import {
+  type BackendCapabilities,
+  BackendUnavailableError,
+  type BatchResult,
+  type Clock,
+  type Durability,
+  decodeSegment,
+  encodeSegment,
+  keyFor,
+  type MemoryBackend,
+  normalizeListOptions,
+  type Scope,
+  type StoredRecord,
+  scopePrefix,
+  serializeValue,
+  systemClock,
+  ValidationError,
+  VersionConflictError,
+  validateIfVersion,
+  validateKey,
+  validateScope,
+  validateTtl,
+} from "@tta-dev/core";
+import type { Keyv, KeyvStoreAdapter } from "keyv";
+import { decodeRecord, encodeRecord, type RecordCell } from "./codec.js";
+import { createKeyIndex } from "./key-index.js";
+import { createLogStore } from "./log-store.js";
+import { listNamespaceKeys } from "./raw-keys.js";
+import { createStoreGateway } from "./store-gateway.js";
+import { createWriteQueue } from "./write-queue.js";
+
+/** Options of {@link createKeyvBackend}. */
+export interface KeyvBackendOptions {
+  /** A Keyv to keep the data in; its store, namespace, serializer and compression are used. */
+  keyv?: Keyv;
+  /** A bare Keyv store adapter (e.g. `new KeyvRedis(url)`), used when `keyv` is not given. */
+  store?: KeyvStoreAdapter | Map<unknown, unknown>;
+  /** Keyv namespace when the backend builds the Keyv itself (default `keyv`). */
+  namespace?: string;
+  /** Time source for expiry; inject a manual clock in tests. */
+  clock?: Clock;
+  /** What an acknowledged write survives; default `memory` for Keyv's Map, else `os`. */
+  durability?: Durability;
+  /** Also hand TTLs to Keyv so the store reclaims expired data; default: only with the system clock. */
+  storeTtl?: boolean;
+  /** A store call not answered within this many milliseconds fails `BACKEND_UNAVAILABLE` (default 10 000). */
+  timeoutMs?: number;
+  /** Longest store key; longer ones are shortened with a hash (default 255, the SQL adapters' key size). */
+  maxKeyLength?: number;
+}
+
+/** The Keyv backend, with the raw key listing the conformance suite uses. */
+export interface KeyvBackend extends MemoryBackend {
+  /** The Keyv handle the backend talks through. */
+  readonly keyv: Keyv;
+  /** Every store key of one tta namespace, live or expired. */
+  rawKeys(namespace: string): Promise<string[]>;
+}
+
+/** How many records one store round trip reads or deletes in `clear`. */
+const CHUNK = 500;
+
+const BATCH_OPS = new Set<string>(["get", "getMany", "list", "readLog", "logLength"]);
+
+function positiveInt(value: unknown, path: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`${path}: must be a positive integer`, {
+      issues: [{ path, message: "must be a positive integer" }],
+    });
+  }
+  return value;
+}
+
+/**
+ * A backend over any Keyv store (Map, Redis, PostgreSQL, MySQL, SQLite, Mongo…). Keyv has no
+ * compare-and-set, so writes are serialised per scope inside this process: one process is correct,
+ * several processes sharing the store are not (`crossProcess: false`, `atomicCompareAndSet: false`).
+ * Lists and logs are emulated over plain keys; expiry is checked on read against the clock.
+ *
+ * @example
+ * import KeyvRedis from "@keyv/redis";
+ * import { Keyv } from "keyv";
+ *
+ * const keyv = new Keyv({ store: new KeyvRedis("redis://127.0.0.1:6379"), namespace: "tta" });
+ * const backend = createKeyvBackend({ keyv });
+ * const scope = { namespace: "acme", collection: "notes" };
+ * await backend.put(scope, "a", { text: "hi" }, { ifVersion: 0 });
+ * await backend.list(scope); // { items: [{ key: "a", value: { text: "hi" }, version: 1, … }], nextCursor: null }
+ */
+export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend {
+  const clock = options.clock ?? systemClock;
+  const storeTtl = options.storeTtl ?? clock === systemClock;
+  const gateway = createStoreGateway({
+    ...options,
+    timeoutMs: positiveInt(options.timeoutMs, "timeoutMs", 10_000),
+    maxKeyLength: positiveInt(options.maxKeyLength, "maxKeyLength", 255),
+  });
+  const keyv = gateway.keyv;
+  const index = createKeyIndex(gateway);
+  const logs = createLogStore(gateway);
+  const queue = createWriteQueue();
+  let closed = false;
+
+  const capabilities: BackendCapabilities = Object.freeze({
+    atomicCompareAndSet: false,
+    crossProcess: false,
+    nativeTtl: false,
+    durability: options.durability ?? (keyv.store instanceof Map ? "memory" : "os"),
+  });
+
+  function open(): void {
+    if (closed) throw new BackendUnavailableError("The Keyv backend is closed.", { backend: "keyv" });
+  }
+
+  const recordKey = (scope: Scope, key: string) => keyFor(scope, "r", key);
+  /** The same key from an already encoded record key, as the index holds it. */
+  const encodedRecordKey = (scope: Scope, encoded: string) => `${keyFor(scope, "r")}:${encoded}`;
+  const recordLane = (scope: Scope) => scopePrefix(scope);
+  const logLane = (scope: Scope) => `${scopePrefix(scope)}#log`;
+  const live = (cell: RecordCell) => cell.expiresAt === null || cell.expiresAt > clock.now();
+
+  function cellOf(raw: unknown, place: string): RecordCell | null {
+    return raw === undefined ? null : decodeRecord(raw, place);
+  }
+
+  function toRecord(key: string, cell: RecordCell | null): StoredRecord | null {
+    if (!cell || !live(cell)) return null;
+    return { key, value: cell.value, version: cell.version, expiresAt: cell.expiresAt };
+  }
+
+  function writeLocked<T>(lane: string, task: () => Promise<T>): Promise<T> {
+    open();
+    return queue.run(lane, task);
+  }
+
+  /** Drop index entries whose record is gone and records that have expired. */
+  async function sweep(scope: Scope, gone: string[], expired: string[]): Promise<void> {
+    if (expired.length) {
+      await gateway.deleteMany(expired.map((e) => encodedRecordKey(scope, e)));
+    }
+    await index.remove(scope, [...gone, ...expired]);
+  }
+
+  const backend: KeyvBackend = {
+    name: "keyv",
+    capabilities,
+    keyv,
+
+    async get(scope, key) {
+      open();
+      validateScope(scope);
+      validateKey(key);
+      const place = recordKey(scope, key);
+      return toRecord(key, cellOf(await gateway.get(place), place));
+    },
+
+    async getMany(scope, keys) {
+      open();
+      validateScope(scope);
+      for (const [i, k] of keys.entries()) validateKey(k, `keys.${i}`);
+      const places = keys.map((k) => recordKey(scope, k));
+      const raws = await gateway.getMany(places);
+      return raws.map((raw, i) => toRecord(keys[i]!, cellOf(raw, places[i]!)));
+    },
+
+    async put(scope, key, value, opts = {}) {
+      validateScope(scope);
+      validateKey(key);
+      validateIfVersion(opts.ifVersion);
+      validateTtl(opts.ttlMs);
+      const json = serializeValue(value);
+      return writeLocked(recordLane(scope), async () => {
+        const place = recordKey(scope, key);
+        const stored = cellOf(await gateway.get(place), place);
+        const current = stored && live(stored) ? stored.version : 0;
+        if (opts.ifVersion !== undefined && opts.ifVersion !== current) {
+          throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current);
+        }
+        // The index learns of a key before its record exists, so a record is never unlisted.
+        if (!stored) await index.add(scope, encodeSegment(key));
+        const expiresAt = opts.ttlMs === undefined ? null : clock.now() + opts.ttlMs;
+        const version = current + 1;
+        await gateway.setMany([
+          {
+            key: place,
+            value: encodeRecord(version, expiresAt, json),
+            ...(storeTtl && opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
+          },
+        ]);
+        return { key, value: JSON.parse(json), version, expiresAt };
+      });
+    },
+
+    async delete(scope, key, opts = {}) {
+      validateScope(scope);
+      validateKey(key);
+      validateIfVersion(opts.ifVersion);
+      return writeLocked(recordLane(scope), async () => {
+        const place = recordKey(scope, key);
+        const stored = cellOf(await gateway.get(place), place);
+        const current = stored && live(stored) ? stored.version : 0;
+        if (opts.ifVersion !== undefined && opts.ifVersion !== current) {
+          throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current);
+        }
+        if (stored) {
+          await gateway.deleteMany([place]);
+          await index.remove(scope, [encodeSegment(key)]);
+        }
+        return current !== 0;
+      });
+    },
+
+    async list(scope, opts = {}) {
+      validateScope(scope);
+      const { prefix, cursor, limit } = normalizeListOptions(opts);
+      const encodedPrefix = encodeSegment(prefix);
+      const from = cursor !== null && cursor > encodedPrefix ? cursor : encodedPrefix;
+      return writeLocked(recordLane(scope), async () => {
+        const items: StoredRecord[] = [];
+        const encodedOf: string[] = [];
+        const gone: string[] = [];
+        const expired: string[] = [];
+        let done = false;
+        for await (const page of index.scan(scope, from)) {
+          let candidates = page.filter((k) => cursor === null || k > cursor);
+          const end = candidates.findIndex((k) => !k.startsWith(encodedPrefix));
+          if (end >= 0) {
+            candidates = candidates.slice(0, end);
+            done = true;
+          }
+          while (candidates.length && items.length <= limit) {
+            const slice = candidates.splice(0, limit + 1 - items.length);
+            const places = slice.map((e) => encodedRecordKey(scope, e));
+            const raws = await gateway.getMany(places);
+            raws.forEach((raw, i) => {
+              const cell = cellOf(raw, places[i]!);
+              if (!cell) gone.push(slice[i]!);
+              else if (!live(cell)) expired.push(slice[i]!);
+              else if (items.length <= limit) {
+                items.push({ key: decodeSegment(slice[i]!), ...cell });
+                encodedOf.push(slice[i]!);
+              }
+            });
+          }
+          if (done || items.length > limit) break;
+        }
+        if (gone.length || expired.length) await sweep(scope, gone, expired);
+        const more = items.length > limit;
+        return { items: items.slice(0, limit), nextCursor: more ? encodedOf[limit - 1]! : null };
+      });
+    },
+
+    async clear(scope) {
+      validateScope(scope);
+      return writeLocked(recordLane(scope), async () => {
+        const pages = await index.pages(scope);
+        const encoded = pages.flatMap((p) => p.keys);
+        let count = 0;
+        for (let i = 0; i < encoded.length; i += CHUNK) {
+          const places = encoded.slice(i, i + CHUNK).map((e) => encodedRecordKey(scope, e));
+          const raws = await gateway.getMany(places);
+          raws.forEach((raw, j) => {
+            const cell = cellOf(raw, places[j]!);
+            if (cell && live(cell)) count += 1;
+          });
+          await gateway.deleteMany(places);
+        }
+        await index.drop(
+          scope,
+          pages.map((p) => p.storeKey),
+        );
+        return count;
+      });
+    },
+
+    async append(scope, items) {
+      validateScope(scope);
+      return writeLocked(logLane(scope), () => logs.append(scope, items));
+    },
+
+    async readLog(scope, opts) {
+      validateScope(scope);
+      return writeLocked(logLane(scope), () => logs.read(scope, opts));
+    },
+
+    async logLength(scope) {
+      open();
+      validateScope(scope);
+      return logs.length(scope);
+    },
+
+    async deleteLog(scope) {
+      validateScope(scope);
+      return writeLocked(logLane(scope), () => logs.delete(scope));
+    },
+
+    async batch(reads) {
+      open();
+      for (const [i, r] of reads.entries()) {
+        if (!BATCH_OPS.has(r.op)) {
+          throw new ValidationError(`batch: unknown op ${JSON.stringify(r.op)}`, {
+            issues: [{ path: `${i}.op`, message: "unknown operation" }],
+          });
+        }
+      }
+      return Promise.all(
+        reads.map((r): Promise<BatchResult> => {
+          switch (r.op) {
+            case "get":
+              return backend.get(r.scope, r.key);
+            case "getMany":
+              return backend.getMany(r.scope, r.keys);
+            case "list":
+              return backend.list(r.scope, r.options);
+            case "readLog":
+              return backend.readLog(r.scope, r.options);
+            default:
+              return backend.logLength(r.scope);
+          }
+        }),
+      );
+    },
+
+    async ping() {
+      open();
+      await gateway.get("tta:ping");
+    },
+
+    async close() {
+      closed = true;
+      await queue.drain();
+    },
+
+    async rawKeys(namespace) {
+      return gateway.call("rawKeys", () => listNamespaceKeys(keyv, namespace));
+    },
+  };
+  return backend;
+}

@@ -1,0 +1,177 @@
+import {
+  type AppendedEntry,
+  BackendCorruptError,
+  keyFor,
+  type LogEntry,
+  type LogItem,
+  normalizeReadLogOptions,
+  type ReadLogOptions,
+  type Scope,
+  serializeValue,
+  ValidationError,
+  validateKey,
+} from "@tta-dev/core";
+import { decodeCount, decodeEntry, encodeEntry } from "./codec.js";
+import type { StoreEntry, StoreGateway } from "./store-gateway.js";
+
+/** How many entries one store round trip reads or deletes when a whole log is walked. */
+const CHUNK = 500;
+
+/**
+ * Append-only logs over plain keys: a length key (`…:l`, the commit point), one key per entry
+ * (`…:l:<seq>`) and one per idempotency key (`…:l:k:<key>` → seq). Append writes only the new
+ * entries, then the length; reading the last N reads N keys. Callers run `append` and `delete`
+ * inside the scope's write lane.
+ */
+export interface LogStore {
+  append(scope: Scope, items: readonly LogItem[]): Promise<AppendedEntry[]>;
+  read(scope: Scope, options?: ReadLogOptions): Promise<LogEntry[]>;
+  length(scope: Scope): Promise<number>;
+  delete(scope: Scope): Promise<boolean>;
+}
+
+function toLogEntry(e: { seq: number; value: unknown; idempotencyKey?: string }): LogEntry {
+  return {
+    seq: e.seq,
+    value: e.value,
+    ...(e.idempotencyKey !== undefined ? { idempotencyKey: e.idempotencyKey } : {}),
+  };
+}
+
+/**
+ * Create the log store over a gateway.
+ *
+ * @example
+ * const logs = createLogStore(gateway);
+ * await logs.append(scope, [{ value: { text: "hi" } }]);
+ */
+export function createLogStore(gateway: StoreGateway): LogStore {
+  const lengthKey = (scope: Scope) => keyFor(scope, "l");
+  const entryKey = (scope: Scope, seq: number) => keyFor(scope, "l", String(seq));
+  const idemKey = (scope: Scope, key: string) => keyFor(scope, "l", "k", key);
+
+  function readLength(raw: unknown, scope: Scope): number {
+    return raw === undefined ? 0 : decodeCount(raw, lengthKey(scope));
+  }
+
+  async function readEntries(scope: Scope, seqs: readonly number[]): Promise<LogEntry[]> {
+    const keys = seqs.map((s) => entryKey(scope, s));
+    const raws = await gateway.getMany(keys);
+    return raws.map((raw, i) => {
+      if (raw === undefined) {
+        throw new BackendCorruptError(`Corrupt data at ${keys[i]}: log entry ${seqs[i]} is missing`, {
+          place: keys[i],
+          issues: [{ path: "(root)", message: "missing entry below the log length" }],
+        });
+      }
+      return toLogEntry(decodeEntry(raw, seqs[i]!, keys[i]!));
+    });
+  }
+
+  const store: LogStore = {
+    async append(scope, items) {
+      if (!Array.isArray(items) || items.length === 0) {
+        throw new ValidationError("items: must be a non-empty array", {
+          issues: [{ path: "items", message: "must be a non-empty array" }],
+        });
+      }
+      const prepared = items.map((item, i) => {
+        if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
+        return { json: serializeValue(item.value), idempotencyKey: item.idempotencyKey };
+      });
+      const idems = [
+        ...new Set(prepared.flatMap((p) => (p.idempotencyKey === undefined ? [] : [p.idempotencyKey]))),
+      ];
+      const [rawLength, ...rawSeqs] = await gateway.getMany([
+        lengthKey(scope),
+        ...idems.map((k) => idemKey(scope, k)),
+      ]);
+      const length = readLength(rawLength, scope);
+
+      // An idempotency key only counts when its entry is committed and carries that key: a write
+      // cut short leaves keys pointing past the length, which later appends simply overwrite.
+      const seen = new Map<string, LogEntry>();
+      const claimed = idems
+        .map((k, i) => ({ k, raw: rawSeqs[i] }))
+        .filter((c) => c.raw !== undefined)
+        .map((c) => ({ k: c.k, seq: decodeCount(c.raw, idemKey(scope, c.k)) }))
+        .filter((c) => c.seq >= 1 && c.seq <= length);
+      if (claimed.length) {
+        const entries = await readEntries(
+          scope,
+          claimed.map((c) => c.seq),
+        );
+        claimed.forEach((c, i) => {
+          if (entries[i]!.idempotencyKey === c.k) seen.set(c.k, entries[i]!);
+        });
+      }
+
+      const out: AppendedEntry[] = [];
+      const writes: StoreEntry[] = [];
+      let seq = length;
+      for (const p of prepared) {
+        const k = p.idempotencyKey;
+        const earlier = k === undefined ? undefined : seen.get(k);
+        if (earlier) {
+          out.push({ ...earlier, duplicate: true });
+          continue;
+        }
+        seq += 1;
+        writes.push({ key: entryKey(scope, seq), value: encodeEntry(seq, p.json, k) });
+        const entry = toLogEntry({ seq, value: JSON.parse(p.json), idempotencyKey: k });
+        if (k !== undefined) {
+          writes.push({ key: idemKey(scope, k), value: String(seq) });
+          seen.set(k, entry);
+        }
+        out.push({ ...entry, duplicate: false });
+      }
+      if (seq > length) {
+        await gateway.setMany(writes);
+        await gateway.setMany([{ key: lengthKey(scope), value: String(seq) }]);
+      }
+      return out;
+    },
+
+    async read(scope, options) {
+      const { afterSeq, beforeSeq, limit, fromEnd } = normalizeReadLogOptions(options);
+      const length = readLength(await gateway.get(lengthKey(scope)), scope);
+      const lo = afterSeq + 1;
+      const hi = Math.min(length, beforeSeq - 1);
+      if (hi < lo) return [];
+      const first = fromEnd ? Math.max(lo, hi - limit + 1) : lo;
+      const last = fromEnd ? hi : Math.min(hi, lo + limit - 1);
+      const seqs: number[] = [];
+      for (let s = first; s <= last; s++) seqs.push(s);
+      return readEntries(scope, seqs);
+    },
+
+    async length(scope) {
+      return readLength(await gateway.get(lengthKey(scope)), scope);
+    },
+
+    async delete(scope) {
+      const length = readLength(await gateway.get(lengthKey(scope)), scope);
+      if (length === 0) return false;
+      // The length goes first: from then on the log reads as empty whatever happens next.
+      await gateway.deleteMany([lengthKey(scope)]);
+      for (let from = 1; from <= length; from += CHUNK) {
+        const keys: string[] = [];
+        for (let s = from; s < from + CHUNK && s <= length; s++) keys.push(entryKey(scope, s));
+        const raws = await gateway.getMany(keys);
+        const doomed = [...keys];
+        raws.forEach((raw, i) => {
+          if (raw === undefined) return;
+          try {
+            const entry = decodeEntry(raw, from + i, keys[i]!);
+            if (entry.idempotencyKey !== undefined) doomed.push(idemKey(scope, entry.idempotencyKey));
+          } catch {
+            // A corrupt entry is deleted all the same; its idempotency key cannot be found.
+          }
+        });
+        await gateway.deleteMany(doomed);
+      }
+      return true;
+    },
+  };
+  return store;
+}
