@@ -1,0 +1,140 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { hasErrorCode } from "./errors.js";
+import { checkGroupId, checkSessionId, isSafeId, normalizeTags, parseSessionName } from "./ids.js";
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return hasErrorCode(e, "NAME_INVALID")
+      ? "NAME_INVALID"
+      : hasErrorCode(e, "VALIDATION_FAILED")
+        ? "VALIDATION_FAILED"
+        : "OTHER";
+  }
+  return undefined;
+}
+
+const segment = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+const date = fc
+  .date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+
+describe("session names", () => {
+  it("parses the seed's examples into component, purpose and date", () => {
+    expect(parseSessionName("user-prefs-feature-2025-10-28")).toEqual({
+      component: "user-prefs",
+      purpose: "feature",
+      date: "2025-10-28",
+    });
+    expect(parseSessionName("agent-orchestration-refactor-2025-10-28")).toEqual({
+      component: "agent-orchestration",
+      purpose: "refactor",
+      date: "2025-10-28",
+    });
+    expect(parseSessionName("api-debug-timeout-2025-10-28")).toEqual({
+      component: "api-debug",
+      purpose: "timeout",
+      date: "2025-10-28",
+    });
+    expect(parseSessionName("auth-research-2025-10-28")).toEqual({
+      component: "auth",
+      purpose: "research",
+      date: "2025-10-28",
+    });
+  });
+
+  it("accepts every generated well-formed name under the strict policy", () => {
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 2, maxLength: 6 }), date, (segs, d) => {
+        const id = `${segs.join("-")}-${d}`;
+        fc.pre(id.length <= 128);
+        const r = checkSessionId(id, "strict");
+        expect(r.parts?.date).toBe(d);
+        expect(`${r.parts?.component}-${r.parts?.purpose}-${r.parts?.date}`).toBe(id);
+      }),
+    );
+  });
+
+  const bad = [
+    "../etc/passwd-x-2025-10-28",
+    "a/b-c-2025-10-28",
+    "a\\b-c-2025-10-28",
+    "..-x-2025-10-28",
+    "one-2025-10-28",
+    "Upper-case-2025-10-28",
+    "a-b-2025-02-30",
+    "a-b-2023-02-29",
+    "a-b-2025-13-01",
+    "a-b-2025-00-10",
+    "a-b-25-10-28",
+    "a--b-2025-10-28",
+    "a-b-2025-10-28-",
+    "a-b-2025-10-28\n",
+    "a\u0000b-c-2025-10-28",
+    "a b-c-2025-10-28",
+    `${"a".repeat(118)}-b-2025-10-28`,
+    "",
+  ];
+
+  it.each(bad)("refuses %j with NAME_INVALID naming the pattern and an example", (id) => {
+    let err: unknown;
+    try {
+      checkSessionId(id, "strict");
+    } catch (e) {
+      err = e;
+    }
+    expect(hasErrorCode(err, "NAME_INVALID")).toBe(true);
+    expect((err as Error).message).toContain("user-prefs-feature-2025-10-28");
+  });
+
+  it("refuses generated hostile names: traversal, slashes, control characters, over 128 characters", () => {
+    const hostile = fc.oneof(
+      fc
+        .tuple(fc.string(), fc.constantFrom("/", "\\", "..", "\u0000", "\n", "\u007f", "\u001b"))
+        .map(([s, h]) => `${s}${h}${s}-x-2025-10-28`),
+      fc.string({ minLength: 129, maxLength: 300 }),
+      fc
+        .tuple(segment, segment, fc.integer({ min: 30, max: 31 }))
+        .map(([a, b, d]) => `${a}-${b}-2025-02-${d}`),
+    );
+    fc.assert(
+      fc.property(hostile, (id) => {
+        expect(code(() => checkSessionId(id, "strict"))).toBe("NAME_INVALID");
+        if (/[/\\\u0000-\u001f\u007f]|\.\./.test(id) || id.length > 128) {
+          expect(code(() => checkSessionId(id, "off"))).toBe("NAME_INVALID");
+          expect(code(() => checkSessionId(id, "warn"))).toBe("NAME_INVALID");
+        }
+      }),
+    );
+  });
+
+  it("accepts safe free-form ids under warn (with a warning) and off, never unsafe ones", () => {
+    expect(checkSessionId("legacy_Session.1", "warn").warning).toMatch(/does not follow/);
+    expect(checkSessionId("legacy_Session.1", "off")).toEqual({ id: "legacy_Session.1", parts: null });
+    expect(code(() => checkSessionId("legacy_Session.1", "strict"))).toBe("NAME_INVALID");
+    for (const id of ["..", "a..b", ".hidden", "-x", "a/b", "x".repeat(129)]) {
+      expect(isSafeId(id)).toBe(false);
+      expect(code(() => checkSessionId(id, "off"))).toBe("NAME_INVALID");
+    }
+  });
+});
+
+describe("group names and tags", () => {
+  it("accepts kebab-case group names up to 64 characters", () => {
+    expect(checkGroupId("user-preferences-system")).toBe("user-preferences-system");
+    expect(code(() => checkGroupId("a".repeat(65)))).toBe("NAME_INVALID");
+    expect(code(() => checkGroupId("Feature_Auth"))).toBe("NAME_INVALID");
+    expect(checkGroupId("Feature_Auth", { legacy: true })).toBe("Feature_Auth");
+    expect(code(() => checkGroupId("../x", { legacy: true }))).toBe("NAME_INVALID");
+  });
+
+  it("lower-cases and de-duplicates tags and refuses bad ones", () => {
+    expect(normalizeTags(["Redis", "redis", "perf:p99", "a/b"])).toEqual(["redis", "perf:p99", "a/b"]);
+    expect(code(() => normalizeTags(["ok", "bad tag"]))).toBe("VALIDATION_FAILED");
+    expect(code(() => normalizeTags(["-x"]))).toBe("VALIDATION_FAILED");
+    expect(code(() => normalizeTags(["x".repeat(65)]))).toBe("VALIDATION_FAILED");
+    expect(code(() => normalizeTags([42]))).toBe("VALIDATION_FAILED");
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { hasErrorCode } from "./errors.js";
+import { checkMetadata, DEFAULT_LIMITS, resolveLimits, utf8Length } from "./limits.js";
+
+function codeOf(fn: () => void): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return hasErrorCode(e, "LIMIT_EXCEEDED")
+      ? "LIMIT_EXCEEDED"
+      : hasErrorCode(e, "VALIDATION_FAILED")
+        ? "VALIDATION_FAILED"
+        : "OTHER";
+  }
+  return undefined;
+}
+
+describe("limits", () => {
+  it("counts UTF-8 bytes like Buffer does", () => {
+    for (const s of ["", "abc", "é", "€", "🦊", "a\uD800b", "日本語🦊x"])
+      expect(utf8Length(s)).toBe(Buffer.byteLength(s));
+  });
+
+  it("refuses prototype-reaching keys at any depth, from JSON.parse too", () => {
+    expect(codeOf(() => checkMetadata(JSON.parse('{"__proto__":{"x":1}}'), DEFAULT_LIMITS))).toBe(
+      "VALIDATION_FAILED",
+    );
+    expect(codeOf(() => checkMetadata({ a: { constructor: 1 } }, DEFAULT_LIMITS))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => checkMetadata({ a: [{ prototype: 1 }] }, DEFAULT_LIMITS))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => checkMetadata({ priority: "high", sprint: 42 }, DEFAULT_LIMITS))).toBeUndefined();
+  });
+
+  it("refuses too many keys and too many bytes with LIMIT_EXCEEDED", () => {
+    const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i]));
+    expect(codeOf(() => checkMetadata(many, DEFAULT_LIMITS))).toBe("LIMIT_EXCEEDED");
+    expect(codeOf(() => checkMetadata({ big: "x".repeat(17_000) }, DEFAULT_LIMITS))).toBe("LIMIT_EXCEEDED");
+  });
+
+  it("resolves overrides and refuses unknown or non-positive ones", () => {
+    expect(resolveLimits({ batchAppend: 10 }).batchAppend).toBe(10);
+    expect(codeOf(() => resolveLimits({ batchAppend: 0 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveLimits({ nope: 1 } as never))).toBe("VALIDATION_FAILED");
+  });
+});
