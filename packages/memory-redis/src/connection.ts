@@ -1,0 +1,152 @@
+import { BackendUnavailableError, ValidationError } from "@tta-dev/core";
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import { mapDriverError } from "./driver-errors.js";
+import { defineScripts } from "./scripts.js";
+
+/** A Redis client the backend talks through: a single server or a Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** Where the connection comes from: exactly one of `url`, `redis`, `options`, `cluster`. */
+export interface ConnectionOptions {
+  /** `redis://[:password@]host:port[/db]` or `rediss://…`; the backend opens and closes it. */
+  url?: string;
+  /** An injected client (Redis or Cluster); the backend never closes it. */
+  redis?: RedisClient;
+  /** ioredis options for a single server; the backend opens and closes it. */
+  options?: RedisOptions;
+  /** Startup nodes (and options) of a Redis Cluster; the backend opens and closes it. */
+  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
+  /** Bound of every call, connecting included; default 2000 ms. */
+  commandTimeoutMs?: number;
+}
+
+/** The connection of one backend: the client and the one function every driver call goes through. */
+export interface Connection {
+  readonly client: RedisClient;
+  readonly owned: boolean;
+  /** Run `fn` once the client is ready; fails `BACKEND_UNAVAILABLE` after `commandTimeoutMs`. */
+  run<T>(operation: string, place: string, fn: (client: RedisClient) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const noop = (): void => {};
+const retryStrategy = (attempt: number): number => Math.min(25 * 2 ** Math.min(attempt, 5), 500);
+
+function fail(path: string, message: string): never {
+  throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
+}
+
+function openClient(o: ConnectionOptions, timeoutMs: number): RedisClient {
+  // Fail fast and keep reconnecting in the background: no offline queue (a call waits for `ready`
+  // itself, bounded), no resend of commands in flight when the link drops (their outcome is
+  // reported as unavailable, never replayed later behind the caller's back).
+  const failFast: RedisOptions = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    retryStrategy,
+  };
+  if (o.cluster) {
+    return new Cluster(o.cluster.nodes, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: retryStrategy,
+      slotsRefreshTimeout: timeoutMs,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      retryDelayOnFailover: 100,
+      ...o.cluster.options,
+      redisOptions: { ...failFast, ...o.cluster.options?.redisOptions },
+    });
+  }
+  if (o.url) return new Redis(o.url, { ...failFast, ...o.options });
+  return new Redis({ ...failFast, ...o.options });
+}
+
+/**
+ * Open (or adopt) the client. Owned clients connect lazily on the first call.
+ *
+ * @example
+ * const conn = createConnection({ url: "redis://127.0.0.1:6380", commandTimeoutMs: 2000 });
+ */
+export function createConnection(o: ConnectionOptions): Connection {
+  const sources = [o.url, o.redis, o.options, o.cluster].filter((x) => x !== undefined).length;
+  if (sources > 1 && !(sources === 2 && o.url && o.options)) {
+    fail("options", "give one of url (optionally with options), redis, options or cluster");
+  }
+  const timeoutMs = o.commandTimeoutMs ?? 2000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    fail("commandTimeoutMs", "must be an integer from 1 to 600000");
+  }
+  const owned = o.redis === undefined;
+  const client: RedisClient = o.redis ?? openClient(o, timeoutMs);
+  // ioredis prints unhandled 'error' events; a library must not. Failures reach callers as errors.
+  if (owned) client.on("error", noop);
+  defineScripts(client);
+  let closed = false;
+
+  function waitReady(cleanups: (() => void)[]): Promise<void> {
+    if (client.status === "wait" || (owned && client.status === "end")) client.connect().catch(noop);
+    return new Promise((resolve, reject) => {
+      const onReady = (): void => {
+        off();
+        resolve();
+      };
+      const onEnd = (): void => {
+        off();
+        reject(new Error("Connection is closed."));
+      };
+      const off = (): void => {
+        client.off("ready", onReady);
+        client.off("end", onEnd);
+      };
+      client.once("ready", onReady);
+      if (!owned) client.once("end", onEnd);
+      cleanups.push(off);
+    });
+  }
+
+  return {
+    client,
+    owned,
+    async run(operation, place, fn) {
+      if (closed) {
+        throw new BackendUnavailableError("The Redis backend is closed.", { backend: "redis", operation });
+      }
+      const cleanups: (() => void)[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      const work = client.status === "ready" ? fn(client) : waitReady(cleanups).then(() => fn(client));
+      work.catch(noop);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Command timed out: no answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      });
+      try {
+        return await Promise.race([work, timeout]);
+      } catch (err) {
+        throw mapDriverError(err, operation, place);
+      } finally {
+        clearTimeout(timer);
+        for (const c of cleanups) c();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!owned) return;
+      if (client.status !== "ready") {
+        client.disconnect();
+        return;
+      }
+      const quit = client.quit().then(noop, noop);
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+      await Promise.race([quit, bound]);
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,224 @@
+import {
+  type AppendedEntry,
+  type BackendCapabilities,
+  type BatchRead,
+  type BatchResult,
+  type Clock,
+  encodeSegment,
+  type MemoryBackend,
+  type PutOptions,
+  type Scope,
+  serializeValue,
+  systemClock,
+  ValidationError,
+  VersionConflictError,
+  validateIfVersion,
+  validateKey,
+  validateScope,
+  validateTtl,
+} from "@tta-dev/core";
+import { runPipelined } from "./batch.js";
+import { decodeEntry, encodeEntry, expectShape } from "./codec.js";
+import { type ConnectionOptions, createConnection, type RedisClient } from "./connection.js";
+import { recordKey, scopeKeys } from "./keys.js";
+import { getManyOp, getOp, listOp, logLengthOp, type ReadOp, readLogOp, type Target } from "./read-ops.js";
+import { scanKeys } from "./scan.js";
+
+/** Options of {@link createRedisBackend}. */
+export interface RedisBackendOptions extends ConnectionOptions {
+  /** First part of every key; `[A-Za-z0-9_.-]{1,64}`, default `tta`. */
+  keyPrefix?: string;
+  /** Time source for `expiresAt` and expiry checks; default the system clock. */
+  clock?: Clock;
+}
+
+/** The Redis backend: the storage port plus what tests and tools need to look underneath. */
+export interface RedisBackend extends MemoryBackend {
+  /** The ioredis client (owned or injected). */
+  readonly client: RedisClient;
+  /** The key prefix in use. */
+  readonly keyPrefix: string;
+  /** Every physical key of a namespace (SCAN on every master), sorted. */
+  rawKeys(namespace: string): Promise<string[]>;
+}
+
+const CAPABILITIES: BackendCapabilities = Object.freeze({
+  atomicCompareAndSet: true,
+  crossProcess: true,
+  nativeTtl: true,
+  durability: "os",
+});
+
+function invalid(path: string, message: string): never {
+  throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
+}
+
+/**
+ * A `MemoryBackend` on Redis or Redis Cluster (ioredis). Every multi-key operation stays inside one
+ * scope's `{hash tag}`, hence one slot; writes are single Lua scripts (one round trip each).
+ *
+ * @example
+ * const backend = createRedisBackend({ url: "redis://127.0.0.1:6379" });
+ * await backend.append({ namespace: "default", collection: "messages", partition: "s1" }, [{ value: "hi" }]);
+ * await backend.close();
+ */
+export function createRedisBackend(options: RedisBackendOptions = {}): RedisBackend {
+  const root = options.keyPrefix ?? "tta";
+  if (typeof root !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(root)) {
+    invalid("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
+  }
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now();
+  const conn = createConnection(options);
+
+  function runOp<T>(op: ReadOp<T>): Promise<T> {
+    if (op.routeKey === null) return Promise.resolve(op.decode(undefined));
+    return conn.run(op.operation, op.place, async (c) => op.decode(await op.send(c as unknown as Target)));
+  }
+
+  function readOpOf(r: BatchRead): ReadOp<unknown> {
+    switch (r.op) {
+      case "get":
+        return getOp(root, r.scope, r.key, now);
+      case "getMany":
+        return getManyOp(root, r.scope, r.keys, now);
+      case "list":
+        return listOp(root, r.scope, r.options, now);
+      case "readLog":
+        return readLogOp(root, r.scope, r.options);
+      case "logLength":
+        return logLengthOp(root, r.scope);
+      default:
+        return invalid("batch", `unknown op ${JSON.stringify((r as { op: unknown }).op)}`);
+    }
+  }
+
+  const backend: RedisBackend = {
+    name: "redis",
+    capabilities: CAPABILITIES,
+    client: conn.client,
+    keyPrefix: root,
+
+    get: (scope, key) => runOp(getOp(root, scope, key, now)),
+    getMany: (scope, keys) => runOp(getManyOp(root, scope, keys, now)),
+    list: (scope, opts) => runOp(listOp(root, scope, opts, now)),
+    readLog: (scope, opts) => runOp(readLogOp(root, scope, opts)),
+    logLength: (scope) => runOp(logLengthOp(root, scope)),
+
+    async put(scope: Scope, key: string, value: unknown, opts: PutOptions = {}) {
+      validateScope(scope);
+      validateKey(key);
+      validateIfVersion(opts.ifVersion);
+      validateTtl(opts.ttlMs);
+      const json = serializeValue(value);
+      const sk = scopeKeys(scope, root);
+      const rk = recordKey(sk, key);
+      const at = now();
+      const expiresAt = opts.ttlMs === undefined ? null : at + opts.ttlMs;
+      const [ok, version] = await conn.run("put", rk, (c) =>
+        c.ttaPut(
+          rk,
+          sk.index,
+          at,
+          encodeSegment(key),
+          json,
+          opts.ifVersion ?? "",
+          opts.ttlMs ?? "",
+          expiresAt ?? "",
+        ),
+      );
+      if (ok !== 1) throw new VersionConflictError(`Record "${key}"`, opts.ifVersion!, version);
+      return { key, value: JSON.parse(json), version, expiresAt };
+    },
+
+    async delete(scope, key, opts = {}) {
+      validateScope(scope);
+      validateKey(key);
+      validateIfVersion(opts.ifVersion);
+      const sk = scopeKeys(scope, root);
+      const rk = recordKey(sk, key);
+      const [ok, current] = await conn.run("delete", rk, (c) =>
+        c.ttaDelete(rk, sk.index, now(), encodeSegment(key), opts.ifVersion ?? ""),
+      );
+      if (ok !== 1) throw new VersionConflictError(`Record "${key}"`, opts.ifVersion!, current);
+      return current > 0;
+    },
+
+    async clear(scope) {
+      validateScope(scope);
+      const sk = scopeKeys(scope, root);
+      return conn.run("clear", sk.index, (c) => c.ttaClear(sk.index, now(), sk.recordBase));
+    },
+
+    async append(scope, items) {
+      validateScope(scope);
+      if (!Array.isArray(items) || items.length === 0) invalid("items", "must be a non-empty array");
+      const args: string[] = [String(items.length)];
+      const prepared = items.map((item, i) => {
+        if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
+        const json = serializeValue(item.value);
+        args.push(item.idempotencyKey ?? "", encodeEntry(json, item.idempotencyKey));
+        return json;
+      });
+      const sk = scopeKeys(scope, root);
+      const [seqs, olds] = await conn.run("append", sk.log, (c) =>
+        c.ttaAppend(sk.log, sk.idempotency, ...args),
+      );
+      expectShape(
+        Array.isArray(seqs) && seqs.length === items.length && Array.isArray(olds),
+        sk.log,
+        "append reply",
+      );
+      const out: AppendedEntry[] = [];
+      const byKey = new Map<string, AppendedEntry>();
+      let old = 0;
+      items.forEach((item, i) => {
+        const s = seqs[i]!;
+        const k = item.idempotencyKey;
+        if (s > 0) {
+          const entry: AppendedEntry = {
+            seq: s,
+            value: JSON.parse(prepared[i]!),
+            ...(k !== undefined ? { idempotencyKey: k } : {}),
+            duplicate: false,
+          };
+          if (k !== undefined) byKey.set(k, entry);
+          out.push(entry);
+        } else if (k !== undefined && byKey.has(k) && byKey.get(k)!.seq === -s) {
+          out.push({ ...byKey.get(k)!, duplicate: true });
+        } else {
+          const stored = decodeEntry(olds[old++], -s, sk.log);
+          expectShape(stored.idempotencyKey === k, `${sk.log}#${-s}`, "idempotency key mismatch");
+          const entry: AppendedEntry = { ...stored, duplicate: true };
+          if (k !== undefined) byKey.set(k, { ...entry });
+          out.push(entry);
+        }
+      });
+      return out;
+    },
+
+    async deleteLog(scope) {
+      validateScope(scope);
+      const sk = scopeKeys(scope, root);
+      const removed = await conn.run("deleteLog", sk.log, (c) => c.del(sk.log, sk.idempotency));
+      return removed > 0;
+    },
+
+    async batch(reads) {
+      if (!Array.isArray(reads)) invalid("reads", "must be an array");
+      const ops = reads.map(readOpOf);
+      if (ops.length === 0) return [];
+      return conn.run("batch", "batch", (c) => runPipelined(c, ops)) as Promise<BatchResult[]>;
+    },
+
+    async ping() {
+      await conn.run("ping", "server", (c) => c.ping());
+    },
+
+    close: () => conn.close(),
+
+    rawKeys: (namespace) =>
+      conn.run("rawKeys", namespace, (c) => scanKeys(c, root, encodeSegment(namespace))),
+  };
+  return backend;
+}

@@ -1,0 +1,207 @@
+import type { Cluster, Redis, Result } from "ioredis";
+
+// Every script touches only keys of one scope: they share its {hash tag}, so one slot, and the
+// script runs atomically on that slot's master. Record keys built inside a script from the base
+// passed as KEYS[1]'s sibling stay in the same slot.
+
+/** Parse a record header; returns version and whether it is live at `now`. */
+const HEADER_FN = `
+local function head(raw, key)
+  local v, e = string.match(raw, '^(%d+):(%d*):')
+  if not v then return redis.error_reply('TTACORRUPT record header at ' .. key) end
+  return tonumber(v), (e == '' or tonumber(e) > tonumber(ARGV[1]))
+end
+`;
+
+/** KEYS: record, index. ARGV: now, member, value, ifVersion|'', ttlMs|'', expiresAt|''. → {ok, version} */
+const PUT = `${HEADER_FN}
+local cur = 0
+local old = redis.call('GET', KEYS[1])
+if old then
+  local v, live = head(old, KEYS[1])
+  if type(v) == 'table' then return v end
+  if live then cur = v end
+end
+if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {0, cur} end
+local ver = cur + 1
+local val = string.format('%d:%s:', ver, ARGV[6]) .. ARGV[3]
+if ARGV[5] == '' then redis.call('SET', KEYS[1], val) else redis.call('SET', KEYS[1], val, 'PX', ARGV[5]) end
+redis.call('ZADD', KEYS[2], 0, ARGV[2])
+return {1, ver}
+`;
+
+/** KEYS: record, index. ARGV: now, member, ifVersion|''. → {ok, currentVersion} */
+const DELETE = `${HEADER_FN}
+local cur = 0
+local old = redis.call('GET', KEYS[1])
+if old then
+  local v, live = head(old, KEYS[1])
+  if type(v) == 'table' then return v end
+  if live then cur = v end
+end
+if ARGV[3] ~= '' and tonumber(ARGV[3]) ~= cur then return {0, cur} end
+if old then redis.call('DEL', KEYS[1]) end
+redis.call('ZREM', KEYS[2], ARGV[2])
+return {1, cur}
+`;
+
+/**
+ * KEYS: index. ARGV: now, record base, min, max, want. → flat {member, raw, …} of up to `want`
+ * live records in index order. Members whose record is gone or expired leave the index (and an
+ * expired record its key) on the way, so the index stays clean without a sweeper.
+ */
+const LIST = `${HEADER_FN}
+local out = {}
+local n = 0
+local want = tonumber(ARGV[5])
+local min = ARGV[3]
+local chunk = math.max(want, 64)
+while n < want do
+  local members = redis.call('ZRANGEBYLEX', KEYS[1], min, ARGV[4], 'LIMIT', 0, chunk)
+  if #members == 0 then break end
+  for _, m in ipairs(members) do
+    local k = ARGV[2] .. m
+    local raw = redis.call('GET', k)
+    local live = false
+    if raw then
+      local v, l = head(raw, k)
+      if type(v) == 'table' then return v end
+      live = l
+      if not live then redis.call('DEL', k) end
+    end
+    if live then
+      n = n + 1
+      out[#out + 1] = m
+      out[#out + 1] = raw
+      if n >= want then break end
+    else
+      redis.call('ZREM', KEYS[1], m)
+    end
+  end
+  if #members < chunk then break end
+  min = '(' .. members[#members]
+end
+return out
+`;
+
+/** KEYS: index. ARGV: now, record base. → number of live records removed. */
+const CLEAR = `${HEADER_FN}
+local count = 0
+while true do
+  local members = redis.call('ZRANGE', KEYS[1], 0, 499)
+  if #members == 0 then break end
+  for _, m in ipairs(members) do
+    local k = ARGV[2] .. m
+    local raw = redis.call('GET', k)
+    if raw then
+      local v, live = head(raw, k)
+      if type(v) == 'table' then return v end
+      if live then count = count + 1 end
+      redis.call('DEL', k)
+    end
+  end
+  redis.call('ZREM', KEYS[1], unpack(members))
+end
+return count
+`;
+
+/**
+ * KEYS: log, idempotency. ARGV: n, then per item idempotencyKey|'' and entry.
+ * → {{seq or -seq of a duplicate, …}, {stored entry of each earlier duplicate, …}}.
+ * seq = list length, so seqs are gapless by construction; all items or none.
+ */
+const APPEND = `
+local base = redis.call('LLEN', KEYS[1])
+local seq = base
+local res, olds, fresh, push, hset = {}, {}, {}, {}, {}
+for i = 1, tonumber(ARGV[1]) do
+  local k = ARGV[2 * i]
+  local done = false
+  if k ~= '' then
+    if fresh[k] then
+      res[i] = -fresh[k]
+      done = true
+    else
+      local s = redis.call('HGET', KEYS[2], k)
+      if s then
+        local sn = tonumber(s)
+        if not sn or sn < 1 or sn > base then
+          return redis.error_reply('TTACORRUPT idempotency entry ' .. k .. ' at ' .. KEYS[2])
+        end
+        res[i] = -sn
+        fresh[k] = sn
+        olds[#olds + 1] = redis.call('LINDEX', KEYS[1], sn - 1)
+        done = true
+      end
+    end
+  end
+  if not done then
+    seq = seq + 1
+    res[i] = seq
+    push[#push + 1] = ARGV[2 * i + 1]
+    if k ~= '' then
+      fresh[k] = seq
+      hset[#hset + 1] = k
+      hset[#hset + 1] = seq
+    end
+  end
+end
+for i = 1, #push, 1000 do
+  redis.call('RPUSH', KEYS[1], unpack(push, i, math.min(i + 999, #push)))
+end
+for i = 1, #hset, 1000 do
+  redis.call('HSET', KEYS[2], unpack(hset, i, math.min(i + 999, #hset)))
+end
+return {res, olds}
+`;
+
+/** KEYS: log. ARGV: afterSeq, beforeSeq, limit, fromEnd (1|0). → {startIndex, entry…} */
+const READ_LOG = `
+local len = redis.call('LLEN', KEYS[1])
+local lo = tonumber(ARGV[1])
+local hi = math.min(len, tonumber(ARGV[2]) - 1)
+if hi <= lo then return {0} end
+local limit = tonumber(ARGV[3])
+local s, e
+if ARGV[4] == '1' then s = math.max(lo, hi - limit); e = hi else s = lo; e = math.min(hi, lo + limit) end
+local items = redis.call('LRANGE', KEYS[1], s, e - 1)
+table.insert(items, 1, s)
+return items
+`;
+
+const SCRIPTS = {
+  ttaPut: { numberOfKeys: 2, lua: PUT },
+  ttaDelete: { numberOfKeys: 2, lua: DELETE },
+  ttaList: { numberOfKeys: 1, lua: LIST },
+  ttaClear: { numberOfKeys: 1, lua: CLEAR },
+  ttaAppend: { numberOfKeys: 2, lua: APPEND },
+  ttaReadLog: { numberOfKeys: 1, lua: READ_LOG },
+} as const;
+
+/** The Lua sources, for tests and benchmarks that compare against raw EVALSHA. */
+export const LUA_SOURCES: Readonly<Record<keyof typeof SCRIPTS, string>> = Object.fromEntries(
+  Object.entries(SCRIPTS).map(([name, s]) => [name, s.lua]),
+) as Record<keyof typeof SCRIPTS, string>;
+
+type Arg = string | number;
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    ttaPut(...args: Arg[]): Result<[number, number], Context>;
+    ttaDelete(...args: Arg[]): Result<[number, number], Context>;
+    ttaList(...args: Arg[]): Result<string[], Context>;
+    ttaClear(...args: Arg[]): Result<number, Context>;
+    ttaAppend(...args: Arg[]): Result<[number[], string[]], Context>;
+    ttaReadLog(...args: Arg[]): Result<[number, ...string[]], Context>;
+  }
+}
+
+/**
+ * Define the scripts on a client (idempotent). ioredis sends EVALSHA and falls back to EVAL on
+ * NOSCRIPT (after a restart or failover), so a script costs one round trip.
+ */
+export function defineScripts(client: Redis | Cluster): void {
+  for (const [name, s] of Object.entries(SCRIPTS)) {
+    if (!(name in client)) client.defineCommand(name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
+  }
+}
