@@ -1,1 +1,9 @@
-export {};
+export * from "./apply-overrides.js";
+export * from "./canonical-json.js";
+export * from "./default-policy.js";
+export * from "./policy.js";
+export * from "./policy-file.js";
+export * from "./policy-schema.js";
+export * from "./resolve-stage.js";
+export * from "./select.js";
+export * from "./stage-policy.js";
