@@ -88,25 +88,26 @@ export function createConnection(o: ConnectionOptions): Connection {
   defineScripts(client);
   let closed = false;
 
-  function waitReady(cleanups: (() => void)[]): Promise<void> {
+  // One shared wait for 'ready' however many calls are waiting: one listener, not one per call.
+  let readyWait: Promise<void> | null = null;
+  function waitReady(): Promise<void> {
     if (client.status === "wait" || (owned && client.status === "end")) client.connect().catch(noop);
-    return new Promise((resolve, reject) => {
-      const onReady = (): void => {
-        off();
-        resolve();
-      };
-      const onEnd = (): void => {
-        off();
-        reject(new Error("Connection is closed."));
-      };
-      const off = (): void => {
+    if (readyWait) return readyWait;
+    readyWait = new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error): void => {
         client.off("ready", onReady);
         client.off("end", onEnd);
+        readyWait = null;
+        if (err) reject(err);
+        else resolve();
       };
+      const onReady = (): void => settle();
+      const onEnd = (): void => settle(new Error("Connection is closed."));
       client.once("ready", onReady);
-      if (!owned) client.once("end", onEnd);
-      cleanups.push(off);
+      client.once("end", onEnd);
     });
+    readyWait.catch(noop);
+    return readyWait;
   }
 
   return {
@@ -116,9 +117,8 @@ export function createConnection(o: ConnectionOptions): Connection {
       if (closed) {
         throw new BackendUnavailableError("The Redis backend is closed.", { backend: "redis", operation });
       }
-      const cleanups: (() => void)[] = [];
       let timer: NodeJS.Timeout | undefined;
-      const work = client.status === "ready" ? fn(client) : waitReady(cleanups).then(() => fn(client));
+      const work = client.status === "ready" ? fn(client) : waitReady().then(() => fn(client));
       work.catch(noop);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -132,7 +132,6 @@ export function createConnection(o: ConnectionOptions): Connection {
         throw mapDriverError(err, operation, place);
       } finally {
         clearTimeout(timer);
-        for (const c of cleanups) c();
       }
     },
     async close() {

@@ -99,11 +99,12 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     client: conn.client,
     keyPrefix: root,
 
-    get: (scope, key) => runOp(getOp(root, scope, key, now)),
-    getMany: (scope, keys) => runOp(getManyOp(root, scope, keys, now)),
-    list: (scope, opts) => runOp(listOp(root, scope, opts, now)),
-    readLog: (scope, opts) => runOp(readLogOp(root, scope, opts)),
-    logLength: (scope) => runOp(logLengthOp(root, scope)),
+    // async: validation errors reject the promise instead of throwing synchronously.
+    get: async (scope, key) => runOp(getOp(root, scope, key, now)),
+    getMany: async (scope, keys) => runOp(getManyOp(root, scope, keys, now)),
+    list: async (scope, opts) => runOp(listOp(root, scope, opts, now)),
+    readLog: async (scope, opts) => runOp(readLogOp(root, scope, opts)),
+    logLength: async (scope) => runOp(logLengthOp(root, scope)),
 
     async put(scope: Scope, key: string, value: unknown, opts: PutOptions = {}) {
       validateScope(scope);
@@ -217,7 +218,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
 
     close: () => conn.close(),
 
-    rawKeys: (namespace) =>
+    rawKeys: async (namespace) =>
       conn.run("rawKeys", namespace, (c) => scanKeys(c, root, encodeSegment(namespace))),
   };
   return backend;

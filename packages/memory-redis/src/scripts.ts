@@ -13,7 +13,10 @@ local function head(raw, key)
 end
 `;
 
-/** KEYS: record, index. ARGV: now, member, value, ifVersion|'', ttlMs|'', expiresAt|''. → {ok, version} */
+/**
+ * KEYS: record, index. ARGV: now, member, value, ifVersion|'', ttlMs|'', expiresAt|''. → {ok, version}
+ * The index expires with its longest-lived record (persistent once it holds a record without TTL).
+ */
 const PUT = `${HEADER_FN}
 local cur = 0
 local old = redis.call('GET', KEYS[1])
@@ -25,8 +28,17 @@ end
 if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= cur then return {0, cur} end
 local ver = cur + 1
 local val = string.format('%d:%s:', ver, ARGV[6]) .. ARGV[3]
-if ARGV[5] == '' then redis.call('SET', KEYS[1], val) else redis.call('SET', KEYS[1], val, 'PX', ARGV[5]) end
+local pttl = redis.call('PTTL', KEYS[2])
 redis.call('ZADD', KEYS[2], 0, ARGV[2])
+if ARGV[5] == '' then
+  redis.call('SET', KEYS[1], val)
+  if pttl >= 0 then redis.call('PERSIST', KEYS[2]) end
+else
+  local ttl = tonumber(ARGV[5])
+  redis.call('SET', KEYS[1], val, 'PX', ttl)
+  -- The index lives as long as its longest-lived record, so natively expired scopes vanish whole.
+  if pttl == -2 or (pttl >= 0 and pttl < ttl) then redis.call('PEXPIRE', KEYS[2], ttl) end
+end
 return {1, ver}
 `;
 
