@@ -44,11 +44,13 @@ async function ping(port: number): Promise<boolean> {
 
 /**
  * `REDIS_URL` when set; otherwise start `redis-server` on a free port with no persistence, and
- * wait until it answers PING. The caller stops it (only a server it started is stopped).
+ * wait until it answers PING. The caller stops it (only a server it started is stopped). `own`
+ * (or a `port`) starts a server even when `REDIS_URL` is set: outage tests stop and restart theirs.
  */
-export async function startRedisServer(): Promise<RedisServer> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
-  const port = await freePort();
+export async function startRedisServer(options: { port?: number; own?: boolean } = {}): Promise<RedisServer> {
+  if (process.env.REDIS_URL && !options.own && options.port === undefined)
+    return { url: process.env.REDIS_URL, stop: async () => undefined };
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     REDIS_BINARY,
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
