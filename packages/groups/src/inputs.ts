@@ -15,11 +15,14 @@ export const MetadataInput = z
   })
   .pipe(Metadata);
 
-/** A group id as given by a caller; the naming rule itself is checked by the store (`NAME_INVALID`). */
-export const GroupIdInput = z.string().min(1).max(512);
+/**
+ * A group id as given by a caller. The naming rule itself is checked by the store so that every bad name,
+ * empty or too long included, fails with one code: `NAME_INVALID`.
+ */
+export const GroupIdInput = z.string();
 
 /** A session id as given by a caller; checked against the safe-id rule by the store (`NAME_INVALID`). */
-export const SessionIdInput = z.string().min(1).max(512);
+export const SessionIdInput = z.string();
 
 /** `ifVersion`: the version the caller last saw; a mismatch fails `VERSION_CONFLICT`. */
 export const IfVersionInput = z.number().int().min(0);
