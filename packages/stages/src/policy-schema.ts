@@ -16,21 +16,23 @@ function strict<T extends z.ZodRawShape>(shape: T) {
         ? `must be an object with the keys: ${allowed}`
         : undefined,
   });
-  return z.preprocess((value, ctx) => {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const key of Object.keys(value)) {
-        if (!Object.hasOwn(shape, key)) {
-          ctx.issues.push({
-            code: "custom",
-            input: value,
-            path: [key],
-            message: `unknown key; allowed: ${allowed}`,
-          });
-        }
+  // Both sides see the same raw input and their issues add up, so an unknown key and a bad value
+  // elsewhere are reported together.
+  const knownKeys = z.unknown().check((ctx) => {
+    const value = ctx.value;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(shape, key)) {
+        ctx.issues.push({
+          code: "custom",
+          input: value,
+          path: [key],
+          message: `unknown key; allowed: ${allowed}`,
+        });
       }
     }
-    return value;
-  }, object);
+  });
+  return z.intersection(knownKeys, object);
 }
 
 const int = (min: number, max: number) =>
