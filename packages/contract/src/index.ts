@@ -1,1 +1,15 @@
-export {};
+export * from "./config.js";
+export * from "./define.js";
+export * from "./fields.js";
+export * from "./openapi.js";
+export * from "./ops/cache.js";
+export * from "./ops/context.js";
+export * from "./ops/group.js";
+export * from "./ops/memory.js";
+export * from "./ops/message.js";
+export * from "./ops/paf.js";
+export * from "./ops/policy.js";
+export * from "./ops/session.js";
+export * from "./ops/system.js";
+export * from "./parse-input.js";
+export * from "./registry.js";

@@ -1,0 +1,323 @@
+import { GroupStatus, Session, SessionGroup } from "@tta-dev/core";
+import { z } from "zod";
+import { defineOperation } from "../define.js";
+import {
+  CursorField,
+  GroupIdField,
+  IfVersionField,
+  INPUT_CAPS,
+  LimitField,
+  MetadataField,
+  MetadataPatchField,
+  page,
+  SessionIdField,
+  TagMode,
+  TagsField,
+} from "../fields.js";
+
+const groupArg = { name: "group", field: "groupId", description: "Group name" } as const;
+const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
+const GroupInput = z.object({ groupId: GroupIdField });
+const Membership = z.object({
+  groupId: GroupIdField,
+  sessionId: SessionIdField,
+  ifVersion: IfVersionField.optional(),
+});
+
+/** `group.create`: a new active group; its id is its name. */
+export const groupCreate = defineOperation({
+  name: "group.create",
+  summary: "Create a session group; its id is its name (lower-case kebab-case, ≤ 64 characters).",
+  input: z.object({
+    name: GroupIdField,
+    description: z.string().max(INPUT_CAPS.description).optional(),
+    tags: TagsField.optional(),
+    metadata: MetadataField.optional(),
+  }),
+  output: SessionGroup,
+  errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "ALREADY_EXISTS"],
+  http: { method: "POST", path: "/v1/groups", status: 201, scope: "write" },
+  cli: {
+    words: ["group", "create"],
+    positionals: [{ name: "name", field: "name", description: "Group name, e.g. feature-auth" }],
+    flags: {
+      description: {
+        field: "description",
+        type: "string",
+        valueName: "D",
+        description: "What the group is for",
+      },
+      tag: {
+        field: "tags",
+        type: "string",
+        valueName: "X",
+        repeatable: true,
+        description: "Tag (repeatable)",
+      },
+      metadata: {
+        field: "metadata",
+        type: "json",
+        valueName: "JSON",
+        description: "Metadata object as JSON",
+      },
+    },
+    example: 'tta group create feature-auth --description "Authentication feature" --tag feature',
+  },
+  ids: { name: "group-new" },
+  limits: [
+    { path: "tags", limit: "tagsPerItem", measure: "count" },
+    { path: "metadata", limit: "metadataKeys", measure: "count" },
+    { path: "metadata", limit: "metadataBytes", measure: "jsonBytes" },
+  ],
+});
+
+/** `group.get`: one group. */
+export const groupGet = defineOperation({
+  name: "group.get",
+  summary: "Show one session group.",
+  input: GroupInput,
+  output: SessionGroup,
+  errors: ["NAME_INVALID", "GROUP_NOT_FOUND"],
+  http: { method: "GET", path: "/v1/groups/{groupId}", scope: "read" },
+  cli: {
+    words: ["group", "show"],
+    positionals: [groupArg],
+    flags: {},
+    example: "tta group show feature-auth",
+  },
+  ids: { groupId: "group" },
+});
+
+/** `group.list`: groups filtered by status and tags (this is also `findGroupsByTag`). */
+export const groupList = defineOperation({
+  name: "group.list",
+  summary: "List session groups, filtered by status and tags.",
+  input: z.object({
+    status: GroupStatus.optional(),
+    tags: TagsField.optional(),
+    tagMode: TagMode.optional(),
+    cursor: CursorField.optional(),
+    limit: LimitField.optional(),
+  }),
+  output: page(SessionGroup),
+  errors: [],
+  http: { method: "GET", path: "/v1/groups", scope: "read" },
+  cli: {
+    words: ["group", "list"],
+    positionals: [],
+    flags: {
+      status: {
+        field: "status",
+        type: "string",
+        valueName: "S",
+        choices: GroupStatus.options,
+        description: "Only groups with this status",
+      },
+      tag: {
+        field: "tags",
+        type: "string",
+        valueName: "X",
+        repeatable: true,
+        description: "Tag (repeatable)",
+      },
+      "any-tag": {
+        field: "tagMode",
+        type: "boolean",
+        value: "any",
+        description: "Match any tag instead of all",
+      },
+      limit: { field: "limit", type: "integer", valueName: "N", description: "Page size" },
+      cursor: {
+        field: "cursor",
+        type: "string",
+        valueName: "C",
+        description: "nextCursor of the previous page",
+      },
+    },
+    example: "tta group list --tag feature --status active",
+  },
+});
+
+/** `group.addSession`: `added: false` when the session already was a member. */
+export const groupAddSession = defineOperation({
+  name: "group.addSession",
+  summary: "Add a session to an active group (a no-op, added: false, when it already is a member).",
+  input: Membership,
+  output: z.object({ group: SessionGroup, added: z.boolean() }),
+  errors: ["NAME_INVALID", "GROUP_NOT_FOUND", "SESSION_NOT_FOUND", "GROUP_NOT_ACTIVE", "VERSION_CONFLICT"],
+  http: { method: "POST", path: "/v1/groups/{groupId}/sessions", scope: "write" },
+  cli: {
+    words: ["group", "add"],
+    positionals: [groupArg, sessionArg],
+    flags: {},
+    example: "tta group add feature-auth auth-design-2025-10-01",
+  },
+  ids: { groupId: "group", sessionId: "session" },
+});
+
+/** `group.removeSession`: `removed: false` when the session was not a member. */
+export const groupRemoveSession = defineOperation({
+  name: "group.removeSession",
+  summary: "Remove a session from a group.",
+  input: Membership,
+  output: z.object({ group: SessionGroup, removed: z.boolean() }),
+  errors: ["NAME_INVALID", "GROUP_NOT_FOUND", "VERSION_CONFLICT"],
+  http: { method: "DELETE", path: "/v1/groups/{groupId}/sessions/{sessionId}", scope: "write" },
+  cli: {
+    words: ["group", "remove"],
+    positionals: [groupArg, sessionArg],
+    flags: {},
+    example: "tta group remove feature-auth auth-design-2025-10-01",
+  },
+  ids: { groupId: "group", sessionId: "session" },
+});
+
+/** `group.sessions`: the member sessions, in membership order. */
+export const groupSessions = defineOperation({
+  name: "group.sessions",
+  summary: "List the sessions of a group.",
+  input: GroupInput,
+  output: page(Session),
+  errors: ["NAME_INVALID", "GROUP_NOT_FOUND"],
+  http: { method: "GET", path: "/v1/groups/{groupId}/sessions", scope: "read" },
+  cli: {
+    words: ["group", "sessions"],
+    positionals: [groupArg],
+    flags: {},
+    example: "tta group sessions feature-auth",
+  },
+  ids: { groupId: "group" },
+});
+
+/** `group.updateMetadata`: merge a patch; a `null` value removes the key. */
+export const groupUpdateMetadata = defineOperation({
+  name: "group.updateMetadata",
+  summary: "Merge a metadata patch into a group (a null value removes the key).",
+  input: z.object({ groupId: GroupIdField, patch: MetadataPatchField, ifVersion: IfVersionField.optional() }),
+  output: SessionGroup,
+  errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "GROUP_NOT_FOUND", "VERSION_CONFLICT"],
+  http: { method: "PATCH", path: "/v1/groups/{groupId}/metadata", scope: "write" },
+  cli: {
+    words: ["group", "meta"],
+    positionals: [
+      groupArg,
+      {
+        name: "key=value",
+        field: "patch",
+        type: "keyvalue",
+        variadic: true,
+        description: "Entries to merge; the value is JSON when it parses as JSON (key=null removes key)",
+      },
+    ],
+    flags: {
+      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+    },
+    example: "tta group meta feature-auth priority=high sprint=42",
+  },
+  ids: { groupId: "group" },
+  limits: [
+    { path: "patch", limit: "metadataKeys", measure: "count" },
+    { path: "patch", limit: "metadataBytes", measure: "jsonBytes" },
+  ],
+});
+
+const summaryFlag = {
+  summary: { field: "summary", type: "string", valueName: "S", description: "What the group achieved" },
+} as const;
+
+/** `group.setStatus`: active→closed, closed→active, active|closed→archived; asking for the current status is a no-op. */
+export const groupSetStatus = defineOperation({
+  name: "group.setStatus",
+  summary: "Close, reopen or archive a group.",
+  input: z.object({
+    groupId: GroupIdField,
+    status: GroupStatus,
+    summary: z.string().max(INPUT_CAPS.summary).optional(),
+    ifVersion: IfVersionField.optional(),
+  }),
+  output: SessionGroup,
+  errors: ["NAME_INVALID", "GROUP_NOT_FOUND", "INVALID_TRANSITION", "VERSION_CONFLICT"],
+  http: { method: "POST", path: "/v1/groups/{groupId}/status", scope: "write" },
+  cli: [
+    {
+      words: ["group", "close"],
+      summary: "Close a group.",
+      positionals: [groupArg],
+      flags: summaryFlag,
+      fixed: { status: "closed" },
+      example: 'tta group close feature-auth --summary "Shipped in 1.4"',
+    },
+    {
+      words: ["group", "reopen"],
+      summary: "Reopen a closed group.",
+      positionals: [groupArg],
+      flags: {},
+      fixed: { status: "active" },
+      example: "tta group reopen feature-auth",
+    },
+    {
+      words: ["group", "archive"],
+      summary: "Archive a group (final).",
+      positionals: [groupArg],
+      flags: summaryFlag,
+      fixed: { status: "archived" },
+      example: "tta group archive feature-auth",
+    },
+  ],
+  ids: { groupId: "group" },
+});
+
+/** `group.delete`: remove a group; its sessions stay. */
+export const groupDelete = defineOperation({
+  name: "group.delete",
+  summary: "Delete a group (its sessions stay).",
+  input: z.object({ groupId: GroupIdField, ifVersion: IfVersionField.optional() }),
+  output: z.object({
+    groupId: z.string(),
+    deleted: z.boolean(),
+    counts: z.object({ groups: z.number().int().min(0), memberships: z.number().int().min(0) }),
+  }),
+  errors: ["NAME_INVALID", "GROUP_NOT_FOUND", "VERSION_CONFLICT"],
+  http: { method: "DELETE", path: "/v1/groups/{groupId}", scope: "write" },
+  cli: {
+    words: ["group", "delete"],
+    positionals: [groupArg],
+    flags: {},
+    example: "tta group delete feature-auth",
+  },
+  ids: { groupId: "group" },
+});
+
+/** `group.summary`: counts by status, sessions tracked, unique tags. */
+export const groupSummary = defineOperation({
+  name: "group.summary",
+  summary: "Summarise all groups: counts by status, sessions tracked, unique tags.",
+  input: z.object({}),
+  output: z.object({
+    total: z.number().int().min(0),
+    byStatus: z.object({
+      active: z.number().int().min(0),
+      closed: z.number().int().min(0),
+      archived: z.number().int().min(0),
+    }),
+    sessionsTracked: z.number().int().min(0),
+    uniqueTags: z.array(z.string()),
+  }),
+  errors: [],
+  http: { method: "GET", path: "/v1/group-summary", scope: "read" },
+  cli: { words: ["group", "summary"], positionals: [], flags: {}, example: "tta group summary" },
+});
+
+/** Every session-group operation. */
+export const groupOperations = [
+  groupCreate,
+  groupGet,
+  groupList,
+  groupAddSession,
+  groupRemoveSession,
+  groupSessions,
+  groupUpdateMetadata,
+  groupSetStatus,
+  groupDelete,
+  groupSummary,
+] as const;

@@ -1,0 +1,232 @@
+import { Session, SessionStatus } from "@tta-dev/core";
+import { z } from "zod";
+import { defineOperation } from "../define.js";
+import {
+  CursorField,
+  DateField,
+  IfVersionField,
+  INPUT_CAPS,
+  LimitField,
+  MetadataField,
+  page,
+  SessionIdField,
+  TagField,
+  TagsField,
+} from "../fields.js";
+
+const idArg = { name: "id", field: "id", description: "Session id, e.g. auth-design-2025-10-01" } as const;
+
+/** `session.create`: a new active session; its id is its name. */
+export const sessionCreate = defineOperation({
+  name: "session.create",
+  summary: "Create a session; its id is its name ({component}-{purpose}-{YYYY-MM-DD}).",
+  input: z.object({
+    id: SessionIdField,
+    title: z.string().max(INPUT_CAPS.title).optional(),
+    tags: TagsField.optional(),
+    metadata: MetadataField.optional(),
+  }),
+  output: Session,
+  errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "ALREADY_EXISTS"],
+  http: { method: "POST", path: "/v1/sessions", status: 201, scope: "write" },
+  cli: {
+    words: ["session", "create"],
+    positionals: [idArg],
+    flags: {
+      title: { field: "title", type: "string", valueName: "T", description: "Human-readable title" },
+      tag: {
+        field: "tags",
+        type: "string",
+        valueName: "X",
+        repeatable: true,
+        description: "Tag (repeatable)",
+      },
+      metadata: {
+        field: "metadata",
+        type: "json",
+        valueName: "JSON",
+        description: "Metadata object as JSON",
+      },
+    },
+    example: 'tta session create auth-design-2025-10-01 --title "Auth design" --tag auth',
+  },
+  ids: { id: "session-new" },
+  limits: [
+    { path: "tags", limit: "tagsPerItem", measure: "count" },
+    { path: "metadata", limit: "metadataKeys", measure: "count" },
+    { path: "metadata", limit: "metadataBytes", measure: "jsonBytes" },
+  ],
+});
+
+/** `session.get`: one session. */
+export const sessionGet = defineOperation({
+  name: "session.get",
+  summary: "Show one session.",
+  input: z.object({ id: SessionIdField }),
+  output: Session,
+  errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
+  http: { method: "GET", path: "/v1/sessions/{id}", scope: "read" },
+  cli: {
+    words: ["session", "show"],
+    positionals: [idArg],
+    flags: {},
+    example: "tta session show auth-design-2025-10-01",
+  },
+  ids: { id: "session" },
+});
+
+/** `session.list`: sessions in a stable order, filtered, one page at a time. */
+export const sessionList = defineOperation({
+  name: "session.list",
+  summary: "List sessions, filtered by status, tag, component or date range.",
+  input: z.object({
+    status: SessionStatus.optional(),
+    tag: TagField.optional(),
+    component: z.string().min(1).max(128).optional(),
+    dateFrom: DateField.optional(),
+    dateTo: DateField.optional(),
+    cursor: CursorField.optional(),
+    limit: LimitField.optional(),
+  }),
+  output: page(Session),
+  errors: [],
+  http: { method: "GET", path: "/v1/sessions", scope: "read" },
+  cli: {
+    words: ["session", "list"],
+    positionals: [],
+    flags: {
+      status: {
+        field: "status",
+        type: "string",
+        valueName: "S",
+        choices: SessionStatus.options,
+        description: "Only sessions with this status",
+      },
+      tag: { field: "tag", type: "string", valueName: "X", description: "Only sessions with this tag" },
+      component: { field: "component", type: "string", valueName: "C", description: "Only this component" },
+      from: { field: "dateFrom", type: "string", valueName: "DATE", description: "Name date on or after" },
+      to: { field: "dateTo", type: "string", valueName: "DATE", description: "Name date on or before" },
+      limit: { field: "limit", type: "integer", valueName: "N", description: "Page size" },
+      cursor: {
+        field: "cursor",
+        type: "string",
+        valueName: "C",
+        description: "nextCursor of the previous page",
+      },
+    },
+    example: "tta session list --status active --tag auth",
+  },
+});
+
+/** `session.complete`: mark a session completed; lessons become deep memories of kind `lesson`. */
+export const sessionComplete = defineOperation({
+  name: "session.complete",
+  summary: "Complete a session; each lesson becomes a deep memory of kind lesson linked to it.",
+  input: z.object({
+    id: SessionIdField,
+    lessons: z.array(z.string().min(1)).max(INPUT_CAPS.tagsPerList).optional(),
+    ifVersion: IfVersionField.optional(),
+  }),
+  output: Session,
+  errors: [
+    "NAME_INVALID",
+    "SESSION_NOT_FOUND",
+    "SESSION_NOT_ACTIVE",
+    "INVALID_TRANSITION",
+    "VERSION_CONFLICT",
+    "LIMIT_EXCEEDED",
+  ],
+  http: { method: "POST", path: "/v1/sessions/{id}/complete", scope: "write" },
+  cli: {
+    words: ["session", "complete"],
+    positionals: [idArg],
+    flags: {
+      lesson: {
+        field: "lessons",
+        type: "string",
+        valueName: "TEXT",
+        repeatable: true,
+        description: "A lesson to keep (repeatable)",
+      },
+      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+    },
+    example: 'tta session complete auth-design-2025-10-01 --lesson "Rotate refresh tokens"',
+  },
+  ids: { id: "session" },
+  limits: [{ path: "lessons.*", limit: "memoryContentBytes", measure: "bytes" }],
+});
+
+/** `session.archive`: move a session to `archived`. */
+export const sessionArchive = defineOperation({
+  name: "session.archive",
+  summary: "Archive a session.",
+  input: z.object({ id: SessionIdField, ifVersion: IfVersionField.optional() }),
+  output: Session,
+  errors: ["NAME_INVALID", "SESSION_NOT_FOUND", "INVALID_TRANSITION", "VERSION_CONFLICT"],
+  http: { method: "POST", path: "/v1/sessions/{id}/archive", scope: "write" },
+  cli: {
+    words: ["session", "archive"],
+    positionals: [idArg],
+    flags: {
+      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+    },
+    example: "tta session archive auth-design-2025-10-01",
+  },
+  ids: { id: "session" },
+});
+
+/** What `session.delete` removed, per layer. */
+export const SessionDeleteReceipt = z.object({
+  id: z.string(),
+  deleted: z.boolean(),
+  counts: z.object({
+    sessions: z.number().int().min(0),
+    messages: z.number().int().min(0),
+    cache: z.number().int().min(0),
+    memberships: z.number().int().min(0),
+    memories: z.number().int().min(0),
+  }),
+});
+
+/** `session.delete`: remove a session; `cascade` also its messages, cache and memberships. */
+export const sessionDelete = defineOperation({
+  name: "session.delete",
+  summary:
+    "Delete a session (cascade: also its messages, cache and memberships; forgetMemories: its memories).",
+  input: z.object({
+    id: SessionIdField,
+    cascade: z.boolean().optional(),
+    forgetMemories: z.boolean().optional(),
+  }),
+  output: SessionDeleteReceipt,
+  errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
+  http: { method: "DELETE", path: "/v1/sessions/{id}", scope: "write" },
+  cli: {
+    words: ["session", "delete"],
+    positionals: [idArg],
+    flags: {
+      cascade: {
+        field: "cascade",
+        type: "boolean",
+        description: "Also delete messages, cache and memberships",
+      },
+      "forget-memories": {
+        field: "forgetMemories",
+        type: "boolean",
+        description: "Also delete the deep memories linked to the session",
+      },
+    },
+    example: "tta session delete auth-design-2025-10-01 --cascade",
+  },
+  ids: { id: "session" },
+});
+
+/** Every session operation. */
+export const sessionOperations = [
+  sessionCreate,
+  sessionGet,
+  sessionList,
+  sessionComplete,
+  sessionArchive,
+  sessionDelete,
+] as const;

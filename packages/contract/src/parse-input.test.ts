@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { checkInputLimits, parseInput } from "./index.js";
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+}
+
+describe("parseInput", () => {
+  it("accepts a valid input and applies defaults", () => {
+    const input = parseInput("session.create", { id: "auth-design-2025-10-01", tags: ["a"] });
+    expect(input).toEqual({ id: "auth-design-2025-10-01", tags: ["a"] });
+  });
+
+  it("refuses a path-like session id with NAME_INVALID under every policy", () => {
+    expect(codeOf(() => parseInput("session.get", { id: "../etc" }))).toBe("NAME_INVALID");
+    expect(codeOf(() => parseInput("session.create", { id: "../x" }, { namingPolicy: "off" }))).toBe(
+      "NAME_INVALID",
+    );
+    expect(codeOf(() => parseInput("message.append", { sessionId: "a/b", content: "x" }))).toBe(
+      "NAME_INVALID",
+    );
+  });
+
+  it("applies the naming policy to new session ids only", () => {
+    expect(codeOf(() => parseInput("session.create", { id: "MySession" }))).toBe("NAME_INVALID");
+    expect(parseInput("session.create", { id: "MySession" }, { namingPolicy: "warn" }).id).toBe("MySession");
+    expect(parseInput("session.get", { id: "MySession" }).id).toBe("MySession");
+  });
+
+  it("refuses bad group names and memory ids with NAME_INVALID", () => {
+    expect(codeOf(() => parseInput("group.create", { name: "Feature Auth" }))).toBe("NAME_INVALID");
+    expect(codeOf(() => parseInput("memory.get", { id: "mem_bad" }))).toBe("NAME_INVALID");
+    expect(parseInput("group.get", { groupId: "Legacy_Group.1" }).groupId).toBe("Legacy_Group.1");
+  });
+
+  it("refuses wrong types and unknown enum values with VALIDATION_FAILED naming the path", () => {
+    try {
+      parseInput("session.list", { status: "done", limit: 0 });
+      expect.unreachable();
+    } catch (error) {
+      const e = error as { code: string; message: string };
+      expect(e.code).toBe("VALIDATION_FAILED");
+      expect(e.message).toContain("status");
+      expect(e.message).toContain("limit");
+    }
+  });
+
+  it("refuses prototype-reaching keys in metadata and cache values", () => {
+    const meta = JSON.parse('{"__proto__": {"x": 1}}');
+    expect(codeOf(() => parseInput("session.create", { id: "a-b-2025-01-01", metadata: meta }))).toBe(
+      "VALIDATION_FAILED",
+    );
+    expect(
+      codeOf(() => parseInput("cache.set", { sessionId: "a-b-2025-01-01", key: "k", value: meta })),
+    ).toBe("VALIDATION_FAILED");
+    expect(
+      codeOf(() => parseInput("cache.set", { sessionId: "a-b-2025-01-01", key: "constructor", value: 1 })),
+    ).toBe("VALIDATION_FAILED");
+  });
+
+  it("needs either content or messages for message.append, not both", () => {
+    const sessionId = "a-b-2025-01-01";
+    expect(codeOf(() => parseInput("message.append", { sessionId }))).toBe("VALIDATION_FAILED");
+    expect(
+      codeOf(() => parseInput("message.append", { sessionId, content: "x", messages: [{ content: "y" }] })),
+    ).toBe("VALIDATION_FAILED");
+    const batch = parseInput("message.append", { sessionId, messages: [{ content: "y" }] });
+    expect(batch.messages?.[0]?.role).toBe("user");
+  });
+
+  it("accepts stages and modes case-insensitively", () => {
+    const input = parseInput("context.load", { sessionId: "a-b-2025-01-01", stage: "PLAN", mode: "Rapid" });
+    expect(input.stage).toBe("plan");
+    expect(input.mode).toBe("rapid");
+  });
+});
+
+describe("checkInputLimits", () => {
+  it("fails LIMIT_EXCEEDED when a message is over the configured size", () => {
+    const input = { sessionId: "a-b-2025-01-01", content: "x".repeat(2 * 1024 * 1024) };
+    expect(codeOf(() => checkInputLimits("message.append", input))).toBe("LIMIT_EXCEEDED");
+    expect(codeOf(() => checkInputLimits("message.append", input, { messageContentBytes: 4 << 20 }))).toBe(
+      undefined,
+    );
+  });
+
+  it("checks every item of a batch and the batch size", () => {
+    const messages = [{ content: "ok" }, { content: "é".repeat(20) }];
+    expect(codeOf(() => checkInputLimits("message.append", { messages }, { messageContentBytes: 30 }))).toBe(
+      "LIMIT_EXCEEDED",
+    );
+    expect(codeOf(() => checkInputLimits("message.append", { messages }, { batchAppend: 1 }))).toBe(
+      "LIMIT_EXCEEDED",
+    );
+  });
+
+  it("checks tag counts, metadata keys and JSON sizes", () => {
+    const tags = Array.from({ length: 33 }, (_, i) => `t${i}`);
+    expect(codeOf(() => checkInputLimits("session.create", { id: "x", tags }))).toBe("LIMIT_EXCEEDED");
+    const metadata = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i]));
+    expect(codeOf(() => checkInputLimits("group.create", { name: "g", metadata }))).toBe("LIMIT_EXCEEDED");
+    const value = { big: "x".repeat(1024 * 1024) };
+    expect(codeOf(() => checkInputLimits("cache.set", { value }))).toBe("LIMIT_EXCEEDED");
+  });
+});

@@ -1,0 +1,74 @@
+import type { z } from "zod";
+import type { Operation } from "./define.js";
+import { cacheOperations } from "./ops/cache.js";
+import { contextOperations } from "./ops/context.js";
+import { groupOperations } from "./ops/group.js";
+import { memoryOperations } from "./ops/memory.js";
+import { messageOperations } from "./ops/message.js";
+import { pafOperations } from "./ops/paf.js";
+import { policyOperations } from "./ops/policy.js";
+import { sessionOperations } from "./ops/session.js";
+import { systemOperations } from "./ops/system.js";
+
+const ALL = [
+  ...sessionOperations,
+  ...messageOperations,
+  ...cacheOperations,
+  ...memoryOperations,
+  ...groupOperations,
+  ...contextOperations,
+  ...pafOperations,
+  ...policyOperations,
+  ...systemOperations,
+] as const;
+
+type All = (typeof ALL)[number];
+
+/** The name of every operation, e.g. `"session.create"`. */
+export type OperationName = All["name"];
+
+/** Every operation, keyed by name. */
+export type Operations = { [O in All as O["name"]]: O };
+
+/** Every operation of SPEC §6, keyed by name, in declaration order. */
+export const operations: Operations = Object.fromEntries(ALL.map((op) => [op.name, op])) as Operations;
+
+/** Every operation name, in declaration order. */
+export const OPERATION_NAMES: readonly OperationName[] = ALL.map((op) => op.name);
+
+/** Every operation, in declaration order. */
+export const OPERATION_LIST: readonly Operation[] = ALL;
+
+/** The input a handler receives: the input schema's output (defaults applied). */
+export type InputOf<N extends OperationName> = z.output<Operations[N]["input"]>;
+
+/** The input a caller may send: the input schema's input. */
+export type RawInputOf<N extends OperationName> = z.input<Operations[N]["input"]>;
+
+/** What a handler returns. */
+export type OutputOf<N extends OperationName> = z.output<Operations[N]["output"]>;
+
+/** What every handler is given besides its input. */
+export interface HandlerContext {
+  /** The namespace the call works in (CLI `--namespace`, HTTP token); nothing crosses namespaces. */
+  namespace: string;
+}
+
+/** One handler. */
+export type Handler<N extends OperationName> = (
+  input: InputOf<N>,
+  ctx: HandlerContext,
+) => Promise<OutputOf<N>>;
+
+/** The handlers behind every operation; `@tta-dev/workflow` implements them, the apps call them. */
+export type Handlers = { [N in OperationName]: Handler<N> };
+
+/** True when `name` is an operation name. */
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === "string" && Object.hasOwn(operations, name);
+}
+
+/** The operation called `name`. */
+export function getOperation<N extends OperationName>(name: N): Operations[N] {
+  return operations[name];
+}
