@@ -22,7 +22,10 @@ import {
 export interface SessionRecords {
   /** The session, or `null` when it does not exist. */
   session(sessionId: string): Promise<Session | null>;
-  /** Several sessions and, when `lastN > 0`, their last `lastN` messages, in one backend round trip. */
+  /**
+   * Several sessions and, when `lastN > 0`, their last `lastN` messages, in one backend `batch` call.
+   * A missing session comes back as `null` with no messages.
+   */
   sessionsWithMessages(
     sessionIds: readonly string[],
     lastN: number,
@@ -95,10 +98,12 @@ export function createSessionRecords(options: SessionRecordsOptions): SessionRec
       }
       const results = await backend.batch(reads);
       const records = results[0] as (StoredRecord | null)[];
-      return sessionIds.map((id, i) => ({
-        session: decodeSession(id, records[i] ?? null),
-        messages: lastN > 0 ? decodeMessages(id, results[i + 1] as LogEntry[]) : [],
-      }));
+      return sessionIds.map((id, i) => {
+        const session = decodeSession(id, records[i] ?? null);
+        // A deleted session's leftover log (no cascade) is not shown: it has no session to belong to.
+        const messages = session && lastN > 0 ? decodeMessages(id, results[i + 1] as LogEntry[]) : [];
+        return { session, messages };
+      });
     },
 
     async memoriesOfGroup(groupId) {
