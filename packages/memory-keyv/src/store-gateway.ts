@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { BackendUnavailableError, isTtaError, ValidationError } from "@tta-dev/core";
 import { Keyv, type KeyvStoreAdapter } from "keyv";
+import { deserializeForKeyv, serializeForKeyv } from "./wire-format.js";
 
 /** One value to write: `ttlMs` is handed to Keyv so a store that expires natively reclaims it. */
 export interface StoreEntry {
@@ -46,22 +47,17 @@ const HASH_LENGTH = 64;
 /**
  * Keyv swallows store errors unless asked not to (an outage would read as "not found"), so the
  * backend talks through its own handle over the same store with `throwOnErrors`, keeping the
- * caller's namespace, serializer and compression. Some adapters also swallow errors and only emit
- * them, so an `error` event during a call fails that call too.
+ * caller's namespace and key prefixing but its own wire format (see `serializeForKeyv`); a default
+ * TTL of the caller's Keyv is not inherited. Some adapters also swallow errors and only emit them,
+ * so an `error` event during a call fails that call too.
  */
 function openHandle(source: StoreSource): Keyv {
+  const wire = { serialize: serializeForKeyv, deserialize: deserializeForKeyv, throwOnErrors: true };
   if (source.keyv) {
     const k = source.keyv;
-    return new Keyv(k.store, {
-      namespace: k.namespace,
-      serialize: k.serialize,
-      deserialize: k.deserialize,
-      compression: k.compression,
-      useKeyPrefix: k.useKeyPrefix,
-      throwOnErrors: true,
-    });
+    return new Keyv(k.store, { ...wire, namespace: k.namespace, useKeyPrefix: k.useKeyPrefix });
   }
-  const options = { namespace: source.namespace ?? "keyv", throwOnErrors: true };
+  const options = { ...wire, namespace: source.namespace ?? "keyv" };
   return source.store ? new Keyv(source.store, options) : new Keyv(options);
 }
 
