@@ -1,1 +1,11 @@
-export {};
+export * from "./cache.js";
+export * from "./context.js";
+export * from "./deep-memory.js";
+export * from "./memory-store.js";
+export type { IndexSync, IndexSyncStats } from "./memory-sync.js";
+export * from "./messages.js";
+export { compareRank, finalScore, RANKING, recencyWeight } from "./ranking.js";
+export * from "./reads.js";
+export * from "./schemas/index.js";
+export * from "./sessions.js";
+export { normalizeTerm, queryTerms, tokenize } from "./text.js";

@@ -1,0 +1,94 @@
+import type { DeepMemory, MemoryHit } from "@tta-dev/core";
+
+/**
+ * The constants of the ranking formula (README "Ranking"):
+ *
+ * `score = round9(text × (importanceBase + importance) × recency × (1 + boostPerTag × boostTagsMatched))`
+ * with `recency = floor + (1 − floor) × 2^(−age / halfLife)`, age measured from `updatedAt` to the clock's
+ * now, and `text` the BM25+ relevance of the query (1 when there is no query).
+ */
+export const RANKING = Object.freeze({
+  importanceBase: 0.5,
+  recencyHalfLifeMs: 30 * 24 * 60 * 60 * 1000,
+  recencyFloor: 0.5,
+  boostPerTag: 0.2,
+  /** Scores are rounded to this many decimals so that float noise can never reorder equal scores. */
+  decimals: 9,
+});
+
+const SCALE = 10 ** RANKING.decimals;
+
+/** The recency factor of a memory last updated `ageMs` ago (1 now, 0.75 after one half-life, → floor). */
+export function recencyWeight(ageMs: number): number {
+  const age = Math.max(0, ageMs);
+  return RANKING.recencyFloor + (1 - RANKING.recencyFloor) * 2 ** (-age / RANKING.recencyHalfLifeMs);
+}
+
+/** The final score of one candidate. */
+export function finalScore(
+  text: number,
+  importance: number,
+  ageMs: number,
+  boostTagsMatched: number,
+): number {
+  const raw =
+    text *
+    (RANKING.importanceBase + importance) *
+    recencyWeight(ageMs) *
+    (1 + RANKING.boostPerTag * boostTagsMatched);
+  return Math.round(raw * SCALE) / SCALE;
+}
+
+/** What ordering needs to know about a candidate. */
+export interface RankKey {
+  pinned: boolean;
+  score: number;
+  createdMs: number;
+  id: string;
+}
+
+/**
+ * The result order: pinned first, then higher score, then newer `createdAt`, then the larger id (ULIDs
+ * grow with time, so newer first again). Negative when `a` ranks before `b`.
+ */
+export function compareRank(a: RankKey, b: RankKey): number {
+  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+  if (a.score !== b.score) return b.score - a.score;
+  if (a.createdMs !== b.createdMs) return b.createdMs - a.createdMs;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** A ranked hit under construction. */
+export interface RankedHit extends RankKey {
+  memory: DeepMemory;
+  matched: string[];
+}
+
+/** Keeps the best `k` candidates seen, in rank order, without sorting everything. */
+export class TopK {
+  private readonly hits: RankedHit[] = [];
+  constructor(private readonly k: number) {}
+
+  /** True when a candidate with this key would enter the top k. */
+  accepts(key: RankKey): boolean {
+    return this.hits.length < this.k || compareRank(key, this.hits[this.hits.length - 1]!) < 0;
+  }
+
+  /** Insert a candidate that {@link accepts} approved. */
+  insert(hit: RankedHit): void {
+    let lo = 0;
+    let hi = this.hits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareRank(this.hits[mid]!, hit) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.hits.splice(lo, 0, hit);
+    if (this.hits.length > this.k) this.hits.pop();
+  }
+
+  /** The hits, best first, as search results. */
+  results(): MemoryHit[] {
+    return this.hits.map((h) => ({ memory: h.memory, score: h.score, matched: h.matched }));
+  }
+}

@@ -1,0 +1,38 @@
+import {
+  checkSessionId,
+  type Session,
+  SessionNotActiveError,
+  SessionNotFoundError,
+  type StoredRecord,
+  sessionsScope,
+} from "@tta-dev/core";
+import type { MemoryContext } from "./context.js";
+import { toSession } from "./records.js";
+
+/**
+ * Check an id used to look a session up: any safe id, whatever the naming policy (sessions created
+ * under a looser policy, or imported, stay reachable).
+ *
+ * @throws NAME_INVALID
+ */
+export function checkLookupId(id: string): string {
+  return checkSessionId(id, "off").id;
+}
+
+/** The session of a record that a batch read returned, or SESSION_NOT_FOUND. */
+export function sessionOf(ctx: MemoryContext, id: string, record: StoredRecord | null): Session {
+  if (!record) throw new SessionNotFoundError(id, ctx.namespace);
+  return toSession(ctx.namespace, record);
+}
+
+/** Read a session or fail SESSION_NOT_FOUND. */
+export async function requireSession(ctx: MemoryContext, id: string): Promise<Session> {
+  return sessionOf(ctx, id, await ctx.backend.get(sessionsScope(ctx.namespace), id));
+}
+
+/** Read a session that must be `active` (SESSION_NOT_FOUND, SESSION_NOT_ACTIVE). */
+export async function requireActiveSession(ctx: MemoryContext, id: string): Promise<Session> {
+  const session = await requireSession(ctx, id);
+  if (session.status !== "active") throw new SessionNotActiveError(id, session.status);
+  return session;
+}
