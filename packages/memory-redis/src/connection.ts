@@ -84,7 +84,12 @@ export function createConnection(o: ConnectionOptions): Connection {
   const owned = o.redis === undefined;
   const client: RedisClient = o.redis ?? openClient(o, timeoutMs);
   // ioredis prints unhandled 'error' events; a library must not. Failures reach callers as errors.
-  if (owned) client.on("error", noop);
+  let lastError: string | undefined;
+  if (owned) {
+    client.on("error", (err: Error) => {
+      lastError = err.message;
+    });
+  }
   defineScripts(client);
   let closed = false;
 
@@ -97,14 +102,19 @@ export function createConnection(o: ConnectionOptions): Connection {
       const settle = (err?: Error): void => {
         client.off("ready", onReady);
         client.off("end", onEnd);
+        client.off("close", onClose);
         readyWait = null;
         if (err) reject(err);
         else resolve();
       };
       const onReady = (): void => settle();
       const onEnd = (): void => settle(new Error("Connection is closed."));
+      // A refused or dropped connection attempt fails the waiting calls at once (fail fast); the
+      // client keeps reconnecting in the background for the next call.
+      const onClose = (): void => settle(new Error(`Connection is closed: ${lastError ?? "no connection"}`));
       client.once("ready", onReady);
       client.once("end", onEnd);
+      client.once("close", onClose);
     });
     readyWait.catch(noop);
     return readyWait;
@@ -117,14 +127,30 @@ export function createConnection(o: ConnectionOptions): Connection {
       if (closed) {
         throw new BackendUnavailableError("The Redis backend is closed.", { backend: "redis", operation });
       }
+      if (client.status === "reconnecting") {
+        // The last attempt failed and the next one is scheduled: fail now rather than wait for it.
+        throw mapDriverError(
+          new Error(`Connection is closed (reconnecting): ${lastError ?? "no connection"}`),
+          operation,
+          place,
+        );
+      }
       let timer: NodeJS.Timeout | undefined;
-      const work = client.status === "ready" ? fn(client) : waitReady().then(() => fn(client));
+      let gaveUp = false;
+      // A call that gave up waiting for the connection must never run later behind its caller's back.
+      const work =
+        client.status === "ready"
+          ? fn(client)
+          : waitReady().then(() => {
+              if (gaveUp) throw new Error("Command timed out before the connection was ready");
+              return fn(client);
+            });
       work.catch(noop);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Command timed out: no answer within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        timer = setTimeout(() => {
+          gaveUp = true;
+          reject(new Error(`Command timed out: no answer within ${timeoutMs} ms`));
+        }, timeoutMs);
       });
       try {
         return await Promise.race([work, timeout]);
@@ -142,9 +168,10 @@ export function createConnection(o: ConnectionOptions): Connection {
         client.disconnect();
         return;
       }
-      const quit = client.quit().then(noop, noop);
+      const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+      client.quit().catch(noop);
       const bound = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
-      await Promise.race([quit, bound]);
+      await Promise.race([ended, bound]);
       client.disconnect();
     },
   };

@@ -57,7 +57,7 @@ export function getOp(
   };
 }
 
-/** MGET of several records of one scope: one command, since they share a slot. */
+/** Several records of one scope in one script call (they share a slot). */
 export function getManyOp(
   root: string,
   scope: Scope,
@@ -79,10 +79,10 @@ export function getManyOp(
     operation: "getMany",
     place: place(root, scope),
     routeKey: redisKeys[0] ?? null,
-    send: (t) => t.mget(...redisKeys),
+    send: (t) => t.ttaGetMany(redisKeys.length, ...redisKeys),
     decode: (reply) => {
       if (redisKeys.length === 0) return [];
-      expectShape(Array.isArray(reply) && reply.length === keys.length, place(root, scope), "MGET reply");
+      expectShape(Array.isArray(reply) && reply.length === keys.length, place(root, scope), "getMany reply");
       const at = now();
       return (reply as unknown[]).map((raw, i) =>
         raw === null ? null : decodeRecord(raw, keys[i]!, at, redisKeys[i]!),

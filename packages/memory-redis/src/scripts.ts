@@ -96,6 +96,13 @@ end
 return out
 `;
 
+/** KEYS: records. → raw values, nil for missing. GET (not MGET) so a wrong type is an error, not a miss. */
+const GET_MANY = `
+local out = {}
+for i, k in ipairs(KEYS) do out[i] = redis.call('GET', k) end
+return out
+`;
+
 /** KEYS: index. ARGV: now, record base. → number of live records removed. */
 const CLEAR = `${HEADER_FN}
 local count = 0
@@ -185,6 +192,7 @@ const SCRIPTS = {
   ttaPut: { numberOfKeys: 2, lua: PUT },
   ttaDelete: { numberOfKeys: 2, lua: DELETE },
   ttaList: { numberOfKeys: 1, lua: LIST },
+  ttaGetMany: { numberOfKeys: undefined, lua: GET_MANY },
   ttaClear: { numberOfKeys: 1, lua: CLEAR },
   ttaAppend: { numberOfKeys: 2, lua: APPEND },
   ttaReadLog: { numberOfKeys: 1, lua: READ_LOG },
@@ -202,6 +210,8 @@ declare module "ioredis" {
     ttaPut(...args: Arg[]): Result<[number, number], Context>;
     ttaDelete(...args: Arg[]): Result<[number, number], Context>;
     ttaList(...args: Arg[]): Result<string[], Context>;
+    /** First argument: the number of keys. */
+    ttaGetMany(...args: Arg[]): Result<(string | null)[], Context>;
     ttaClear(...args: Arg[]): Result<number, Context>;
     ttaAppend(...args: Arg[]): Result<[number[], string[]], Context>;
     ttaReadLog(...args: Arg[]): Result<[number, ...string[]], Context>;

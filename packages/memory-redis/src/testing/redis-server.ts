@@ -81,6 +81,8 @@ export interface RedisServerHandle {
   readonly port: number;
   readonly url: string;
   readonly dir: string;
+  /** The server's process id while it runs (for SIGSTOP/SIGCONT in hang tests). */
+  readonly pid: number | undefined;
   /** SIGKILL the process (no shutdown, no save): for crash tests. Data stays in `dir`. */
   kill(): Promise<void>;
   /** Start it again on the same port and directory (after `kill`). */
@@ -156,6 +158,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         port,
         url: `redis://127.0.0.1:${port}`,
         dir,
+        get pid() {
+          return child?.pid;
+        },
         async kill() {
           await killChild(child);
           child = null;
