@@ -1,1 +1,4 @@
-export {};
+export { createFileBackend, type FileBackend } from "./file-backend.js";
+export { legacyToIso } from "./legacy-time.js";
+export type { FileBackendOptions } from "./options.js";
+export { createLayout, GROUPS_FILE, type Layout } from "./paths.js";

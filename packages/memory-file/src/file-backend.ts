@@ -1,0 +1,238 @@
+import { accessSync, constants } from "node:fs";
+import {
+  type AppendedEntry,
+  type BackendCapabilities,
+  BackendUnavailableError,
+  type BatchRead,
+  type BatchResult,
+  Collections,
+  type MemoryBackend,
+  normalizeListOptions,
+  normalizeReadLogOptions,
+  type Scope,
+  serializeValue,
+  sessionsScope,
+  ValidationError,
+  validateIfVersion,
+  validateKey,
+  validateScope,
+  validateTtl,
+} from "@tta-dev/core";
+import { ensureDir, guard } from "./fs-utils.js";
+import { openGroupsFile } from "./groups-file.js";
+import { createHandleCache } from "./handle-cache.js";
+import { createLockManager } from "./lock.js";
+import { type LogFile, openLogFile, type PreparedItem } from "./log-file.js";
+import { type FileBackendOptions, resolveOptions } from "./options.js";
+import { createLayout } from "./paths.js";
+import { listHeld } from "./raw-keys.js";
+import {
+  type JournalContext,
+  type JournalFile,
+  openRecordJournal,
+  type RecordJournal,
+} from "./record-journal.js";
+
+/** The file backend: the storage port plus what tests and tools may inspect. */
+export interface FileBackend extends MemoryBackend {
+  /** The store's directory. */
+  readonly root: string;
+  /** What the store physically holds for a namespace: record keys per file, log files, other files. */
+  rawKeys(namespace: string): string[];
+}
+
+/**
+ * The embedded default backend: everything in files under `.tta/`, safe for several processes on
+ * one machine (an agent, the CLI and the HTTP server) at once. Records live in append-only
+ * journals per scope (the `groups` collection in `session_groups.json`), logs in append-only files
+ * per scope; every read-modify-write holds a per-file lock that survives a killed holder.
+ *
+ * @example
+ * const backend = createFileBackend({ root: ".tta", durability: "os" });
+ * await backend.append(messagesScope("default", "api-debug-2025-10-28"), [{ value: { text: "hi" } }]);
+ * await backend.close();
+ */
+export function createFileBackend(options: FileBackendOptions): FileBackend {
+  const opts = resolveOptions(options);
+  const layout = createLayout(opts.root);
+  const locks = createLockManager({
+    ownersDir: layout.locksDir,
+    staleMs: opts.lockStaleMs,
+    timeoutMs: opts.lockTimeoutMs,
+  });
+  const ctx: JournalContext = { clock: opts.clock, durability: opts.durability, locks };
+  const journals = createHandleCache<RecordJournal>(opts.maxOpenFiles);
+  const logs = createHandleCache<LogFile>(opts.maxOpenFiles);
+  let closed = false;
+
+  const capabilities: BackendCapabilities = Object.freeze({
+    atomicCompareAndSet: true,
+    crossProcess: true,
+    nativeTtl: false,
+    durability: opts.durability,
+  });
+
+  function open(): void {
+    if (closed)
+      throw new BackendUnavailableError("The file backend is closed.", { backend: "file", root: opts.root });
+  }
+
+  function sessionsJournal(namespace: string): JournalFile {
+    const path = layout.recordsFile(sessionsScope(namespace));
+    return journals.get(path, () => openRecordJournal(path, ctx)) as JournalFile;
+  }
+
+  function records(scope: Scope): RecordJournal {
+    open();
+    validateScope(scope);
+    if (scope.collection === Collections.groups && scope.partition === undefined) {
+      const path = layout.groupsFile(scope.namespace);
+      return journals.get(path, () =>
+        openGroupsFile(path, ctx, (sessions) => {
+          sessionsJournal(scope.namespace).insertMissingSync(sessions);
+        }),
+      );
+    }
+    const path = layout.recordsFile(scope);
+    return journals.get(path, () => openRecordJournal(path, ctx));
+  }
+
+  function log(scope: Scope): LogFile {
+    open();
+    validateScope(scope);
+    const path = layout.logFile(scope);
+    return logs.get(path, () => openLogFile(path, ctx));
+  }
+
+  function prepare(items: unknown): PreparedItem[] {
+    if (!Array.isArray(items) || items.length === 0) {
+      throw new ValidationError("items: must be a non-empty array", {
+        issues: [{ path: "items", message: "empty" }],
+      });
+    }
+    return items.map((item: { value: unknown; idempotencyKey?: unknown }, i) => {
+      if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
+      const json = serializeValue(item.value);
+      return item.idempotencyKey === undefined
+        ? { json }
+        : { json, idempotencyKey: item.idempotencyKey as string };
+    });
+  }
+
+  const backend: FileBackend = {
+    name: "file",
+    capabilities,
+    root: opts.root,
+
+    async get(scope, key) {
+      const j = records(scope);
+      validateKey(key);
+      return guard("get", () => j.get(key));
+    },
+
+    async getMany(scope, keys) {
+      const j = records(scope);
+      keys.forEach((k, i) => validateKey(k, `keys.${i}`));
+      return guard("getMany", () => keys.map((k) => j.get(k)));
+    },
+
+    async put(scope, key, value, putOptions = {}) {
+      const j = records(scope);
+      validateKey(key);
+      validateIfVersion(putOptions.ifVersion);
+      validateTtl(putOptions.ttlMs);
+      const json = serializeValue(value);
+      return guard("put", () => j.put(key, json, putOptions.ifVersion, putOptions.ttlMs));
+    },
+
+    async delete(scope, key, deleteOptions = {}) {
+      const j = records(scope);
+      validateKey(key);
+      validateIfVersion(deleteOptions.ifVersion);
+      return guard("delete", () => j.delete(key, deleteOptions.ifVersion));
+    },
+
+    async list(scope, listOptions) {
+      const j = records(scope);
+      const normalized = normalizeListOptions(listOptions);
+      return guard("list", () => j.list(normalized));
+    },
+
+    async clear(scope) {
+      const j = records(scope);
+      return guard("clear", () => j.clear());
+    },
+
+    async append(scope, items): Promise<AppendedEntry[]> {
+      const l = log(scope);
+      const prepared = prepare(items);
+      return guard("append", () => l.append(prepared));
+    },
+
+    async readLog(scope, readOptions) {
+      const l = log(scope);
+      const range = normalizeReadLogOptions(readOptions);
+      return guard("readLog", () => l.read(range));
+    },
+
+    async logLength(scope) {
+      const l = log(scope);
+      return guard("logLength", () => l.length());
+    },
+
+    async deleteLog(scope) {
+      const l = log(scope);
+      return guard("deleteLog", () => l.remove());
+    },
+
+    async batch(reads: readonly BatchRead[]) {
+      const out: BatchResult[] = [];
+      for (const r of reads) {
+        switch (r.op) {
+          case "get":
+            out.push(await backend.get(r.scope, r.key));
+            break;
+          case "getMany":
+            out.push(await backend.getMany(r.scope, r.keys));
+            break;
+          case "list":
+            out.push(await backend.list(r.scope, r.options));
+            break;
+          case "readLog":
+            out.push(await backend.readLog(r.scope, r.options));
+            break;
+          case "logLength":
+            out.push(await backend.logLength(r.scope));
+            break;
+          default:
+            throw new ValidationError(`batch: unknown op ${JSON.stringify((r as { op: unknown }).op)}`, {
+              issues: [],
+            });
+        }
+      }
+      return out;
+    },
+
+    async ping() {
+      open();
+      guard("ping", () => {
+        ensureDir(opts.root);
+        accessSync(opts.root, constants.R_OK | constants.W_OK);
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      journals.closeAll();
+      logs.closeAll();
+      locks.close();
+    },
+
+    rawKeys(namespace) {
+      open();
+      return listHeld(layout, namespace, ctx);
+    },
+  };
+  return backend;
+}

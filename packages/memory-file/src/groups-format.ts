@@ -1,0 +1,310 @@
+import { encodeSegment, JsonValue, SessionGroup, Timestamp } from "@tta-dev/core";
+import { z } from "zod";
+import { corruptError, lineAndColumn } from "./corrupt.js";
+import { legacyToIso } from "./legacy-time.js";
+
+/** One record of a groups file, as the port sees it, plus what the file holds beside it. */
+export interface GroupEntry {
+  json: string;
+  version: number;
+  expiresAt: number | null;
+  /** Fields of the file entry that are not part of the value (`legacy`, unknown keys): written back as they were. */
+  extra: Record<string, unknown>;
+}
+
+/** A parsed `session_groups.json`. */
+export interface GroupsDoc {
+  version: "1.0" | "2.0";
+  entries: Map<string, GroupEntry>;
+  /** Top-level fields to keep (`legacy`, unknown keys). */
+  extra: Record<string, unknown>;
+}
+
+const Json = JsonValue;
+const Nullish = <T extends z.ZodType>(s: T) => s.nullable().optional();
+const Status = z.preprocess(
+  (v) => (typeof v === "string" ? v.toLowerCase() : v),
+  z.enum(["active", "closed", "archived"]),
+);
+
+const V1Group = z.looseObject({
+  group_id: z.string().min(1),
+  description: Nullish(z.string()),
+  tags: Nullish(z.array(z.string())),
+  session_ids: Nullish(z.array(z.string())),
+  created_at: z.string(),
+  updated_at: Nullish(z.string()),
+  status: Status,
+  closed_at: Nullish(z.string()),
+  archived_at: Nullish(z.string()),
+  summary: Nullish(z.string()),
+  metadata: Nullish(z.record(z.string(), Json)),
+});
+
+const V2Group = z.looseObject({
+  group_id: z.string().min(1),
+  description: z.string(),
+  tags: z.array(z.string()),
+  session_ids: z.array(z.string()),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  status: z.enum(["active", "closed", "archived"]),
+  closed_at: Nullish(Timestamp),
+  archived_at: Nullish(Timestamp),
+  summary: Nullish(z.string()),
+  metadata: z.record(z.string(), Json),
+  version: z.number().int().min(1),
+  record_version: z.number().int().min(1).optional(),
+  expires_at: Nullish(z.number()),
+});
+
+const V2Raw = z.looseObject({
+  group_id: z.string().min(1),
+  value: Json,
+  record_version: z.number().int().min(1),
+  expires_at: Nullish(z.number()),
+});
+
+const FileShape = z.looseObject({
+  groups: z.array(z.unknown()),
+  version: z.string(),
+  last_updated: Nullish(z.string()),
+});
+
+const GROUP_KEYS = new Set([
+  "id",
+  "description",
+  "tags",
+  "sessionIds",
+  "status",
+  "summary",
+  "metadata",
+  "createdAt",
+  "updatedAt",
+  "closedAt",
+  "archivedAt",
+  "version",
+]);
+const V2_KEYS = new Set([...Object.keys(V2Group.shape), "legacy"]);
+const RAW_KEYS = new Set(Object.keys(V2Raw.shape));
+
+function pick(obj: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => !known.has(k) || k === "legacy"));
+}
+
+function groupValue(g: {
+  id: string;
+  description: string;
+  tags: string[];
+  sessionIds: string[];
+  status: string;
+  summary: string | null | undefined;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null | undefined;
+  archivedAt: string | null | undefined;
+  version: number;
+}): Record<string, unknown> {
+  return {
+    id: g.id,
+    description: g.description,
+    tags: g.tags,
+    sessionIds: g.sessionIds,
+    status: g.status,
+    ...(g.summary != null ? { summary: g.summary } : {}),
+    metadata: g.metadata,
+    createdAt: g.createdAt,
+    updatedAt: g.updatedAt,
+    ...(g.closedAt != null ? { closedAt: g.closedAt } : {}),
+    ...(g.archivedAt != null ? { archivedAt: g.archivedAt } : {}),
+    version: g.version,
+  };
+}
+
+function schemaError(file: string, text: string, index: number, issues: z.core.$ZodIssue[]): Error {
+  let at = -1;
+  for (let i = 0; i <= index; i++) at = text.indexOf('"group_id"', at + 1);
+  const where = at === -1 ? {} : lineAndColumn(text, at);
+  const first = issues[0];
+  const path = first ? `groups.${index}.${first.path.map(String).join(".")}` : `groups.${index}`;
+  return corruptError({ file, ...where }, `${path}: ${first?.message ?? "invalid"}`);
+}
+
+function fromV1(file: string, text: string, raw: unknown, i: number): [string, GroupEntry] {
+  const r = V1Group.safeParse(raw);
+  if (!r.success) throw schemaError(file, text, i, r.error.issues);
+  const g = r.data;
+  const iso = (field: string, v: string | null | undefined): string | undefined => {
+    if (v == null) return undefined;
+    const t = legacyToIso(v);
+    if (t === null)
+      throw schemaError(file, text, i, [
+        { code: "custom", path: [field], message: `not a timestamp: ${JSON.stringify(v)}`, input: v },
+      ]);
+    return t;
+  };
+  const createdAt = iso("created_at", g.created_at)!;
+  const value = groupValue({
+    id: g.group_id,
+    description: g.description ?? "",
+    tags: g.tags ?? [],
+    sessionIds: g.session_ids ?? [],
+    status: g.status,
+    summary: g.summary,
+    metadata: g.metadata ?? {},
+    createdAt,
+    updatedAt: iso("updated_at", g.updated_at) ?? createdAt,
+    closedAt: iso("closed_at", g.closed_at),
+    archivedAt: iso("archived_at", g.archived_at),
+    version: 1,
+  });
+  return [
+    g.group_id,
+    {
+      json: JSON.stringify(value),
+      version: 1,
+      expiresAt: null,
+      extra: { legacy: { from: "1.0", entry: raw } },
+    },
+  ];
+}
+
+function fromV2(file: string, text: string, raw: unknown, i: number): [string, GroupEntry] {
+  if (typeof raw === "object" && raw !== null && "value" in raw && !("session_ids" in raw)) {
+    const r = V2Raw.safeParse(raw);
+    if (!r.success) throw schemaError(file, text, i, r.error.issues);
+    return [
+      r.data.group_id,
+      {
+        json: JSON.stringify(r.data.value),
+        version: r.data.record_version,
+        expiresAt: r.data.expires_at ?? null,
+        extra: pick(r.data, RAW_KEYS),
+      },
+    ];
+  }
+  const r = V2Group.safeParse(raw);
+  if (!r.success) throw schemaError(file, text, i, r.error.issues);
+  const g = r.data;
+  const value = groupValue({
+    id: g.group_id,
+    description: g.description,
+    tags: g.tags,
+    sessionIds: g.session_ids,
+    status: g.status,
+    summary: g.summary,
+    metadata: g.metadata,
+    createdAt: g.created_at,
+    updatedAt: g.updated_at,
+    closedAt: g.closed_at,
+    archivedAt: g.archived_at,
+    version: g.version,
+  });
+  return [
+    g.group_id,
+    {
+      json: JSON.stringify(value),
+      version: g.record_version ?? g.version,
+      expiresAt: g.expires_at ?? null,
+      extra: pick(g, V2_KEYS),
+    },
+  ];
+}
+
+/**
+ * Parse `session_groups.json`, version 1.0 (the original implementation) or 2.0. Anything that does
+ * not parse fails `BACKEND_CORRUPT` naming the file, the line and column, and the field.
+ */
+export function parseGroupsFile(file: string, text: string): GroupsDoc {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const pos = /position (\d+)/.exec((e as Error).message);
+    const where = pos ? lineAndColumn(text, Number(pos[1])) : {};
+    throw corruptError({ file, ...where }, `not valid JSON (${(e as Error).message})`);
+  }
+  const top = FileShape.safeParse(data);
+  if (!top.success)
+    throw corruptError(
+      { file, line: 1 },
+      `expected { groups: [...], version }: ${top.error.issues[0]?.message}`,
+    );
+  const version = top.data.version;
+  if (version !== "1.0" && version !== "2.0")
+    throw corruptError({ file }, `unknown version ${JSON.stringify(version)}`);
+  const entries = new Map<string, GroupEntry>();
+  top.data.groups.forEach((raw, i) => {
+    const [key, entry] = version === "1.0" ? fromV1(file, text, raw, i) : fromV2(file, text, raw, i);
+    if (entries.has(key))
+      throw schemaError(file, text, i, [
+        {
+          code: "custom",
+          path: ["group_id"],
+          message: `duplicate group_id ${JSON.stringify(key)}`,
+          input: key,
+        },
+      ]);
+    entries.set(key, entry);
+  });
+  const extra = Object.fromEntries(
+    Object.entries(top.data).filter(([k]) => !["groups", "version", "last_updated"].includes(k)),
+  );
+  if (version === "1.0") extra.legacy = { from: "1.0", last_updated: top.data.last_updated ?? null };
+  return { version, entries, extra };
+}
+
+function isPlainGroup(key: string, value: unknown): value is SessionGroup {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (!Object.keys(value).every((k) => GROUP_KEYS.has(k))) return false;
+  const r = SessionGroup.safeParse(value);
+  return r.success && r.data.id === key;
+}
+
+/** Serialise the version 2.0 snake_case file, groups in list order. */
+export function serializeGroupsFile(doc: GroupsDoc, lastUpdated: string): string {
+  const keys = [...doc.entries.keys()]
+    .map((k) => [encodeSegment(k), k] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const groups = keys.map(([, key]) => {
+    const e = doc.entries.get(key)!;
+    const value: unknown = JSON.parse(e.json);
+    const storage = {
+      ...(e.expiresAt !== null ? { expires_at: e.expiresAt } : {}),
+    };
+    if (!isPlainGroup(key, value))
+      return { group_id: key, value, record_version: e.version, ...storage, ...e.extra };
+    return {
+      group_id: key,
+      description: value.description,
+      tags: value.tags,
+      session_ids: value.sessionIds,
+      created_at: value.createdAt,
+      updated_at: value.updatedAt,
+      status: value.status,
+      closed_at: value.closedAt ?? null,
+      archived_at: value.archivedAt ?? null,
+      summary: value.summary ?? null,
+      metadata: value.metadata,
+      version: value.version,
+      ...(e.version !== value.version ? { record_version: e.version } : {}),
+      ...storage,
+      ...e.extra,
+    };
+  });
+  return `${JSON.stringify({ groups, version: "2.0", last_updated: lastUpdated, ...doc.extra }, null, 2)}\n`;
+}
+
+/** Every session id named by the groups of a version 1.0 file, with the creation time of its first group. */
+export function legacySessions(doc: GroupsDoc): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of doc.entries.values()) {
+    const g = JSON.parse(e.json) as Partial<SessionGroup>;
+    for (const id of g.sessionIds ?? []) {
+      const prev = out.get(id);
+      if (g.createdAt && (!prev || g.createdAt < prev)) out.set(id, g.createdAt);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,219 @@
+import { randomBytes } from "node:crypto";
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
+import { BackendUnavailableError, InternalError } from "@tta-dev/core";
+import { isProcessAlive, processStartTime } from "./process-alive.js";
+
+/** Options of {@link createLockManager}. */
+export interface LockManagerOptions {
+  /** Directory of the per-process owner files (`<root>/locks`). */
+  ownersDir: string;
+  /** A lock whose live holder has not touched any lock for this long is broken anyway (pid reuse, hang). */
+  staleMs: number;
+  /** Give up waiting after this long with `BACKEND_UNAVAILABLE`. */
+  timeoutMs: number;
+}
+
+/** Cross-process mutual exclusion over lock files; critical sections are synchronous. */
+export interface LockManager {
+  /** Run `fn` holding `lockPath`, waiting (asynchronously) while another process holds it. */
+  withLock<T>(lockPath: string, fn: () => T): Promise<T>;
+  /** Run `fn` holding `lockPath`, waiting synchronously: for a lock taken inside another one. */
+  withLockSync<T>(lockPath: string, fn: () => T): T;
+  /** Remove this owner's file. */
+  close(): void;
+}
+
+interface OwnerInfo {
+  pid: number;
+  thread: number;
+  start: string | null;
+  owner: string;
+}
+
+const OWNER_NAME = /^\d+-\d+-[0-9a-f]{12}$/;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Locks this thread holds right now, whichever manager took them. */
+const heldHere = new Set<string>();
+
+function code(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
+}
+
+/**
+ * A lock is a hard link from the lock path to this process's owner file, whose content names the
+ * owner (pid, thread, process start time). Taking it is one `link()` (atomic, fails `EEXIST` when
+ * held), releasing it one `unlink()`. A holder that was killed leaves its link behind: the next
+ * writer sees that the pid is gone (or is another process now) and breaks the lock at once, by
+ * renaming it aside and checking that it moved the very inode it judged stale.
+ *
+ * @example
+ * const locks = createLockManager({ ownersDir: ".tta/locks", staleMs: 30_000, timeoutMs: 10_000 });
+ * await locks.withLock(".tta/ns/default/sessions.rec.lock", () => doWrite());
+ */
+export function createLockManager(options: LockManagerOptions): LockManager {
+  const me: OwnerInfo = {
+    pid: process.pid,
+    thread: threadId,
+    start: processStartTime(process.pid),
+    owner: `${process.pid}-${threadId}-${randomBytes(6).toString("hex")}`,
+  };
+  const ownerPath = join(options.ownersDir, me.owner);
+  let ownerReady = false;
+  let ownerIno = -1;
+
+  function ensureOwner(): void {
+    mkdirSync(options.ownersDir, { recursive: true });
+    writeFileSync(ownerPath, JSON.stringify(me));
+    ownerIno = statSync(ownerPath).ino;
+    ownerReady = true;
+  }
+
+  function readOwner(path: string): OwnerInfo | null {
+    try {
+      const info = JSON.parse(readFileSync(path, "utf8")) as OwnerInfo;
+      return typeof info.pid === "number" && typeof info.owner === "string" ? info : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function isStale(lockPath: string, ctimeMs: number): boolean {
+    const holder = readOwner(lockPath);
+    if (holder === null) return Date.now() - ctimeMs > options.staleMs;
+    if (holder.pid === me.pid && holder.thread === me.thread) return !heldHere.has(lockPath);
+    if (!isProcessAlive(holder.pid, holder.start)) return true;
+    return Date.now() - ctimeMs > options.staleMs;
+  }
+
+  function breakLock(lockPath: string, ino: number): void {
+    const holder = readOwner(lockPath);
+    const aside = `${lockPath}.broken-${me.owner}`;
+    try {
+      renameSync(lockPath, aside);
+    } catch {
+      return;
+    }
+    try {
+      if (statSync(aside).ino !== ino) {
+        // Someone took the lock between our check and the rename: put it back.
+        try {
+          linkSync(aside, lockPath);
+        } catch {
+          /* a third writer got in first; its link stands */
+        }
+      } else if (holder && OWNER_NAME.test(holder.owner) && !isProcessAlive(holder.pid, holder.start)) {
+        try {
+          unlinkSync(join(options.ownersDir, holder.owner));
+        } catch {
+          /* already gone */
+        }
+      }
+    } finally {
+      unlinkSync(aside);
+    }
+  }
+
+  function tryAcquire(lockPath: string): boolean {
+    if (!ownerReady) ensureOwner();
+    try {
+      linkSync(ownerPath, lockPath);
+      heldHere.add(lockPath);
+      return true;
+    } catch (e) {
+      if (code(e) === "ENOENT") {
+        mkdirSync(dirname(lockPath), { recursive: true });
+        ensureOwner();
+        return false;
+      }
+      if (code(e) !== "EEXIST") throw e;
+    }
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(lockPath);
+    } catch {
+      return false;
+    }
+    if (isStale(lockPath, st.ctimeMs)) breakLock(lockPath, st.ino);
+    return false;
+  }
+
+  function release(lockPath: string): void {
+    heldHere.delete(lockPath);
+    try {
+      if (statSync(lockPath).ino === ownerIno) unlinkSync(lockPath);
+    } catch {
+      /* broken by someone who judged us stale: nothing left to release */
+    }
+  }
+
+  function timeout(lockPath: string): BackendUnavailableError {
+    return new BackendUnavailableError(
+      `Timed out after ${options.timeoutMs} ms waiting for the lock ${lockPath}.`,
+      {
+        lock: lockPath,
+        timeoutMs: options.timeoutMs,
+      },
+    );
+  }
+
+  function acquireSync(lockPath: string, deadline: number): void {
+    let pause = 0.02;
+    while (!tryAcquire(lockPath)) {
+      if (Date.now() > deadline) throw timeout(lockPath);
+      Atomics.wait(sleeper, 0, 0, pause * (0.5 + Math.random()));
+      pause = Math.min(pause * 2, 2);
+    }
+  }
+
+  async function acquire(lockPath: string): Promise<void> {
+    if (heldHere.has(lockPath)) throw new InternalError(`Lock ${lockPath} is already held by this thread.`);
+    if (tryAcquire(lockPath)) return;
+    // Holders keep a lock for microseconds: a short synchronous spin first, then yield to the loop.
+    const spinUntil = Date.now() + 3;
+    let pause = 0.02;
+    while (Date.now() < spinUntil) {
+      Atomics.wait(sleeper, 0, 0, pause * (0.5 + Math.random()));
+      if (tryAcquire(lockPath)) return;
+      pause = Math.min(pause * 2, 0.5);
+    }
+    const deadline = Date.now() + options.timeoutMs;
+    let wait = 1;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+      if (tryAcquire(lockPath)) return;
+      if (Date.now() > deadline) throw timeout(lockPath);
+      wait = Math.min(wait * 2, 20);
+    }
+  }
+
+  return {
+    async withLock(lockPath, fn) {
+      await acquire(lockPath);
+      try {
+        return fn();
+      } finally {
+        release(lockPath);
+      }
+    },
+    withLockSync(lockPath, fn) {
+      if (heldHere.has(lockPath)) throw new InternalError(`Lock ${lockPath} is already held by this thread.`);
+      acquireSync(lockPath, Date.now() + options.timeoutMs);
+      try {
+        return fn();
+      } finally {
+        release(lockPath);
+      }
+    },
+    close() {
+      if (!ownerReady) return;
+      ownerReady = false;
+      try {
+        unlinkSync(ownerPath);
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
+import { dirname } from "node:path";
+import type { AppendedEntry, LogEntry } from "@tta-dev/core";
+import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt } from "./fs-utils.js";
+import { frameLine, lineBody } from "./line-codec.js";
+import { type LogTail, offsetOfSeq, readBackward, readForward, readTail, scanKeys } from "./log-reader.js";
+import type { JournalContext } from "./record-journal.js";
+
+/** One prepared item to append: its value as JSON text. */
+export interface PreparedItem {
+  json: string;
+  idempotencyKey?: string;
+}
+
+/** An append-only log in one file (see {@link openLogFile}). */
+export interface LogFile {
+  append(items: readonly PreparedItem[]): Promise<AppendedEntry[]>;
+  read(range: { afterSeq: number; beforeSeq: number; limit: number; fromEnd: boolean }): LogEntry[];
+  length(): number;
+  remove(): Promise<boolean>;
+  close(): void;
+}
+
+/**
+ * A log as a file of framed lines `<crc32>{"s":seq,"r":left,"k":key}\t<value>`, one per entry, in
+ * seq order. `r` counts the lines of the same batch that follow, so a batch torn by a crash (its
+ * last line, `r` = 0, missing) is ignored as a whole. Appends take the log's lock, find the
+ * committed end (cached per process and checked with one `stat`), truncate a torn tail, and write
+ * the batch in one `write`. Reads take no lock: the last N entries are read backwards from the
+ * committed end, other ranges after a search over byte offsets; both cost what they return.
+ * Idempotency keys are indexed in memory per process and brought up to date from the new tail only.
+ *
+ * @example
+ * const log = openLogFile(".tta/ns/default/log/messages/s1.jsonl", ctx);
+ * await log.append([{ json: '{"text":"hi"}' }]);
+ */
+export function openLogFile(path: string, ctx: JournalContext): LogFile {
+  const lockPath = `${path}.lock`;
+  let fd = -1;
+  let id = "";
+  let size = -1;
+  let mtimeMs = -1;
+  let tail: LogTail = { validEnd: 0, lastSeq: 0 };
+  let keys: Map<string, number> | null = null;
+  let keysEnd = 0;
+
+  function reset(): void {
+    if (fd !== -1) closeSync(fd);
+    fd = -1;
+    id = "";
+    size = -1;
+    mtimeMs = -1;
+    tail = { validEnd: 0, lastSeq: 0 };
+    keys = null;
+    keysEnd = 0;
+  }
+
+  /** Bring the cached view up to date; false when the log file does not exist. */
+  function sync(): boolean {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+      reset();
+      return false;
+    }
+    if (fileIdentity(st) !== id) {
+      reset();
+      try {
+        fd = openSync(path, constants.O_RDWR);
+      } catch (e) {
+        if (isMissing(e)) return false;
+        throw e;
+      }
+      st = fstatSync(fd);
+      id = fileIdentity(st);
+    }
+    if (st.size !== size || st.mtimeMs !== mtimeMs) {
+      tail = readTail(path, fd, st.size);
+      size = st.size;
+      mtimeMs = st.mtimeMs;
+      if (keysEnd > tail.validEnd) keys = null;
+    }
+    return true;
+  }
+
+  function ensureKeys(): Map<string, number> {
+    if (keys === null) {
+      keys = new Map();
+      keysEnd = 0;
+    }
+    if (keysEnd < tail.validEnd) {
+      scanKeys(fd, keysEnd, tail.validEnd, keys);
+      keysEnd = tail.validEnd;
+    }
+    return keys;
+  }
+
+  function entryOf(seq: number): LogEntry {
+    return readForward(path, fd, offsetOfSeq(path, fd, tail, seq), seq, 1, tail.validEnd)[0]!;
+  }
+
+  function read(range: { afterSeq: number; beforeSeq: number; limit: number; fromEnd: boolean }): LogEntry[] {
+    if (!sync()) return [];
+    const top = Math.min(tail.lastSeq, range.beforeSeq - 1);
+    if (top <= range.afterSeq) return [];
+    const lo = range.fromEnd ? Math.max(range.afterSeq + 1, top - range.limit + 1) : range.afterSeq + 1;
+    const hi = range.fromEnd ? top : Math.min(top, range.afterSeq + range.limit);
+    const count = hi - lo + 1;
+    const avgLine = tail.validEnd / tail.lastSeq;
+    if (hi === tail.lastSeq) return readBackward(path, fd, tail.validEnd, hi, count, avgLine);
+    if (lo === 1) return readForward(path, fd, 0, 1, count, tail.validEnd);
+    if (range.fromEnd) return readBackward(path, fd, offsetOfSeq(path, fd, tail, hi + 1), hi, count, avgLine);
+    return readForward(path, fd, offsetOfSeq(path, fd, tail, lo), lo, count, tail.validEnd);
+  }
+
+  function appendLocked(items: readonly PreparedItem[]): AppendedEntry[] {
+    if (!sync()) {
+      fd = openReadWrite(path);
+      const st = fstatSync(fd);
+      id = fileIdentity(st);
+      size = st.size;
+      mtimeMs = st.mtimeMs;
+      tail = st.size === 0 ? { validEnd: 0, lastSeq: 0 } : readTail(path, fd, st.size);
+      if (ctx.durability === "fsync") fsyncDir(dirname(path));
+    }
+    const index = items.some((i) => i.idempotencyKey !== undefined) ? ensureKeys() : null;
+    const out: AppendedEntry[] = [];
+    const inBatch = new Map<string, AppendedEntry>();
+    const fresh: { seq: number; json: string; key: string | undefined }[] = [];
+    let seq = tail.lastSeq;
+    for (const item of items) {
+      const k = item.idempotencyKey;
+      if (k !== undefined) {
+        const seen = index!.get(k);
+        if (seen !== undefined) {
+          const e = entryOf(seen);
+          out.push({ seq: e.seq, value: e.value, idempotencyKey: k, duplicate: true });
+          continue;
+        }
+        const again = inBatch.get(k);
+        if (again) {
+          out.push({ ...again, duplicate: true });
+          continue;
+        }
+      }
+      seq += 1;
+      fresh.push({ seq, json: item.json, key: k });
+      const appended: AppendedEntry = {
+        seq,
+        value: JSON.parse(item.json),
+        ...(k !== undefined ? { idempotencyKey: k } : {}),
+        duplicate: false,
+      };
+      if (k !== undefined) inBatch.set(k, appended);
+      out.push(appended);
+    }
+    if (fresh.length === 0) return out;
+    const text = fresh
+      .map((f, i) => {
+        const key = f.key === undefined ? "" : `,"k":${JSON.stringify(f.key)}`;
+        return frameLine(lineBody(`{"s":${f.seq},"r":${fresh.length - 1 - i}${key}}`, f.json));
+      })
+      .join("");
+    if (size > tail.validEnd) ftruncateSync(fd, tail.validEnd); // torn by a killed writer
+    const buf = Buffer.from(text);
+    writeAt(fd, buf, tail.validEnd);
+    if (ctx.durability === "fsync") fdatasyncSync(fd);
+    const keysCurrent = keys !== null && keysEnd === tail.validEnd;
+    tail = { validEnd: tail.validEnd + buf.length, lastSeq: seq };
+    const st = fstatSync(fd);
+    size = st.size;
+    mtimeMs = st.mtimeMs;
+    if (keysCurrent) {
+      for (const f of fresh) if (f.key !== undefined) keys!.set(f.key, f.seq);
+      keysEnd = tail.validEnd;
+    }
+    return out;
+  }
+
+  return {
+    append(items) {
+      return ctx.locks.withLock(lockPath, () => appendLocked(items));
+    },
+    read,
+    length() {
+      return sync() ? tail.lastSeq : 0;
+    },
+    remove() {
+      return ctx.locks.withLock(lockPath, () => {
+        reset();
+        try {
+          unlinkSync(path);
+        } catch (e) {
+          if (isMissing(e)) return false;
+          throw e;
+        }
+        if (ctx.durability === "fsync") fsyncDir(dirname(path));
+        return true;
+      });
+    },
+    close: reset,
+  };
+}
