@@ -132,7 +132,9 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
 
     async getMany(scope, keys) {
       const j = records(scope);
-      keys.forEach((k, i) => validateKey(k, `keys.${i}`));
+      keys.forEach((k, i) => {
+        validateKey(k, `keys.${i}`);
+      });
       return guard("getMany", () => keys.map((k) => j.get(k)));
     },
 

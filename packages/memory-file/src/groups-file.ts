@@ -70,7 +70,10 @@ export function openGroupsFile(
       try {
         next = parseGroupsFile(path, readFileSync(path, "utf8"));
       } catch (e) {
-        if (isMissing(e)) return load();
+        if (isMissing(e)) {
+          load();
+          return;
+        }
         corrupt = { error: e as BackendCorruptError, seen: stamp };
         seen = "";
         throw e;

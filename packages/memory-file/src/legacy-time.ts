@@ -13,7 +13,7 @@ export function legacyToIso(stamp: string): string | null {
   const m = STAMP.exec(stamp);
   if (!m) return null;
   const [, y, mo, d, h, mi, s = "00", frac = "", zone] = m;
-  const ms = (frac + "000").slice(0, 3);
+  const ms = `${frac}000`.slice(0, 3);
   const base = `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}`;
   const zoned =
     zone === undefined || zone === "Z"

@@ -167,44 +167,43 @@ export function createLockManager(options: LockManagerOptions): LockManager {
     }
   }
 
-  async function acquire(lockPath: string): Promise<void> {
+  function runHeld<T>(lockPath: string, fn: () => T): T {
+    try {
+      return fn();
+    } finally {
+      release(lockPath);
+    }
+  }
+
+  // Taking the lock and running the critical section happen in one synchronous stretch: no other
+  // task of this thread can run while the lock is held.
+  async function withLock<T>(lockPath: string, fn: () => T): Promise<T> {
     if (heldHere.has(lockPath)) throw new InternalError(`Lock ${lockPath} is already held by this thread.`);
-    if (tryAcquire(lockPath)) return;
+    if (tryAcquire(lockPath)) return runHeld(lockPath, fn);
     // Holders keep a lock for microseconds: a short synchronous spin first, then yield to the loop.
     const spinUntil = Date.now() + 3;
     let pause = 0.02;
     while (Date.now() < spinUntil) {
       Atomics.wait(sleeper, 0, 0, pause * (0.5 + Math.random()));
-      if (tryAcquire(lockPath)) return;
+      if (tryAcquire(lockPath)) return runHeld(lockPath, fn);
       pause = Math.min(pause * 2, 0.5);
     }
     const deadline = Date.now() + options.timeoutMs;
     let wait = 1;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
-      if (tryAcquire(lockPath)) return;
+      if (tryAcquire(lockPath)) return runHeld(lockPath, fn);
       if (Date.now() > deadline) throw timeout(lockPath);
       wait = Math.min(wait * 2, 20);
     }
   }
 
   return {
-    async withLock(lockPath, fn) {
-      await acquire(lockPath);
-      try {
-        return fn();
-      } finally {
-        release(lockPath);
-      }
-    },
+    withLock,
     withLockSync(lockPath, fn) {
       if (heldHere.has(lockPath)) throw new InternalError(`Lock ${lockPath} is already held by this thread.`);
       acquireSync(lockPath, Date.now() + options.timeoutMs);
-      try {
-        return fn();
-      } finally {
-        release(lockPath);
-      }
+      return runHeld(lockPath, fn);
     },
     close() {
       if (!ownerReady) return;

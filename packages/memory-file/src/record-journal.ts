@@ -238,7 +238,10 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
         frameLine(lineBody(`{"k":${JSON.stringify(key)},"n":${c.version},"e":${c.expiresAt}}`, c.json)),
       );
     }
-    if (parts.length === 0) return removeFile();
+    if (parts.length === 0) {
+      removeFile();
+      return;
+    }
     const text = parts.join("");
     const kept = table;
     writeFileAtomic(path, text, ctx.durability === "fsync");
