@@ -8,12 +8,8 @@ export {
   MAX_WRITE_ATTEMPTS,
   type MutateResult,
 } from "./group-repo.js";
-export {
-  createGroupStore,
-  type GroupStore,
-  type GroupStoreOptions,
-  type IfVersionOptions,
-} from "./group-store.js";
+export { createGroupStore } from "./group-store.js";
+export type { GroupStore, GroupStoreOptions, IfVersionOptions } from "./group-store-api.js";
 export {
   GroupContextInput,
   GroupCreateInput,

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GroupModel, type Op, type Outcome, type Pin } from "../test/group-model.js";
 import { putSession, setup } from "../test/helpers.js";
-import type { GroupStore } from "./group-store.js";
+import type { GroupStore } from "./group-store-api.js";
 
 const SESSIONS = ["s-a-2025-01-01", "s-b-2025-01-01", "s-c-2025-01-01"];
 const groupArb = fc.constantFrom("alpha", "beta", "gamma");
