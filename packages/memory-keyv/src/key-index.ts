@@ -1,6 +1,6 @@
 import { keyFor, type Scope } from "@tta-dev/core";
 import { decodeDirectory, decodePage, encodeDirectory, type IndexDirectory } from "./codec.js";
-import type { StoreGateway } from "./store-gateway.js";
+import type { StoreEntry, StoreGateway } from "./store-gateway.js";
 
 /** Most keys one index page holds before it splits in two. */
 export const INDEX_PAGE_SIZE = 256;
@@ -12,8 +12,11 @@ export const INDEX_PAGE_SIZE = 256;
  * bounded as a collection grows. Every mutation runs inside the scope's write lane.
  */
 export interface KeyIndex {
-  /** Record that `encoded` exists (no write when it is already there). */
-  add(scope: Scope, encoded: string): Promise<void>;
+  /**
+   * The writes that record `encoded` as existing, in the order they must land (none when it is
+   * already there). The caller performs them, so they can share a round trip with its own write.
+   */
+  planAdd(scope: Scope, encoded: string): Promise<StoreEntry[][]>;
   /** Forget keys; drops emptied pages, and the whole index when nothing is left. */
   remove(scope: Scope, encoded: readonly string[]): Promise<void>;
   /** Pages of keys `>= from`, ascending, one page per step. */
@@ -72,19 +75,19 @@ export function createKeyIndex(gateway: StoreGateway): KeyIndex {
   }
 
   return {
-    async add(scope, encoded) {
+    async planAdd(scope, encoded) {
       const existing = await readDirectory(scope);
       const dir: IndexDirectory = existing ?? { next: 1, pages: [[0, ""]] };
       const at = lastAtMost(dir, encoded);
       const [id] = dir.pages[at]!;
       const keys = existing ? await readPage(scope, id) : [];
       const pos = position(keys, encoded);
-      if (keys[pos] === encoded) return;
+      if (keys[pos] === encoded) return [];
       keys.splice(pos, 0, encoded);
+      const directory = () => [{ key: dirKey(scope), value: encodeDirectory(dir) }];
       if (keys.length <= INDEX_PAGE_SIZE) {
-        await gateway.setMany([{ key: pageKey(scope, id), value: JSON.stringify(keys) }]);
-        if (!existing) await gateway.setMany([{ key: dirKey(scope), value: encodeDirectory(dir) }]);
-        return;
+        const page = [{ key: pageKey(scope, id), value: JSON.stringify(keys) }];
+        return existing ? [page] : [page, directory()];
       }
       const half = keys.length >> 1;
       const right = keys.slice(half);
@@ -92,11 +95,13 @@ export function createKeyIndex(gateway: StoreGateway): KeyIndex {
       dir.next += 1;
       dir.pages.splice(at + 1, 0, [newId, right[0]!]);
       // Pages first, then the directory that points at them.
-      await gateway.setMany([
-        { key: pageKey(scope, id), value: JSON.stringify(keys.slice(0, half)) },
-        { key: pageKey(scope, newId), value: JSON.stringify(right) },
-      ]);
-      await gateway.setMany([{ key: dirKey(scope), value: encodeDirectory(dir) }]);
+      return [
+        [
+          { key: pageKey(scope, id), value: JSON.stringify(keys.slice(0, half)) },
+          { key: pageKey(scope, newId), value: JSON.stringify(right) },
+        ],
+        directory(),
+      ];
     },
 
     async remove(scope, encoded) {

@@ -7,3 +7,10 @@ describeBackendConformance({
   create: async ({ clock }) => createKeyvBackend({ keyv: new Keyv(), clock }),
   rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
 });
+
+// The path every store without an all-or-nothing setMany takes: dependent writes one after another.
+describeBackendConformance({
+  name: "keyv (Map store, writes one by one)",
+  create: async ({ clock }) => createKeyvBackend({ store: new Map(), clock, atomicSetMany: false }),
+  rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
+});

@@ -41,6 +41,12 @@ export interface KeyvBackendOptions {
   clock?: Clock;
   /** What an acknowledged write survives; default `memory` for Keyv's Map, else `os`. */
   durability?: Durability;
+  /**
+   * Whether one Keyv `setMany` is all-or-nothing on this store, so that dependent writes (index page
+   * and record, log entries and length) may share one call. Default: true for Keyv's Map,
+   * `@keyv/redis` and `@keyv/postgres`; false otherwise, which writes them one after another.
+   */
+  atomicSetMany?: boolean;
   /** Also hand TTLs to Keyv so the store reclaims expired data; default: only with the system clock. */
   storeTtl?: boolean;
   /** A store call not answered within this many milliseconds fails `BACKEND_UNAVAILABLE` (default 10 000). */
@@ -178,16 +184,15 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
           throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current);
         }
         // The index learns of a key before its record exists, so a record is never unlisted.
-        if (!stored) await index.add(scope, encodeSegment(key));
+        const indexWrites = stored ? [] : await index.planAdd(scope, encodeSegment(key));
         const expiresAt = opts.ttlMs === undefined ? null : clock.now() + opts.ttlMs;
         const version = current + 1;
-        await gateway.setMany([
-          {
-            key: place,
-            value: encodeRecord(version, expiresAt, json),
-            ...(storeTtl && opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
-          },
-        ]);
+        const record = {
+          key: place,
+          value: encodeRecord(version, expiresAt, json),
+          ...(storeTtl && opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
+        };
+        await gateway.writeInOrder([...indexWrites, [record]]);
         return { key, value: JSON.parse(json), version, expiresAt };
       });
     },

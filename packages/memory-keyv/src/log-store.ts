@@ -20,7 +20,8 @@ const CHUNK = 500;
 /**
  * Append-only logs over plain keys: a length key (`…:l`, the commit point), one key per entry
  * (`…:l:<seq>`) and one per idempotency key (`…:l:k:<key>` → seq). Append writes only the new
- * entries, then the length; reading the last N reads N keys. Callers run `append` and `delete`
+ * entries, then the length (in one call where the store's `setMany` is all-or-nothing); reading the
+ * last N reads N keys. Callers run `append` and `delete`
  * inside the scope's write lane.
  */
 export interface LogStore {
@@ -126,8 +127,7 @@ export function createLogStore(gateway: StoreGateway): LogStore {
         out.push({ ...entry, duplicate: false });
       }
       if (seq > length) {
-        await gateway.setMany(writes);
-        await gateway.setMany([{ key: lengthKey(scope), value: String(seq) }]);
+        await gateway.writeInOrder([writes, [{ key: lengthKey(scope), value: String(seq) }]]);
       }
       return out;
     },

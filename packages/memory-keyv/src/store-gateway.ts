@@ -16,6 +16,19 @@ export interface StoreSource {
   store?: KeyvStoreAdapter | Map<unknown, unknown>;
   /** Keyv namespace when the backend builds the Keyv itself (ignored with `keyv`). */
   namespace?: string;
+  /** Whether the store's `setMany` is all-or-nothing; default: known for Map, Redis and PostgreSQL. */
+  atomicSetMany?: boolean;
+}
+
+/**
+ * Stores whose `setMany` is one all-or-nothing operation: Keyv's Map (synchronous, in process),
+ * `@keyv/redis` (MULTI/EXEC; one scope's keys share a hash tag, so one slot in a cluster) and
+ * `@keyv/postgres` (one INSERT … SELECT FROM UNNEST statement).
+ */
+function knownAtomicSetMany(store: unknown): boolean {
+  if (store instanceof Map) return true;
+  const dialect = (store as { opts?: { dialect?: unknown } } | undefined)?.opts?.dialect;
+  return dialect === "redis" || dialect === "postgres";
 }
 
 /**
@@ -28,6 +41,13 @@ export interface StoreGateway {
   get(key: string): Promise<unknown>;
   getMany(keys: readonly string[]): Promise<unknown[]>;
   setMany(entries: readonly StoreEntry[]): Promise<void>;
+  /**
+   * Write groups in order, each group only after the one before it. When the store's `setMany` is
+   * all-or-nothing, all groups go in one call (one round trip, one commit).
+   */
+  writeInOrder(groups: readonly (readonly StoreEntry[])[]): Promise<void>;
+  /** True when one `setMany` is all-or-nothing on this store. */
+  readonly atomicSetMany: boolean;
   deleteMany(keys: readonly string[]): Promise<void>;
   /** Run any other driver call under the same error and time rules. */
   call<T>(op: string, fn: () => Promise<T>): Promise<T>;
@@ -70,6 +90,7 @@ function openHandle(source: StoreSource): Keyv {
  */
 export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
   const keyv = openHandle(options);
+  const atomicSetMany = options.atomicSetMany ?? knownAtomicSetMany(keyv.store);
   let errorCount = 0;
   let lastError: unknown;
   keyv.on("error", (error: unknown) => {
@@ -125,12 +146,17 @@ export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
     }
   }
 
-  return {
+  const gateway: StoreGateway = {
     keyv,
+    atomicSetMany,
     get: (key) => call("get", () => keyv.get(physical(key))),
     async getMany(keys) {
       if (keys.length === 0) return [];
       return call("getMany", () => keyv.getMany(keys.map(physical)));
+    },
+    async writeInOrder(groups) {
+      if (atomicSetMany) return gateway.setMany(groups.flat());
+      for (const group of groups) await gateway.setMany(group);
     },
     async setMany(entries) {
       if (entries.length === 0) return;
@@ -151,4 +177,5 @@ export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
     },
     call,
   };
+  return gateway;
 }
