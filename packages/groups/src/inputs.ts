@@ -5,15 +5,14 @@ import { findForbiddenKey } from "./metadata-patch.js";
 /**
  * Metadata as given by a caller. Prototype-reaching keys (`__proto__`, `constructor`, `prototype`) are
  * refused at any depth *before* the record is parsed: zod silently drops an own `__proto__` key, and a
- * silent drop is not a refusal.
+ * silent drop is not a refusal. A preprocess step (not a pipe) keeps the JSON Schema of the input an object.
  */
-export const MetadataInput = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    const path = findForbiddenKey(value);
-    if (path) ctx.addIssue({ code: "custom", message: `the key "${path.at(-1)}" is not allowed`, path });
-  })
-  .pipe(Metadata);
+export const MetadataInput = z.preprocess((value, ctx) => {
+  const path = findForbiddenKey(value);
+  if (path)
+    ctx.addIssue({ code: "custom", message: `the key "${path.at(-1)}" is not allowed`, path, input: value });
+  return value;
+}, Metadata);
 
 /**
  * A group id as given by a caller. The naming rule itself is checked by the store so that every bad name,
