@@ -1,0 +1,85 @@
+/**
+ * Child process for the multi-process tests. Argument: JSON task. Modes:
+ * - `append`: `count` single appends to one log; prints `{ seqs }`.
+ * - `meta`: `count` metadata updates of one group with ifVersion and retry; prints `{ conflicts }`.
+ * - `forever`: appends batches until killed, printing `ack <seq> <seq>…` after each acknowledged batch.
+ * - `die-holding-lock`: takes a log's lock and kills itself with SIGKILL while holding it.
+ */
+import { join } from "node:path";
+import { hasErrorCode, type SessionGroup } from "@tta-dev/core";
+import { createFileBackend } from "../../src/index.js";
+import { createLockManager } from "../../src/lock.js";
+
+interface Task {
+  mode: "append" | "meta" | "forever" | "die-holding-lock";
+  root: string;
+  namespace: string;
+  id: number;
+  count: number;
+  durability?: "os" | "fsync";
+  lockPath?: string;
+}
+
+const task = JSON.parse(process.argv[2] ?? "{}") as Task;
+
+async function main(): Promise<void> {
+  if (task.mode === "die-holding-lock") {
+    const locks = createLockManager({
+      ownersDir: join(task.root, "locks"),
+      staleMs: 60_000,
+      timeoutMs: 5_000,
+    });
+    locks.withLockSync(task.lockPath!, () => {
+      process.stdout.write("holding\n");
+      process.kill(process.pid, "SIGKILL");
+    });
+    return;
+  }
+  const backend = createFileBackend({ root: task.root, durability: task.durability ?? "os" });
+  const log = { namespace: task.namespace, collection: "messages", partition: "shared-2026-01-01" };
+  if (task.mode === "append") {
+    const seqs: number[] = [];
+    for (let i = 0; i < task.count; i++) {
+      const [e] = await backend.append(log, [{ value: { child: task.id, i } }]);
+      seqs.push(e!.seq);
+    }
+    process.stdout.write(`${JSON.stringify({ seqs })}\n`);
+  } else if (task.mode === "meta") {
+    const groups = { namespace: task.namespace, collection: "groups" };
+    let conflicts = 0;
+    for (let i = 0; i < task.count; i++) {
+      for (;;) {
+        const rec = await backend.get(groups, "shared");
+        const g = rec!.value as SessionGroup;
+        const next = { ...g, metadata: { ...g.metadata, [`c${task.id}-${i}`]: i }, version: g.version + 1 };
+        try {
+          await backend.put(groups, "shared", next, { ifVersion: rec!.version });
+          break;
+        } catch (e) {
+          if (!hasErrorCode(e, "VERSION_CONFLICT")) throw e;
+          conflicts++;
+        }
+      }
+    }
+    process.stdout.write(`${JSON.stringify({ conflicts })}\n`);
+  } else {
+    const pad = "x".repeat(2000);
+    for (let i = 0; ; i++) {
+      const n = 1 + (i % 4);
+      const entries = await backend.append(
+        log,
+        Array.from({ length: n }, (_, j) => ({ value: { run: task.id, i, j, pad } })),
+      );
+      process.stdout.write(`ack ${entries.map((e) => e.seq).join(" ")}\n`);
+    }
+  }
+  await backend.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
