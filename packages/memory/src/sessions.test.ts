@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import { expectCode, SID, setup, T0 } from "../test/fixture.js";
+import { createMemoryStore } from "./index.js";
+
+describe("sessions", () => {
+  it("creates a session with version 1, clock timestamps and the parts of its name", async () => {
+    const { store } = setup();
+    const s = await store.sessions.create({
+      id: "agent-orchestration-refactor-2025-10-28",
+      title: "T",
+      tags: ["Core", "core"],
+    });
+    expect(s).toMatchObject({
+      id: "agent-orchestration-refactor-2025-10-28",
+      title: "T",
+      tags: ["core"],
+      status: "active",
+      version: 1,
+      createdAt: T0,
+      updatedAt: T0,
+      metadata: {},
+      component: "agent-orchestration",
+      purpose: "refactor",
+      date: "2025-10-28",
+    });
+    expect(await store.sessions.get({ id: s.id })).toEqual(s);
+  });
+
+  it("refuses a second session with the same id (ALREADY_EXISTS)", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: SID });
+    await expectCode(store.sessions.create({ id: SID }), "ALREADY_EXISTS");
+  });
+
+  it("applies the naming policy: strict refuses with the pattern and an example, warn logs, off accepts safe ids", async () => {
+    const strict = setup().store;
+    const error = await expectCode(strict.sessions.create({ id: "MySession" }), "NAME_INVALID");
+    expect(error.message).toContain("{component}-{purpose}-{YYYY-MM-DD}");
+    expect(error.message).toContain("user-prefs-feature-2025-10-28");
+    await expectCode(strict.sessions.create({ id: "auth-refactor-2025-02-30" }), "NAME_INVALID");
+
+    const warnings: string[] = [];
+    const warn = setup({ namingPolicy: "warn", logger: { warn: (m) => warnings.push(m) } }).store;
+    const s = await warn.sessions.create({ id: "MySession" });
+    expect(s.component).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+
+    const off = setup({ namingPolicy: "off" }).store;
+    await off.sessions.create({ id: "legacy_session.1" });
+    for (const bad of ["../etc", "a/b", "..", "x\u0000y", ""]) {
+      await expect(off.sessions.create({ id: bad })).rejects.toMatchObject({
+        code: expect.stringMatching(/NAME_INVALID|VALIDATION_FAILED/),
+      });
+    }
+  });
+
+  it("fails SESSION_NOT_FOUND for a missing session", async () => {
+    const { store } = setup();
+    await expectCode(store.sessions.get({ id: SID }), "SESSION_NOT_FOUND");
+    await expectCode(store.sessions.archive({ id: SID }), "SESSION_NOT_FOUND");
+    await expectCode(store.sessions.delete({ id: SID }), "SESSION_NOT_FOUND");
+  });
+
+  it("lists with status, tag, component and date-range filters", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: "auth-design-2025-10-01", tags: ["feature"] });
+    await store.sessions.create({ id: "auth-refactor-2025-10-15" });
+    await store.sessions.create({ id: "billing-api-fix-2025-11-02", tags: ["feature"] });
+    await store.sessions.complete({ id: "auth-refactor-2025-10-15" });
+    const ids = async (input: Parameters<typeof store.sessions.list>[0]) =>
+      (await store.sessions.list(input)).items.map((s) => s.id);
+    expect(await ids({})).toEqual([
+      "auth-design-2025-10-01",
+      "auth-refactor-2025-10-15",
+      "billing-api-fix-2025-11-02",
+    ]);
+    expect(await ids({ status: "completed" })).toEqual(["auth-refactor-2025-10-15"]);
+    expect(await ids({ tag: "FEATURE" })).toEqual(["auth-design-2025-10-01", "billing-api-fix-2025-11-02"]);
+    expect(await ids({ component: "billing-api" })).toEqual(["billing-api-fix-2025-11-02"]);
+    expect(await ids({ dateFrom: "2025-10-02", dateTo: "2025-11-01" })).toEqual(["auth-refactor-2025-10-15"]);
+    expect(await ids({ component: "auth", status: "active" })).toEqual(["auth-design-2025-10-01"]);
+  });
+
+  it("pages with a stable order: no session repeated or skipped while others are created and deleted", async () => {
+    const { store } = setup();
+    const all: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const id = `comp-p${String(i).padStart(2, "0")}-2025-10-01`;
+      all.push(id);
+      await store.sessions.create({ id });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let round = 0;
+    do {
+      const page = await store.sessions.list({ limit: 7, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor ?? undefined;
+      // Changes behind the cursor must not disturb the rest of the walk.
+      if (round++ === 1) {
+        await store.sessions.delete({ id: all[0]! });
+        await store.sessions.create({ id: "aaa-first-2025-10-01" });
+      }
+    } while (cursor);
+    expect(seen).toEqual(all);
+    await expectCode(store.sessions.list({ cursor: "garbage" }), "VALIDATION_FAILED");
+  });
+
+  it("completes a session: lessons become deep memories of kind lesson linked to it, once", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: SID });
+    const { session, lessons } = await store.sessions.complete({
+      id: SID,
+      lessons: [
+        "Pool Redis connections",
+        { content: "Name sessions well", tags: ["naming"], importance: 0.9 },
+      ],
+    });
+    expect(session).toMatchObject({ status: "completed", version: 2, completedAt: T0 });
+    expect(lessons.map((l) => [l.kind, l.sessionId, l.content])).toEqual([
+      ["lesson", SID, "Pool Redis connections"],
+      ["lesson", SID, "Name sessions well"],
+    ]);
+    expect(lessons[1]).toMatchObject({ tags: ["naming"], importance: 0.9 });
+    const again = await store.sessions.complete({ id: SID, lessons: ["dup"] });
+    expect(again.session.version).toBe(2);
+    expect(again.lessons).toEqual([]);
+    expect((await store.memories.search({ sessionId: SID })).length).toBe(2);
+  });
+
+  it("follows the lifecycle: active → completed → archived, archived is final", async () => {
+    const { store, clock } = setup();
+    await store.sessions.create({ id: SID });
+    clock.advance(1000);
+    await store.sessions.complete({ id: SID });
+    const archived = await store.sessions.archive({ id: SID });
+    expect(archived).toMatchObject({
+      status: "archived",
+      version: 3,
+      archivedAt: "2026-11-25T12:00:01.000Z",
+    });
+    expect(await store.sessions.archive({ id: SID })).toEqual(archived);
+    const error = await expectCode(store.sessions.complete({ id: SID }), "INVALID_TRANSITION");
+    expect(error.details).toMatchObject({ from: "archived", to: "completed" });
+  });
+
+  it("fails VERSION_CONFLICT with the current version when ifVersion does not match", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: SID });
+    const error = await expectCode(store.sessions.complete({ id: SID, ifVersion: 5 }), "VERSION_CONFLICT");
+    expect(error.details).toMatchObject({ expected: 5, currentVersion: 1 });
+    expect((await store.sessions.complete({ id: SID, ifVersion: 1 })).session.version).toBe(2);
+    await expectCode(store.sessions.archive({ id: SID, ifVersion: 1 }), "VERSION_CONFLICT");
+    await expectCode(store.sessions.delete({ id: SID, ifVersion: 1 }), "VERSION_CONFLICT");
+    expect((await store.sessions.delete({ id: SID, ifVersion: 2 })).sessions).toBe(1);
+  });
+
+  it("delete without cascade removes only the session record", async () => {
+    const { store, backend, namespace } = setup();
+    await store.sessions.create({ id: SID });
+    await store.messages.append({ sessionId: SID, content: "hi" });
+    const receipt = await store.sessions.delete({ id: SID });
+    expect(receipt).toEqual({ id: SID, sessions: 1, messages: 0, cache: 0, memberships: 0, memories: 0 });
+    await expectCode(store.sessions.get({ id: SID }), "SESSION_NOT_FOUND");
+    expect(backend.rawKeys().some((k) => k.includes(namespace) && k.endsWith(":messages:log"))).toBe(true);
+  });
+
+  it("delete with cascade removes messages, cache and memberships and keeps deep memories unless told", async () => {
+    const calls: string[] = [];
+    const { store, backend, namespace } = setup({
+      onSessionDelete: async (id) => {
+        calls.push(id);
+        return { memberships: 2 };
+      },
+    });
+    await store.sessions.create({ id: SID });
+    await store.messages.appendBatch({
+      sessionId: SID,
+      messages: [{ content: "a" }, { content: "b" }, { content: "c" }],
+    });
+    await store.cache.set({ sessionId: SID, key: "k1", value: 1 });
+    await store.cache.set({ sessionId: SID, key: "k2", value: 2 });
+    await store.memories.create({ content: "kept", sessionId: SID });
+    const receipt = await store.sessions.delete({ id: SID, cascade: true });
+    expect(receipt).toEqual({ id: SID, sessions: 1, messages: 3, cache: 2, memberships: 2, memories: 0 });
+    expect(calls).toEqual([SID]);
+    expect(backend.rawKeys().filter((k) => k.includes(`{${namespace}:`))).toEqual([]);
+    expect((await store.memories.search({ sessionId: SID })).map((h) => h.memory.content)).toEqual(["kept"]);
+
+    await store.sessions.create({ id: SID });
+    expect((await store.messages.list({ sessionId: SID })).items).toEqual([]);
+    const forget = await store.sessions.delete({ id: SID, cascade: true, forgetMemories: true });
+    expect(forget).toMatchObject({ memories: 1, messages: 0 });
+    expect(await store.memories.search({ sessionId: SID })).toEqual([]);
+  });
+
+  it("keeps all data in its namespace", async () => {
+    const { store, backend, clock } = setup();
+    const other = createMemoryStore({ backend, clock, namespace: "elsewhere" });
+    await store.sessions.create({ id: SID });
+    await expectCode(other.sessions.get({ id: SID }), "SESSION_NOT_FOUND");
+    expect((await other.sessions.list()).items).toEqual([]);
+    await expectCode(other.messages.append({ sessionId: SID, content: "x" }), "SESSION_NOT_FOUND");
+  });
+});
