@@ -1,1 +1,17 @@
-export {};
+export { openBackend } from "./backend.js";
+export { doctorReport, formatDoctor } from "./commands/doctor.js";
+export { type InitResult, initWorkspace } from "./commands/init.js";
+export { ENV_VARIABLES } from "./config/env.js";
+export {
+  type ConfigFlags,
+  type ConfigSourceInfo,
+  loadConfig,
+  type ResolvedConfig,
+} from "./config/load-config.js";
+export { findWorkspaceRoot } from "./config/workspace.js";
+export { EXIT_CODES, exitCodeFor } from "./exit-codes.js";
+export { type HandlersFactory, type HandlersFactoryContext, workflowHandlers } from "./handlers.js";
+export { type CliInput, type CliIo, type CliOutput, processIo } from "./io.js";
+export { buildProgram, type GlobalFlags, type Invocation } from "./program.js";
+export { type RunOptions, run } from "./run.js";
+export { cliVersion } from "./version.js";

@@ -1,0 +1,146 @@
+import { type CliBinding, type CliFlag, OPERATION_LIST, type OperationName } from "@tta-dev/contract";
+import { Command, Option } from "commander";
+import type { CliIo } from "./io.js";
+import { cliVersion } from "./version.js";
+
+/** What the command line asked for, captured by commander's action. */
+export type Invocation =
+  | {
+      kind: "operation";
+      name: OperationName;
+      binding: CliBinding;
+      /** Positional values in declaration order (`undefined` when omitted). */
+      args: (string | string[] | undefined)[];
+      /** Flag values keyed by flag name (kebab-case). */
+      flags: Record<string, unknown>;
+      globals: GlobalFlags;
+    }
+  | { kind: "init"; globals: GlobalFlags };
+
+/** The global flags every command takes. */
+export interface GlobalFlags {
+  json?: boolean;
+  dir?: string;
+  backend?: string;
+  redisUrl?: string;
+  namespace?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+function flagOption(name: string, flag: CliFlag): Option {
+  const choices = flag.choices ? ` (${flag.choices.join(", ")})` : "";
+  if (flag.type === "boolean") return new Option(`--${name}`, flag.description);
+  const option = new Option(`--${name} <${flag.valueName ?? "value"}>`, `${flag.description}${choices}`);
+  if (flag.repeatable)
+    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  return option;
+}
+
+function positionalSpec(binding: CliBinding, index: number): string {
+  const p = binding.positionals[index]!;
+  const optional = p.required === false || p.field === binding.stdin;
+  const name = `${p.name}${p.variadic ? "..." : ""}`;
+  return optional ? `[${name}]` : `<${name}>`;
+}
+
+function addOperation(
+  parent: Command,
+  name: OperationName,
+  summary: string,
+  binding: CliBinding,
+  onRun: (i: Invocation) => void,
+): void {
+  const word = binding.words[binding.words.length - 1]!;
+  const cmd = parent.command(word).description(binding.summary ?? summary);
+  binding.positionals.forEach((p, i) => {
+    const stdinNote = p.field === binding.stdin ? " (or stdin)" : "";
+    cmd.argument(positionalSpec(binding, i), `${p.description}${stdinNote}`);
+  });
+  const keys: [string, string][] = [];
+  for (const [flagName, flag] of Object.entries(binding.flags)) {
+    const option = flagOption(flagName, flag);
+    cmd.addOption(option);
+    keys.push([flagName, option.attributeName()]);
+  }
+  cmd.addHelpText("after", `\nExample:\n  ${binding.example}\n`);
+  cmd.action((...all: unknown[]) => {
+    const command = all[all.length - 1] as Command;
+    const opts = command.opts();
+    const flags: Record<string, unknown> = {};
+    for (const [flagName, attr] of keys) if (opts[attr] !== undefined) flags[flagName] = opts[attr];
+    onRun({
+      kind: "operation",
+      name,
+      binding,
+      args: all.slice(0, binding.positionals.length) as (string | string[] | undefined)[],
+      flags,
+      globals: command.optsWithGlobals() as GlobalFlags,
+    });
+  });
+}
+
+/**
+ * Build the `tta` program from the contract: one command per CLI binding, grouped under their
+ * first word (`tta session create`), plus `tta init`. Nothing runs here: the chosen command is
+ * handed to `onRun`.
+ */
+export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void): Command {
+  const program = new Command("tta");
+  program
+    .description(
+      "Sessions, session groups, deep memory, PAFs and stage-aware context for AI-agent development.",
+    )
+    .version(cliVersion(), "-V, --version", "print the version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {},
+    })
+    .configureHelp({ showGlobalOptions: true })
+    .option("--json", "print the operation's output JSON exactly; errors as JSON on stderr")
+    .option("--dir <path>", "data directory of the file backend (default <workspace>/.tta)")
+    .option("--backend <name>", "storage backend: file, redis, keyv or memory (default file)")
+    .option("--redis-url <url>", "Redis URL for --backend redis")
+    .option("--namespace <ns>", "namespace (default: default)")
+    .option("-q, --quiet", "print nothing on success (except --json output)")
+    .option("--no-color", "no colours (also NO_COLOR)")
+    .addHelpText(
+      "after",
+      '\nExample:\n  tta session create auth-design-2025-10-01 --title "Auth design"\n  tta context auth-design-2025-10-01 --stage plan\n\nConfiguration: .tta/config.yaml, then TTA_* variables, then flags.\n',
+    );
+
+  const groups = new Map<string, Command>();
+  for (const op of OPERATION_LIST) {
+    for (const binding of op.cli) {
+      let parent = program;
+      for (const word of binding.words.slice(0, -1)) {
+        const key = `${parent.name()} ${word}`;
+        let group = groups.get(key);
+        if (!group) {
+          group = parent.command(word).description(`${word} commands`);
+          group.addHelpText("after", () => `\nExamples:\n${examplesUnder(binding.words[0]!)}`);
+          groups.set(key, group);
+        }
+        parent = group;
+      }
+      addOperation(parent, op.name as OperationName, op.summary, binding, onRun);
+    }
+  }
+  program
+    .command("init")
+    .description("Write a commented .tta/config.yaml and a starter PAFCORE.md here (never overwrites).")
+    .addHelpText("after", "\nExample:\n  tta init\n")
+    .action((_opts: unknown, command: Command) => {
+      onRun({ kind: "init", globals: command.optsWithGlobals() as GlobalFlags });
+    });
+  return program;
+}
+
+function examplesUnder(word: string): string {
+  return OPERATION_LIST.flatMap((op) => op.cli)
+    .filter((b) => b.words[0] === word)
+    .map((b) => `  ${b.example}\n`)
+    .join("");
+}

@@ -1,0 +1,170 @@
+import { existsSync } from "node:fs";
+import { checkInputLimits, type Operation, type OutputOf, operations, parseInput } from "@tta-dev/contract";
+import { hasErrorCode, type MemoryBackend, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
+import { CommanderError } from "commander";
+import { openBackend } from "./backend.js";
+import { buildInput, cliNameOf } from "./build-input.js";
+import { doctorReport, formatDoctor } from "./commands/doctor.js";
+import { initWorkspace } from "./commands/init.js";
+import { loadConfig, type ResolvedConfig } from "./config/load-config.js";
+import { exitCodeFor } from "./exit-codes.js";
+import { callHandler, type HandlersFactory, workflowHandlers } from "./handlers.js";
+import type { CliIo } from "./io.js";
+import { type OutputMode, printError, toHuman, useColor, withProgress } from "./output.js";
+import { buildProgram, type Invocation } from "./program.js";
+
+/** Options of {@link run}: what tests and embedders replace. */
+export interface RunOptions {
+  /** Builds the handlers (default: `createHandlers` of `@tta-dev/workflow`). */
+  handlersFactory?: HandlersFactory;
+  /** Opens the backend (default: {@link openBackend}). */
+  backendFactory?: (resolved: ResolvedConfig) => Promise<MemoryBackend>;
+}
+
+function commanderExit(error: CommanderError, argv: readonly string[], io: CliIo, mode: OutputMode): number {
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+  if (error.code === "commander.help") return argv.length === 0 ? 0 : 2;
+  const message = error.message.replace(/^error: /, "").split("\n")[0]!;
+  const words = argv
+    .filter((a) => !a.startsWith("-"))
+    .slice(0, 2)
+    .join(" ");
+  printError(
+    io.stderr,
+    new ValidationError(`${message} (see tta ${words ? `${words} ` : ""}--help)`, { reason: error.code }),
+    mode,
+  );
+  return exitCodeFor("VALIDATION_FAILED");
+}
+
+function parseForCli(
+  invocation: Extract<Invocation, { kind: "operation" }>,
+  raw: unknown,
+  resolved: ResolvedConfig,
+) {
+  try {
+    return parseInput(invocation.name, raw, { namingPolicy: resolved.namingPolicy });
+  } catch (error) {
+    if (!hasErrorCode(error, "VALIDATION_FAILED")) throw error;
+    const issues = (error.details.issues ?? []) as { path: string; message: string }[];
+    const text = issues
+      .slice(0, 10)
+      .map((i) => `${cliNameOf(invocation.binding, i.path.split(".")[0]!) ?? i.path}: ${i.message}`)
+      .join("; ");
+    throw new ValidationError(
+      `Invalid input for tta ${invocation.binding.words.join(" ")}: ${text}`,
+      error.details,
+    );
+  }
+}
+
+function exitFor(name: string, output: unknown, input: Record<string, unknown>): number {
+  if (name === "paf.validate") {
+    const { summary } = output as OutputOf<"paf.validate">;
+    if (summary.errors > 0) return 2;
+    if (summary.warnings > 0) return input.strict ? 2 : 1;
+  }
+  if (name === "system.doctor" && !(output as OutputOf<"system.doctor">).ok)
+    return exitCodeFor("BACKEND_UNAVAILABLE");
+  return 0;
+}
+
+async function human(name: string, output: unknown, resolved: ResolvedConfig): Promise<string> {
+  if (name === "system.doctor") return formatDoctor(output as OutputOf<"system.doctor">, resolved);
+  const rendered = (output as { rendered?: unknown } | null)?.rendered;
+  if (typeof rendered === "string") return rendered.endsWith("\n") ? rendered : `${rendered}\n`;
+  if (name === "context.load")
+    return `${JSON.stringify((output as OutputOf<"context.load">).context, null, 2)}\n`;
+  return toHuman(output);
+}
+
+async function execute(
+  invocation: Invocation,
+  io: CliIo,
+  mode: OutputMode,
+  options: RunOptions,
+): Promise<number> {
+  const g = invocation.globals;
+  const resolved = await loadConfig(io.cwd, io.env, {
+    ...(g.dir !== undefined ? { dir: g.dir } : {}),
+    ...(g.backend !== undefined ? { backend: g.backend } : {}),
+    ...(g.redisUrl !== undefined ? { redisUrl: g.redisUrl } : {}),
+    ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
+  });
+  if (invocation.kind === "init") {
+    const result = initWorkspace(io.cwd, existsSync);
+    if (mode.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else if (!mode.quiet) io.stdout.write(await toHuman(result));
+    return 0;
+  }
+  const op = operations[invocation.name] as unknown as Operation;
+  const limits = resolveLimits(resolved.config.limits);
+  const raw = await buildInput(op, invocation.binding, invocation.args, invocation.flags, io, limits);
+  // A person reads the rendering; --json gets the operation's own default.
+  if (!mode.json && raw.format === undefined && (op.name === "context.load" || op.name === "paf.validate")) {
+    raw.format = op.name === "context.load" ? "markdown" : "text";
+  }
+  const input = parseForCli(invocation, raw, resolved) as Record<string, unknown>;
+  checkInputLimits(invocation.name, input, resolved.config.limits);
+
+  const backend = await (options.backendFactory ?? openBackend)(resolved);
+  let output: unknown;
+  try {
+    if (op.name === "system.doctor") output = await doctorReport(backend, resolved);
+    else {
+      const handlers = await (options.handlersFactory ?? workflowHandlers)({
+        backend,
+        namespace: resolved.namespace,
+        config: resolved.config,
+        root: resolved.root,
+      });
+      output = await withProgress(io.stderr, mode, op.name, () =>
+        callHandler(handlers, op.name, input, { namespace: resolved.namespace }),
+      );
+    }
+  } finally {
+    await backend.close();
+  }
+  if (mode.json) io.stdout.write(`${JSON.stringify(output)}\n`);
+  else if (!mode.quiet) io.stdout.write(await human(op.name, output, resolved));
+  return exitFor(op.name, output, input);
+}
+
+/**
+ * Run `tta` with `argv` (without `node` and the script) and return the exit code. Everything
+ * outside goes through `io`, so the CLI runs the same in-process (tests) and as `bin.js`.
+ *
+ * @example
+ * const code = await run(["session", "show", "auth-design-2025-10-01", "--json"], processIo());
+ */
+export async function run(argv: readonly string[], io: CliIo, options: RunOptions = {}): Promise<number> {
+  const end = argv.indexOf("--");
+  const before = end === -1 ? argv : argv.slice(0, end);
+  let mode: OutputMode = { json: before.includes("--json"), quiet: false, color: false };
+  let invocation: Invocation | undefined;
+  const program = buildProgram(io, (i) => {
+    invocation = i;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(error, argv, io, mode);
+    const e = toTtaError(error);
+    printError(io.stderr, e, mode);
+    return exitCodeFor(e.code);
+  }
+  if (!invocation) return 0;
+  const g = (invocation as Invocation).globals;
+  mode = {
+    json: g.json === true,
+    quiet: g.quiet === true,
+    color: useColor(io.stderr, g.color !== false, io.env),
+  };
+  try {
+    return await execute(invocation, io, mode, options);
+  } catch (error) {
+    const e = toTtaError(error);
+    printError(io.stderr, e, mode);
+    return exitCodeFor(e.code);
+  }
+}
