@@ -92,6 +92,7 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
   let ino = "";
   let consumed = 0;
   let size = 0;
+  let mtimeMs = -1;
   let lines = 0;
   let garbage = 0;
   let table: RecordTable = createRecordTable();
@@ -103,6 +104,7 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
     ino = "";
     consumed = 0;
     size = 0;
+    mtimeMs = -1;
     lines = 0;
     garbage = 0;
     table = createRecordTable();
@@ -169,7 +171,8 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
       corrupt = null;
       reset();
     }
-    if (fileIdentity(st) !== ino || st.size < consumed) {
+    // Appends only grow the file: the same size with a new mtime means an edit in place.
+    if (fileIdentity(st) !== ino || st.size < consumed || (st.size === consumed && st.mtimeMs !== mtimeMs)) {
       reset();
       try {
         fd = openSync(path, constants.O_RDWR);
@@ -181,6 +184,7 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
       ino = fileIdentity(st);
     }
     size = st.size;
+    mtimeMs = st.mtimeMs;
     if (size > consumed) {
       try {
         readNew(size);
@@ -210,6 +214,7 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
     if (ctx.durability === "fsync") fdatasyncSync(fd);
     consumed += buf.length;
     size = consumed;
+    mtimeMs = fstatSync(fd).mtimeMs;
     lines += 1;
   }
 
@@ -251,6 +256,7 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
     const st = fstatSync(fd);
     ino = fileIdentity(st);
     size = consumed = st.size;
+    mtimeMs = st.mtimeMs;
     lines = parts.length;
   }
 

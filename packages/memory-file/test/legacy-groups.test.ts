@@ -2,7 +2,13 @@ import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createManualClock, groupsScope, type Session, type SessionGroup, sessionsScope } from "@tta-dev/core";
+import {
+  createManualClock,
+  groupsScope,
+  type Session,
+  type SessionGroup,
+  sessionsScope,
+} from "@tta-dev/core";
 import { listAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
@@ -66,7 +72,9 @@ describe("session_groups.json version 1.0", () => {
       expect(r.version).toBe(1);
       expect(r.expiresAt).toBeNull();
     }
-    expect((await backend.get(groupsScope("default"), "feature-auth"))?.value).toEqual(EXPECTED["feature-auth"]);
+    expect((await backend.get(groupsScope("default"), "feature-auth"))?.value).toEqual(
+      EXPECTED["feature-auth"],
+    );
     // Reading changes nothing on disk and creates no session.
     expect(readFileSync(join(root, "session_groups.json"), "utf8")).toBe(readFileSync(fixture, "utf8"));
     expect(await listAll(backend, sessionsScope("default"))).toEqual([]);
@@ -79,7 +87,11 @@ describe("session_groups.json version 1.0", () => {
     const backend = createFileBackend({ root, clock });
     const scope = groupsScope("default");
     const before = await backend.get(scope, "feature-auth");
-    const changed = { ...(before!.value as SessionGroup), metadata: { priority: "low", sprint: 43 }, version: 2 };
+    const changed = {
+      ...(before!.value as SessionGroup),
+      metadata: { priority: "low", sprint: 43 },
+      version: 2,
+    };
     await backend.put(scope, "feature-auth", changed, { ifVersion: 1 });
 
     const file = JSON.parse(readFileSync(join(root, "session_groups.json"), "utf8"));
@@ -145,7 +157,10 @@ describe("session_groups.json version 1.0", () => {
     const g = (await backend.get(scope, "bugfix-cache-2025"))!;
     await backend.put(scope, "bugfix-cache-2025", { ...(g.value as SessionGroup), description: "renamed" });
     const file = JSON.parse(readFileSync(join(root, "session_groups.json"), "utf8"));
-    expect(file.groups.map((x: { group_id: string }) => x.group_id)).toEqual(["bugfix-cache-2025", "feature-auth"]);
+    expect(file.groups.map((x: { group_id: string }) => x.group_id)).toEqual([
+      "bugfix-cache-2025",
+      "feature-auth",
+    ]);
     expect(file.groups[0].description).toBe("renamed");
     expect(file.groups[0].version).toBe(1);
     expect(file.groups[0].record_version).toBe(2);
@@ -159,7 +174,9 @@ describe("session_groups.json version 1.0", () => {
     const backend = createFileBackend({ root });
     const g: SessionGroup = { ...EXPECTED["feature-auth"]!, id: "team-b" };
     await backend.put(groupsScope("team.b"), "team-b", g);
-    expect(JSON.parse(readFileSync(join(root, "ns", "team%2Eb", "session_groups.json"), "utf8")).groups).toHaveLength(1);
+    expect(
+      JSON.parse(readFileSync(join(root, "ns", "team%2Eb", "session_groups.json"), "utf8")).groups,
+    ).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(root, "session_groups.json"), "utf8")).version).toBe("1.0");
     expect((await backend.list(groupsScope("default"))).items).toHaveLength(3);
     await backend.close();
