@@ -203,3 +203,13 @@ describe("retries", () => {
     expect((await fx.store.getGroup("g")).version).toBe(1);
   });
 });
+
+describe("backend failures", () => {
+  it("passes BACKEND_UNAVAILABLE through when the store is closed", async () => {
+    const { store, backend } = setup();
+    await store.createGroup({ name: "g" });
+    await backend.close();
+    expect(await codeOf(() => store.getGroup("g"))).toBe("BACKEND_UNAVAILABLE");
+    expect(await codeOf(() => store.updateGroupMetadata("g", { a: 1 }))).toBe("BACKEND_UNAVAILABLE");
+  });
+});
