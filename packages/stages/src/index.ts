@@ -1,6 +1,7 @@
 export * from "./apply-overrides.js";
 export * from "./canonical-json.js";
 export * from "./default-policy.js";
+export * from "./describe-plan.js";
 export * from "./policy.js";
 export * from "./policy-file.js";
 export * from "./policy-schema.js";

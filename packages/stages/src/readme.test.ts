@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { describePlan } from "./describe-plan.js";
+import { createStagePolicy } from "./stage-policy.js";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+describe("README", () => {
+  it("shows a policy file example that is valid and does what its comments say", () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeDefined();
+    const stages = createStagePolicy({ file: { text: yaml!, name: "policy.yaml" } });
+    expect(stages.resolve("plan", "standard").layers.deep).toEqual({ enabled: true, limit: 5 });
+    expect(stages.resolve("plan", "standard").budget).toBe(10_000);
+    expect(stages.resolve("validate", "standard").budget).toBe(12_000);
+    expect(stages.resolve("implement", "rapid").layers.cache.enabled).toBe(false);
+  });
+
+  it("shows the default table as describePlan prints it", () => {
+    const stages = createStagePolicy();
+    for (const plan of stages.table()) {
+      if (plan.mode === "augster-rigorous" && plan.stage !== "understand") continue;
+      const cell = describePlan(plan).split(";")[0]!;
+      expect(readme).toContain(plan.mode === "rapid" ? `| ${plan.stage} | ${cell} |` : `| ${cell} |`);
+    }
+  });
+});
