@@ -107,6 +107,12 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
         checkCountLimit(current.sessionIds.length + 1, groupLimits.sessionsPerGroup, "sessionIds");
         return { ...current, sessionIds: [...current.sessionIds, member], updatedAt: now() };
       });
+      if (changed && (await records.session(member)) === null) {
+        // The session was deleted while we added it, and its cascade may have scanned before our write
+        // landed: take the membership back so no group points at a deleted session.
+        await store.removeSessionFromGroup(id, member);
+        throw new SessionNotFoundError(member, namespace);
+      }
       return { group, added: changed };
     },
 

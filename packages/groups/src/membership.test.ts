@@ -1,5 +1,7 @@
+import { type MemoryBackend, type SessionGroup, sessionsScope } from "@tta-dev/core";
 import { describe, expect, it } from "vitest";
 import { codeOf, putSession, setup } from "../test/helpers.js";
+import { createGroupStore } from "./group-store.js";
 
 describe("membership", () => {
   it("adds an existing session, bumping the version and updatedAt", async () => {
@@ -121,5 +123,30 @@ describe("membership", () => {
     expect(await store.getGroupsOfSession("s-a-2025-01-01")).toEqual([]);
     expect(await store.getSessionsInGroup("two")).toEqual(["s-b-2025-01-01"]);
     expect(await store.removeSessionEverywhere("s-a-2025-01-01")).toBe(0);
+  });
+});
+
+describe("membership racing a session delete", () => {
+  it("takes a fresh membership back when the session is deleted while it is being added", async () => {
+    const { backend, namespace, clock } = setup();
+    await putSession(backend, namespace, "s-gone-2025-01-01");
+    // The session's owner deletes it (and runs its cascade) right after our group write lands.
+    const racing: MemoryBackend = {
+      ...backend,
+      async put(scope, key, value, options) {
+        const stored = await backend.put(scope, key, value, options);
+        if (
+          scope.collection === "groups" &&
+          (value as SessionGroup).sessionIds.includes("s-gone-2025-01-01")
+        ) {
+          await backend.delete(sessionsScope(namespace), "s-gone-2025-01-01");
+        }
+        return stored;
+      },
+    };
+    const store = createGroupStore({ backend: racing, namespace, clock });
+    await store.createGroup({ name: "g" });
+    expect(await codeOf(() => store.addSessionToGroup("g", "s-gone-2025-01-01"))).toBe("SESSION_NOT_FOUND");
+    expect(await store.getSessionsInGroup("g")).toEqual([]);
   });
 });
