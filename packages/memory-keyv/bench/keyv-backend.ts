@@ -139,8 +139,8 @@ async function main(): Promise<void> {
     try {
       const keyvs: Keyv[] = [];
       rows.push(
-        ...(await measure("PostgreSQL", () => {
-          const k = postgresKeyv(table);
+        ...(await measure("PostgreSQL, async commit", () => {
+          const k = postgresKeyv(table, { asyncCommit: true });
           keyvs.push(k);
           return k;
         })),

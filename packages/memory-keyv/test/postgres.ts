@@ -11,12 +11,18 @@ export function freshTable(): string {
   return `tta_keyv_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 }
 
-/** A Keyv over PostgreSQL, on `table`. */
-export function postgresKeyv(table: string): Keyv {
-  return new Keyv({
-    store: new KeyvPostgres({ uri: PG_URL, table, iterationLimit: 500 }),
-    namespace: "tta-test",
+/**
+ * A Keyv over PostgreSQL, on `table`. `asyncCommit` sets `synchronous_commit=off` for the session:
+ * commits stop waiting for the disk, so a benchmark measures round trips rather than flush time.
+ */
+export function postgresKeyv(table: string, options: { asyncCommit?: boolean } = {}): Keyv {
+  const store = new KeyvPostgres({
+    uri: PG_URL,
+    table,
+    iterationLimit: 500,
+    ...(options.asyncCommit ? { options: "-c synchronous_commit=off" } : {}),
   });
+  return new Keyv({ store, namespace: "tta-test" });
 }
 
 /** Null when the server answers; the reason otherwise. */
