@@ -91,6 +91,8 @@ export function createConnection(o: ConnectionOptions): Connection {
     });
   }
   defineScripts(client);
+  const ownTimeout = client.isCluster ? undefined : (client as Redis).options.commandTimeout;
+  const selfBounded = owned && typeof ownTimeout === "number" && ownTimeout <= timeoutMs;
   let closed = false;
 
   // One shared wait for 'ready' however many calls are waiting: one listener, not one per call.
@@ -134,6 +136,14 @@ export function createConnection(o: ConnectionOptions): Connection {
           operation,
           place,
         );
+      }
+      if (selfBounded && client.status === "ready") {
+        // Hot path: ioredis' own commandTimeout already bounds every command of this client.
+        try {
+          return await fn(client);
+        } catch (err) {
+          throw mapDriverError(err, operation, place);
+        }
       }
       let timer: NodeJS.Timeout | undefined;
       let gaveUp = false;

@@ -49,6 +49,30 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
   durability: "os",
 });
 
+/**
+ * The entry as stored. `value` is the stored JSON parsed back (a copy, never the caller's object),
+ * parsed on first read: callers that only need the seqs do not pay for it.
+ */
+function storedEntry(seq: number, json: string, idempotencyKey: string | undefined): AppendedEntry {
+  let value: unknown;
+  let parsed = false;
+  const entry = { seq } as AppendedEntry;
+  Object.defineProperty(entry, "value", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!parsed) {
+        value = JSON.parse(json);
+        parsed = true;
+      }
+      return value;
+    },
+  });
+  if (idempotencyKey !== undefined) entry.idempotencyKey = idempotencyKey;
+  entry.duplicate = false;
+  return entry;
+}
+
 function invalid(path: string, message: string): never {
   throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
 }
@@ -177,12 +201,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
         const s = seqs[i]!;
         const k = item.idempotencyKey;
         if (s > 0) {
-          const entry: AppendedEntry = {
-            seq: s,
-            value: JSON.parse(prepared[i]!),
-            ...(k !== undefined ? { idempotencyKey: k } : {}),
-            duplicate: false,
-          };
+          const entry = storedEntry(s, prepared[i]!, k);
           if (k !== undefined) byKey.set(k, entry);
           out.push(entry);
         } else if (k !== undefined && byKey.has(k) && byKey.get(k)!.seq === -s) {

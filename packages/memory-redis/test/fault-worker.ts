@@ -1,7 +1,7 @@
 /**
- * Child process of the fault test: appends and CAS-increments against Redis for `TTA_FAULT_MS`,
- * reporting every acknowledged write and every failure to the parent over IPC as it happens.
- * Env: TTA_REDIS_URL, TTA_FAULT_NS, TTA_FAULT_ID, TTA_FAULT_MS, TTA_REDIS_TIMEOUT_MS.
+ * Child process of the fault test: appends and CAS-increments against Redis until the parent
+ * sends "stop", reporting every acknowledged write and every failure over IPC as it happens.
+ * Env: TTA_REDIS_URL, TTA_FAULT_NS, TTA_FAULT_ID, TTA_REDIS_TIMEOUT_MS.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { hasErrorCode, isTtaError } from "@tta-dev/core";
@@ -21,7 +21,10 @@ const send = (r: FaultReport): Promise<void> =>
 async function main(): Promise<void> {
   const ns = process.env.TTA_FAULT_NS!;
   const id = process.env.TTA_FAULT_ID!;
-  const until = Date.now() + Number(process.env.TTA_FAULT_MS);
+  let stopped = false;
+  process.on("message", (m) => {
+    if (m === "stop") stopped = true;
+  });
   const backend = await createBackend();
   const log = { namespace: ns, collection: "events", partition: "shared" };
   const counter = { namespace: ns, collection: "things" };
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
       await sleep(20);
     }
   };
-  while (Date.now() < until) {
+  while (!stopped) {
     const values = i % 3 === 0 ? [`${id}-${i}`, `${id}-${i}b`] : [`${id}-${i}`];
     i++;
     await attempt("append", async () => {
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
   }
   await backend.close();
   await send({ type: "done" });
+  process.disconnect();
 }
 
 main().then(

@@ -13,7 +13,13 @@ const BOUND = 1000;
 const SLACK = 700;
 const worker = fileURLToPath(new URL("./fault-worker.ts", import.meta.url));
 
-function runWorker(env: Record<string, string>): { reports: FaultReport[]; done: Promise<number | null> } {
+interface Worker {
+  reports: FaultReport[];
+  stop(): void;
+  done: Promise<number | null>;
+}
+
+function runWorker(env: Record<string, string>): Worker {
   const reports: FaultReport[] = [];
   const child = fork(worker, [], {
     execArgv: ["--conditions=source", "--import", "tsx"],
@@ -33,7 +39,18 @@ function runWorker(env: Record<string, string>): { reports: FaultReport[]; done:
       else resolve(code);
     });
   });
-  return { reports, done };
+  return { reports, stop: () => child.send("stop"), done };
+}
+
+/** Wait until every worker has acknowledged `n` writes after report index `from[i]`. */
+async function untilEachWrote(workers: Worker[], n: number, from: number[] = []): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const wrote = (w: Worker, i: number) =>
+    w.reports.slice(from[i] ?? 0).filter((r) => r.type === "append" || r.type === "cas").length;
+  while (!workers.every((w, i) => wrote(w, i) >= n)) {
+    if (Date.now() > deadline) throw new Error("fault workers made no progress within 30 s");
+    await sleep(50);
+  }
 }
 
 describe.runIf(enabled)("Redis killed and restarted under load (appendonly yes, appendfsync always)", () => {
@@ -52,12 +69,14 @@ describe.runIf(enabled)("Redis killed and restarted under load (appendonly yes, 
       TTA_REDIS_TIMEOUT_MS: String(BOUND),
     };
     const workers = [runWorker({ ...env, TTA_FAULT_ID: "a" }), runWorker({ ...env, TTA_FAULT_ID: "b" })];
-    await sleep(1500);
+    await untilEachWrote(workers, 10);
     const ackedBeforeKill = workers.flatMap((w) => w.reports).filter((r) => r.type !== "fail").length;
     await server.kill();
     await sleep(1000);
     await server.restart();
     const atRestart = workers.map((w) => w.reports.length);
+    await untilEachWrote(workers, 10, atRestart);
+    for (const w of workers) w.stop();
     await Promise.all(workers.map((w) => w.done));
     const reports = workers.flatMap((w) => w.reports);
 
