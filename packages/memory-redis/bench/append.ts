@@ -58,8 +58,8 @@ const us = (n: number): string => `${n.toFixed(1)} µs`;
 const rate = (n: number): string => `${Math.round(n).toLocaleString("en-US")}/s`;
 
 async function main(): Promise<void> {
-  let server: RedisServerHandle | null = null;
-  const url = process.env.REDIS_URL ?? (server = await startRedisServer()).url;
+  const server: RedisServerHandle | null = process.env.REDIS_URL ? null : await startRedisServer();
+  const url = process.env.REDIS_URL ?? server!.url;
   const raw = new Redis(url);
   raw.defineCommand("rawAppend", { numberOfKeys: 2, lua: RAW_APPEND });
   const rawAppend = (raw as unknown as { rawAppend(...a: string[]): Promise<number> }).rawAppend.bind(raw);
