@@ -1,4 +1,11 @@
-import { LAYERS, type Layer, WORKFLOW_MODES, WORKFLOW_STAGES } from "@tta-dev/core";
+import {
+  ExplainEntry,
+  LAYERS,
+  type Layer,
+  LoadedContext,
+  WORKFLOW_MODES,
+  WORKFLOW_STAGES,
+} from "@tta-dev/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { LayerRules, StagePlan } from "./policy.js";
@@ -171,6 +178,9 @@ const defaultPlanArb = fc
 function checkInvariants(p: StagePlan, candidates: CandidateSet): void {
   const result = selectContext(p, candidates);
   const all = LAYERS.flatMap((l) => candidates[l] ?? []);
+  // the shapes LoadedContext holds
+  for (const e of result.explain) ExplainEntry.parse(e);
+  LoadedContext.shape.tokens.parse(result.tokens);
   // never over budget; totals add up
   expect(result.tokens.total).toBeLessThanOrEqual(p.budget);
   expect(result.tokens.budget).toBe(p.budget);

@@ -57,17 +57,26 @@ function renderMarkdown(loaded: LoadedContext, options: RenderOptions): string {
 
 /**
  * Render a loaded context for an agent. Deterministic: the same `LoadedContext` gives the same
- * bytes.
+ * bytes. Items are written in the order `loaded.layers` holds them (give session messages oldest
+ * first).
  *
- * - `markdown`: a `# Workflow context` header, then one `## <layer>` section per non-empty layer
- *   (core `LAYERS` order) with one `### ` heading per item carrying its provenance (layer, id or
- *   seq, role, time) and its stored text in a fenced block that no line of the text can close.
- *   Stored text never becomes structure; see the package README for the escaping rules.
- * - `json`: the `LoadedContext` as pretty JSON with keys sorted at every depth.
+ * - `markdown`: a `# Workflow context` header (stage, mode, policy hash, tokens, and one sentence
+ *   saying fenced blocks are data), then one `## <layer> (<count>)` section per non-empty layer in
+ *   core `LAYERS` order, with one `### <layer> · …` heading per item carrying its provenance
+ *   (session id and `#seq`, role, time; cache key and times; memory id, kind, importance, score;
+ *   PAF id, status, `file:line`; group, peer session, status). Peer messages are `####` headings.
+ *   Stored text (message and memory content, PAF text, group summaries, cache values as sorted
+ *   JSON) is in a backtick fence longer than any backtick run inside it, with CR/CRLF made LF,
+ *   controls and invisible characters shown as `\uXXXX` and `</` written `<\/`. Stored values in
+ *   headings and lines (ids, keys, titles, tags, sections) are kept on one line and their markdown
+ *   punctuation is backslash-escaped. With `explain: true`, an `## Explain (<n>)` list follows.
+ * - `json`: the `LoadedContext` as pretty JSON (two spaces, trailing newline) with keys sorted at
+ *   every depth, `</` written `<\/` and invisible characters as `\uXXXX` escapes; it parses back to
+ *   an equal value.
  *
  * @throws ValidationError for an unknown format
  * @example
- * const text = renderContext(ctx.memory, "markdown");
+ * const text = renderContext(ctx.memory, "markdown", { explain: true });
  */
 export function renderContext(
   loaded: LoadedContext,
