@@ -1,1 +1,13 @@
-export {};
+export { createHttpApp, type HttpAppOptions, honoPath } from "./app.js";
+export {
+  authenticate,
+  hashToken,
+  type Principal,
+  requireScope,
+  resolveNamespace,
+  type TokenRecord,
+  type TokenScope,
+} from "./auth.js";
+export { createTtaClient, type TtaClient, type TtaClientOptions } from "./client.js";
+export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";
+export { HTTP_STATUS } from "./status.js";

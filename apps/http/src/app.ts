@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import type { Handlers, Operation } from "@tta-dev/contract";
+import { OPERATION_LIST } from "@tta-dev/contract";
+import { LimitExceededError, type TtaError, toTtaError, ValidationError } from "@tta-dev/core";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Logger } from "pino";
+import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
+import { coerceQuery, queryShape } from "./query.js";
+import { HTTP_STATUS } from "./status.js";
+
+/** Options of {@link createHttpApp}. */
+export interface HttpAppOptions {
+  /** The handlers behind every operation (from `@tta-dev/workflow`). */
+  handlers: Handlers;
+  /** Turns raw input into the operation's input, raising tta errors (ids, limits, schema). */
+  prepare: (op: Operation, raw: unknown) => unknown;
+  /** Configured bearer tokens; empty means no authentication (only allowed on loopback). */
+  tokens: readonly TokenRecord[];
+  /** Namespace when a request names none. */
+  defaultNamespace: string;
+  /** Request bodies over this many bytes get 413. */
+  bodyLimitBytes: number;
+  /** Resolves when the backend is reachable (`/readyz`). */
+  ready: () => Promise<void>;
+  /** The OpenAPI document served at `/openapi.json`. */
+  openapi: unknown;
+  logger: Logger;
+}
+
+function errorBody(e: TtaError, requestId: string) {
+  const err =
+    e.code === "INTERNAL"
+      ? { code: e.code, message: `Internal error (request ${requestId}).`, details: {} }
+      : e.toJSON();
+  return { error: err };
+}
+
+/** Hono path from a contract path: `/v1/sessions/{id}` → `/v1/sessions/:id`. */
+export function honoPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
+}
+
+/**
+ * The HTTP app: one route per contract operation, `/openapi.json`, `/healthz`, `/readyz`. It holds no
+ * business logic: it authenticates, assembles the input, calls the handler and maps errors by code.
+ *
+ * @example
+ * const app = createHttpApp({ handlers, prepare, tokens: [], defaultNamespace: "default",
+ *   bodyLimitBytes: 2 * 1024 * 1024, ready: () => backend.ping(), openapi: buildOpenApi(), logger: pino() });
+ */
+export function createHttpApp(options: HttpAppOptions): Hono {
+  const app = new Hono<{ Variables: { requestId: string } }>();
+  const { logger } = options;
+
+  app.use("*", async (c, next) => {
+    const given = c.req.header("x-request-id");
+    const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    c.set("requestId", requestId);
+    c.header("x-request-id", requestId);
+    const started = performance.now();
+    await next();
+    logger.info({
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.bodyLimitBytes,
+      onError: (c) => {
+        const e = new LimitExceededError(`The request body is over ${options.bodyLimitBytes} bytes.`, {
+          field: "body",
+          limit: options.bodyLimitBytes,
+        });
+        return c.json(errorBody(e, c.get("requestId")), 413);
+      },
+    }),
+  );
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", async (c) => {
+    try {
+      await options.ready();
+      return c.json({ ok: true });
+    } catch (err) {
+      const e = toTtaError(err);
+      return c.json(errorBody(e, c.get("requestId")), 503);
+    }
+  });
+  app.get("/openapi.json", (c) => c.json(options.openapi as object));
+
+  for (const op of OPERATION_LIST) {
+    const shape = queryShape(op.input);
+    const method = op.http.method;
+    app.on(method, honoPath(op.http.path), async (c) => {
+      const requestId = c.get("requestId");
+      try {
+        let principal: Principal | null = null;
+        if (options.tokens.length) {
+          principal = authenticate(c.req.header("authorization"), options.tokens);
+          requireScope(principal, op.http.scope);
+        }
+        const namespace = resolveNamespace(
+          principal,
+          c.req.header("x-tta-namespace") || undefined,
+          options.defaultNamespace,
+        );
+        let raw: Record<string, unknown>;
+        if (method === "GET" || method === "DELETE") {
+          raw = coerceQuery(c.req.queries() ?? {}, shape);
+        } else {
+          const text = await c.req.text();
+          let body: unknown = {};
+          if (text.trim() !== "") {
+            try {
+              body = JSON.parse(text);
+            } catch {
+              throw new ValidationError("The request body is not valid JSON.", {
+                issues: [{ path: "(body)", message: "invalid JSON" }],
+              });
+            }
+          }
+          if (typeof body !== "object" || body === null || Array.isArray(body)) {
+            throw new ValidationError("The request body must be a JSON object.", {
+              issues: [{ path: "(body)", message: "not an object" }],
+            });
+          }
+          raw = { ...(body as Record<string, unknown>) };
+        }
+        for (const [k, v] of Object.entries(c.req.param() as Record<string, string>)) raw[k] = v;
+        const input = options.prepare(op, raw);
+        const handler = options.handlers[op.name as keyof Handlers] as (
+          i: unknown,
+          ctx: { namespace: string },
+        ) => Promise<unknown>;
+        const output = await handler(input, { namespace });
+        logger.debug({ requestId, op: op.name, namespace });
+        return c.json(output as object, (op.http.status ?? 200) as 200);
+      } catch (err) {
+        const e = toTtaError(err);
+        if (e.code === "INTERNAL") logger.error({ requestId, op: op.name, err: { message: e.message } });
+        return c.json(errorBody(e, requestId), HTTP_STATUS[e.code] as 400);
+      }
+    });
+  }
+
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: "VALIDATION_FAILED",
+          message: `No route ${c.req.method} ${c.req.path}. See /openapi.json.`,
+          details: {},
+        },
+      },
+      404,
+    ),
+  );
+  app.onError((err, c) => {
+    const e = toTtaError(err);
+    return c.json(errorBody(e, c.get("requestId") ?? "-"), HTTP_STATUS[e.code] as 500);
+  });
+  return app as unknown as Hono;
+}

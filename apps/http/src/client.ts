@@ -1,0 +1,82 @@
+import { getOperation, type OperationName, type OutputOf, type RawInputOf } from "@tta-dev/contract";
+import { type ErrorCode, TtaError } from "@tta-dev/core";
+
+/** Options of {@link createTtaClient}. */
+export interface TtaClientOptions {
+  /** e.g. `http://127.0.0.1:7411` */
+  baseUrl: string;
+  /** Bearer token, when the server has tokens configured. */
+  token?: string;
+  /** Namespace to ask for (the token decides whether it is allowed). */
+  namespace?: string;
+  /** Custom fetch (default global fetch). */
+  fetch?: typeof fetch;
+}
+
+/** A typed client: `call(name, input)` with the contract's input and output types. */
+export interface TtaClient {
+  call<N extends OperationName>(name: N, input: RawInputOf<N>): Promise<OutputOf<N>>;
+}
+
+/**
+ * A client generated from the contract: the same operation names and types as the server.
+ * Errors come back as `TtaError`s with the server's code, message and details.
+ *
+ * @example
+ * const tta = createTtaClient({ baseUrl: "http://127.0.0.1:7411", token: process.env.TTA_TOKEN });
+ * const session = await tta.call("session.create", { id: "auth-design-2025-10-01", title: "Auth" });
+ */
+export function createTtaClient(options: TtaClientOptions): TtaClient {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, "");
+  return {
+    async call(name, input) {
+      const op = getOperation(name);
+      const fields = { ...(input as Record<string, unknown>) };
+      const path = op.http.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, key: string) => {
+        const v = fields[key];
+        delete fields[key];
+        return encodeURIComponent(String(v ?? ""));
+      });
+      const url = new URL(base + path);
+      const headers: Record<string, string> = { accept: "application/json" };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.namespace) headers["x-tta-namespace"] = options.namespace;
+      let body: string | undefined;
+      if (op.http.method === "GET" || op.http.method === "DELETE") {
+        for (const [k, v] of Object.entries(fields)) {
+          if (v === undefined) continue;
+          if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, String(item));
+          else url.searchParams.set(k, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
+        }
+      } else {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(fields);
+      }
+      const res = await doFetch(url, {
+        method: op.http.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        throw new TtaError("INTERNAL", `The server answered ${res.status} with a body that is not JSON.`, {
+          status: res.status,
+        });
+      }
+      if (!res.ok) {
+        const e = (
+          json as { error?: { code?: ErrorCode; message?: string; details?: Record<string, unknown> } }
+        )?.error;
+        throw new TtaError(e?.code ?? "INTERNAL", e?.message ?? `HTTP ${res.status}`, {
+          ...(e?.details ?? {}),
+          status: res.status,
+        });
+      }
+      return json as OutputOf<typeof name>;
+    },
+  };
+}
