@@ -54,9 +54,9 @@ function position(keys: readonly string[], key: string): number {
  *
  * @example
  * const index = createKeyIndex(gateway);
- * await index.add(scope, encodeSegment("note-1"));
+ * await gateway.writeInOrder(await index.planAdd(scope, encodeSegment("note-1")));
  */
-export function createKeyIndex(gateway: StoreGateway): KeyIndex {
+export function createKeyIndex(gateway: StoreGateway, pageSize = INDEX_PAGE_SIZE): KeyIndex {
   const dirKey = (scope: Scope) => keyFor(scope, "i");
   const pageKey = (scope: Scope, id: number) => keyFor(scope, "i", String(id));
 
@@ -85,7 +85,7 @@ export function createKeyIndex(gateway: StoreGateway): KeyIndex {
       if (keys[pos] === encoded) return [];
       keys.splice(pos, 0, encoded);
       const directory = () => [{ key: dirKey(scope), value: encodeDirectory(dir) }];
-      if (keys.length <= INDEX_PAGE_SIZE) {
+      if (keys.length <= pageSize) {
         const page = [{ key: pageKey(scope, id), value: JSON.stringify(keys) }];
         return existing ? [page] : [page, directory()];
       }

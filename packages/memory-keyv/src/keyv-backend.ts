@@ -51,6 +51,8 @@ export interface KeyvBackendOptions {
   storeTtl?: boolean;
   /** A store call not answered within this many milliseconds fails `BACKEND_UNAVAILABLE` (default 10 000). */
   timeoutMs?: number;
+  /** Most keys per page of a collection's key index (default 256): bigger pages, fewer reads per list, larger rewrites per new key. */
+  indexPageSize?: number;
   /** Longest store key; longer ones are shortened with a hash (default 255, the SQL adapters' key size). */
   maxKeyLength?: number;
 }
@@ -103,7 +105,7 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
     maxKeyLength: positiveInt(options.maxKeyLength, "maxKeyLength", 255),
   });
   const keyv = gateway.keyv;
-  const index = createKeyIndex(gateway);
+  const index = createKeyIndex(gateway, positiveInt(options.indexPageSize, "indexPageSize", 256));
   const logs = createLogStore(gateway);
   const queue = createWriteQueue();
   let closed = false;
