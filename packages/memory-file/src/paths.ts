@@ -31,15 +31,22 @@ export interface Layout {
 /** The layout under `root`. */
 export function createLayout(root: string): Layout {
   const namespaceDir = (namespace: string) => join(root, "ns", encodeSegment(namespace));
-  const file = (kind: string, scope: Scope) =>
-    scope.partition === undefined
-      ? join(namespaceDir(scope.namespace), kind, `${scope.collection}.jsonl`)
-      : join(
-          namespaceDir(scope.namespace),
-          kind,
-          scope.collection,
-          `${encodeSegment(scope.partition)}.jsonl`,
-        );
+  // Encoding runs per character on every call: remember recent paths.
+  const memo = new Map<string, string>();
+  const file = (kind: string, scope: Scope) => {
+    const id = `${kind}\u0000${scope.namespace}\u0000${scope.collection}\u0000${scope.partition ?? ""}`;
+    let path = memo.get(id);
+    if (path === undefined) {
+      const dir = namespaceDir(scope.namespace);
+      path =
+        scope.partition === undefined
+          ? join(dir, kind, `${scope.collection}.jsonl`)
+          : join(dir, kind, scope.collection, `${encodeSegment(scope.partition)}.jsonl`);
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(id, path);
+    }
+    return path;
+  };
   return {
     root,
     locksDir: join(root, "locks"),
