@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -8,7 +9,10 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-const REDIS_BINARY = "/usr/bin/redis-server";
+/** `REDIS_SERVER_BIN`, else Debian's `/usr/bin/redis-server`, else whatever `PATH` finds. */
+const REDIS_BINARY =
+  process.env.REDIS_SERVER_BIN ??
+  (existsSync("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
