@@ -4,34 +4,29 @@ import {
   type BatchResult,
   type Clock,
   type Durability,
-  decodeSegment,
-  encodeSegment,
-  keyFor,
   type MemoryBackend,
   normalizeListOptions,
   type Scope,
-  type StoredRecord,
   scopePrefix,
   serializeValue,
   systemClock,
   ValidationError,
-  VersionConflictError,
   validateIfVersion,
   validateKey,
   validateScope,
   validateTtl,
 } from "@tta-dev/core";
 import type { Keyv, KeyvStoreAdapter } from "keyv";
-import { decodeRecord, encodeRecord, type RecordCell } from "./codec.js";
 import { createKeyIndex } from "./key-index.js";
 import { createLogStore } from "./log-store.js";
 import { listNamespaceKeys } from "./raw-keys.js";
+import { createRecordStore } from "./record-store.js";
 import { createStoreGateway } from "./store-gateway.js";
 import { createWriteQueue } from "./write-queue.js";
 
 /** Options of {@link createKeyvBackend}. */
 export interface KeyvBackendOptions {
-  /** A Keyv to keep the data in; its store, namespace, serializer and compression are used. */
+  /** A Keyv to keep the data in; its store, namespace and key prefixing are used (not its serializer). */
   keyv?: Keyv;
   /** A bare Keyv store adapter (e.g. `new KeyvRedis(url)`), used when `keyv` is not given. */
   store?: KeyvStoreAdapter | Map<unknown, unknown>;
@@ -64,9 +59,6 @@ export interface KeyvBackend extends MemoryBackend {
   /** Every store key of one tta namespace, live or expired. */
   rawKeys(namespace: string): Promise<string[]>;
 }
-
-/** How many records one store round trip reads or deletes in `clear`. */
-const CHUNK = 500;
 
 const BATCH_OPS = new Set<string>(["get", "getMany", "list", "readLog", "logLength"]);
 
@@ -106,6 +98,7 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
   });
   const keyv = gateway.keyv;
   const index = createKeyIndex(gateway, positiveInt(options.indexPageSize, "indexPageSize", 256));
+  const records = createRecordStore({ gateway, index, clock, storeTtl });
   const logs = createLogStore(gateway);
   const queue = createWriteQueue();
   let closed = false;
@@ -121,33 +114,12 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
     if (closed) throw new BackendUnavailableError("The Keyv backend is closed.", { backend: "keyv" });
   }
 
-  const recordKey = (scope: Scope, key: string) => keyFor(scope, "r", key);
-  /** The same key from an already encoded record key, as the index holds it. */
-  const encodedRecordKey = (scope: Scope, encoded: string) => `${keyFor(scope, "r")}:${encoded}`;
   const recordLane = (scope: Scope) => scopePrefix(scope);
   const logLane = (scope: Scope) => `${scopePrefix(scope)}#log`;
-  const live = (cell: RecordCell) => cell.expiresAt === null || cell.expiresAt > clock.now();
-
-  function cellOf(raw: unknown, place: string): RecordCell | null {
-    return raw === undefined ? null : decodeRecord(raw, place);
-  }
-
-  function toRecord(key: string, cell: RecordCell | null): StoredRecord | null {
-    if (!cell || !live(cell)) return null;
-    return { key, value: cell.value, version: cell.version, expiresAt: cell.expiresAt };
-  }
 
   function writeLocked<T>(lane: string, task: () => Promise<T>): Promise<T> {
     open();
     return queue.run(lane, task);
-  }
-
-  /** Drop index entries whose record is gone and records that have expired. */
-  async function sweep(scope: Scope, gone: string[], expired: string[]): Promise<void> {
-    if (expired.length) {
-      await gateway.deleteMany(expired.map((e) => encodedRecordKey(scope, e)));
-    }
-    await index.remove(scope, [...gone, ...expired]);
   }
 
   const backend: KeyvBackend = {
@@ -159,17 +131,14 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
       open();
       validateScope(scope);
       validateKey(key);
-      const place = recordKey(scope, key);
-      return toRecord(key, cellOf(await gateway.get(place), place));
+      return records.get(scope, key);
     },
 
     async getMany(scope, keys) {
       open();
       validateScope(scope);
       for (const [i, k] of keys.entries()) validateKey(k, `keys.${i}`);
-      const places = keys.map((k) => recordKey(scope, k));
-      const raws = await gateway.getMany(places);
-      return raws.map((raw, i) => toRecord(keys[i]!, cellOf(raw, places[i]!)));
+      return records.getMany(scope, keys);
     },
 
     async put(scope, key, value, opts = {}) {
@@ -178,107 +147,25 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
       validateIfVersion(opts.ifVersion);
       validateTtl(opts.ttlMs);
       const json = serializeValue(value);
-      return writeLocked(recordLane(scope), async () => {
-        const place = recordKey(scope, key);
-        const stored = cellOf(await gateway.get(place), place);
-        const current = stored && live(stored) ? stored.version : 0;
-        if (opts.ifVersion !== undefined && opts.ifVersion !== current) {
-          throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current);
-        }
-        // The index learns of a key before its record exists, so a record is never unlisted.
-        const indexWrites = stored ? [] : await index.planAdd(scope, encodeSegment(key));
-        const expiresAt = opts.ttlMs === undefined ? null : clock.now() + opts.ttlMs;
-        const version = current + 1;
-        const record = {
-          key: place,
-          value: encodeRecord(version, expiresAt, json),
-          ...(storeTtl && opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
-        };
-        await gateway.writeInOrder([...indexWrites, [record]]);
-        return { key, value: JSON.parse(json), version, expiresAt };
-      });
+      return writeLocked(recordLane(scope), () => records.put(scope, key, json, opts.ifVersion, opts.ttlMs));
     },
 
     async delete(scope, key, opts = {}) {
       validateScope(scope);
       validateKey(key);
       validateIfVersion(opts.ifVersion);
-      return writeLocked(recordLane(scope), async () => {
-        const place = recordKey(scope, key);
-        const stored = cellOf(await gateway.get(place), place);
-        const current = stored && live(stored) ? stored.version : 0;
-        if (opts.ifVersion !== undefined && opts.ifVersion !== current) {
-          throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current);
-        }
-        if (stored) {
-          await gateway.deleteMany([place]);
-          await index.remove(scope, [encodeSegment(key)]);
-        }
-        return current !== 0;
-      });
+      return writeLocked(recordLane(scope), () => records.delete(scope, key, opts.ifVersion));
     },
 
     async list(scope, opts = {}) {
       validateScope(scope);
       const { prefix, cursor, limit } = normalizeListOptions(opts);
-      const encodedPrefix = encodeSegment(prefix);
-      const from = cursor !== null && cursor > encodedPrefix ? cursor : encodedPrefix;
-      return writeLocked(recordLane(scope), async () => {
-        const items: StoredRecord[] = [];
-        const encodedOf: string[] = [];
-        const gone: string[] = [];
-        const expired: string[] = [];
-        let done = false;
-        for await (const page of index.scan(scope, from)) {
-          let candidates = page.filter((k) => cursor === null || k > cursor);
-          const end = candidates.findIndex((k) => !k.startsWith(encodedPrefix));
-          if (end >= 0) {
-            candidates = candidates.slice(0, end);
-            done = true;
-          }
-          while (candidates.length && items.length <= limit) {
-            const slice = candidates.splice(0, limit + 1 - items.length);
-            const places = slice.map((e) => encodedRecordKey(scope, e));
-            const raws = await gateway.getMany(places);
-            raws.forEach((raw, i) => {
-              const cell = cellOf(raw, places[i]!);
-              if (!cell) gone.push(slice[i]!);
-              else if (!live(cell)) expired.push(slice[i]!);
-              else if (items.length <= limit) {
-                items.push({ key: decodeSegment(slice[i]!), ...cell });
-                encodedOf.push(slice[i]!);
-              }
-            });
-          }
-          if (done || items.length > limit) break;
-        }
-        if (gone.length || expired.length) await sweep(scope, gone, expired);
-        const more = items.length > limit;
-        return { items: items.slice(0, limit), nextCursor: more ? encodedOf[limit - 1]! : null };
-      });
+      return writeLocked(recordLane(scope), () => records.list(scope, prefix, cursor, limit));
     },
 
     async clear(scope) {
       validateScope(scope);
-      return writeLocked(recordLane(scope), async () => {
-        const pages = await index.pages(scope);
-        const encoded = pages.flatMap((p) => p.keys);
-        let count = 0;
-        for (let i = 0; i < encoded.length; i += CHUNK) {
-          const places = encoded.slice(i, i + CHUNK).map((e) => encodedRecordKey(scope, e));
-          const raws = await gateway.getMany(places);
-          raws.forEach((raw, j) => {
-            const cell = cellOf(raw, places[j]!);
-            if (cell && live(cell)) count += 1;
-          });
-          await gateway.deleteMany(places);
-        }
-        await index.drop(
-          scope,
-          pages.map((p) => p.storeKey),
-        );
-        return count;
-      });
+      return writeLocked(recordLane(scope), () => records.clear(scope));
     },
 
     async append(scope, items) {
