@@ -1,0 +1,39 @@
+import { operations } from "@tta-dev/contract";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../test/harness.js";
+
+describe("tta doctor", () => {
+  it("reports the in-memory backend, its capabilities and the config sources as the contract's output", async () => {
+    const r = await runCli(["doctor", "--backend", "memory", "--json"]);
+    expect(r.code).toBe(0);
+    const report = operations["system.doctor"].output.parse(JSON.parse(r.stdout));
+    expect(report.ok).toBe(true);
+    expect(report.backend.name).toBe("memory");
+    expect(report.backend.capabilities).toEqual({
+      atomicCompareAndSet: true,
+      crossProcess: false,
+      nativeTtl: false,
+      durability: "memory",
+    });
+    expect(report.config.sources).toContainEqual({ kind: "flag", name: "--backend", keys: ["backend"] });
+  });
+
+  it("prints a readable capability table, or nothing with --quiet", async () => {
+    const r = await runCli(["doctor", "--backend", "memory"]);
+    expect(r.stdout).toMatch(/connectivity\s+ok/);
+    expect(r.stdout).toMatch(/crossProcess\s+no/);
+    expect((await runCli(["doctor", "--backend", "memory", "--quiet"])).stdout).toBe("");
+  });
+
+  it("reports an unreachable Redis within its timeout and exits 5", async () => {
+    const started = Date.now();
+    const r = await runCli(["doctor", "--backend", "redis", "--redis-url", "redis://127.0.0.1:1", "--json"], {
+      env: { TTA_REDIS_COMMAND_TIMEOUT_MS: "300" },
+    });
+    expect(r.code).toBe(5);
+    const report = operations["system.doctor"].output.parse(JSON.parse(r.stdout));
+    expect(report.ok).toBe(false);
+    expect(report.backend.connectivity.error?.code).toBe("BACKEND_UNAVAILABLE");
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

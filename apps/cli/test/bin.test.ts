@@ -1,0 +1,69 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { tempWorkspace } from "./harness.js";
+
+const BIN = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/** Run `tta` as a real child process (TypeScript sources through tsx). */
+function tta(
+  argv: string[],
+  options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {},
+) {
+  const r = spawnSync(process.execPath, ["--conditions=source", "--import", TSX, BIN, ...argv], {
+    cwd: options.cwd ?? tempWorkspace(),
+    input: options.input ?? "",
+    env: { PATH: process.env.PATH ?? "", ...options.env },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("tta as a process", () => {
+  it("prints its version", () => {
+    const r = tta(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("exits 2 on an unknown flag with the JSON error on stderr and nothing on stdout", () => {
+    const r = tta(["session", "list", "--nope", "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(JSON.parse(r.stderr).error.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("refuses a 2 MiB message piped on stdin with exit 2 and leaves the folder untouched", () => {
+    const cwd = tempWorkspace();
+    const r = tta(["message", "add", "auth-design-2025-10-01", "--json"], {
+      cwd,
+      input: "x".repeat(2 * 1024 * 1024),
+    });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr).error.code).toBe("LIMIT_EXCEEDED");
+    expect(readdirSync(cwd)).toEqual([".git"]);
+  });
+
+  it("exits 2 naming the key of a broken .tta/config.yaml", () => {
+    const cwd = tempWorkspace();
+    mkdirSync(join(cwd, ".tta"));
+    writeFileSync(join(cwd, ".tta", "config.yaml"), "backend: floppy\n");
+    const r = tta(["session", "list"], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("backend");
+    expect(r.stderr).toContain("config.yaml");
+  });
+
+  it("runs doctor on the in-memory backend chosen by TTA_BACKEND", () => {
+    const r = tta(["doctor", "--json"], { env: { TTA_BACKEND: "memory" } });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.backend.name).toBe("memory");
+    expect(report.config.sources).toContainEqual({ kind: "env", name: "TTA_BACKEND", keys: ["backend"] });
+  });
+});
