@@ -40,6 +40,12 @@ export interface SessionRecordsOptions {
   namespace: string;
 }
 
+/** A stored value with the record's version, which is the entity's version. */
+function withVersion(record: StoredRecord): unknown {
+  const v = record.value;
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? { ...v, version: record.version } : v;
+}
+
 /**
  * Create the read-only view of sessions, messages and memories used by the group store.
  *
@@ -54,7 +60,8 @@ export function createSessionRecords(options: SessionRecordsOptions): SessionRec
   function decodeSession(id: string, record: StoredRecord | null): Session | null {
     if (!record) return null;
     const place = `sessions/${id} in namespace "${namespace}"`;
-    const session = parseStored(Session, record.value, place);
+    // The record's version is the entity's version, whatever the stored value says.
+    const session = parseStored(Session, withVersion(record), place);
     if (session.id !== id) {
       throw new BackendCorruptError(`Corrupt data at ${place}: id is "${session.id}", not the record key.`, {
         place,
@@ -115,7 +122,7 @@ export function createSessionRecords(options: SessionRecordsOptions): SessionRec
         for (const record of page.items) {
           const memory = parseStored(
             DeepMemory,
-            record.value,
+            withVersion(record),
             `memories/${record.key} in namespace "${namespace}"`,
           );
           if (memory.groupIds.includes(groupId)) out.push(memory);

@@ -1,1 +1,12 @@
-export {};
+export { boostHits, deepQuery, TAG_BOOST } from "./deep-query.js";
+export * from "./handlers/index.js";
+export {
+  type LoaderDeps,
+  type LoadOptions,
+  loadContext,
+  MAX_DEEP_FETCH,
+  OVERFETCH,
+  UNLIMITED_FETCH,
+} from "./load-context.js";
+export { createMemoryWorkflow, type MemoryWorkflow, type MemoryWorkflowOptions } from "./memory-workflow.js";
+export * from "./render/index.js";

@@ -1,0 +1,90 @@
+import type { Handler } from "@tta-dev/contract";
+import type { HandlerEnv } from "./create-handlers.js";
+
+type HandlerMap = {
+  "session.create": Handler<"session.create">;
+  "session.get": Handler<"session.get">;
+  "session.list": Handler<"session.list">;
+  "session.complete": Handler<"session.complete">;
+  "session.archive": Handler<"session.archive">;
+  "session.delete": Handler<"session.delete">;
+  "message.append": Handler<"message.append">;
+  "message.list": Handler<"message.list">;
+  "cache.set": Handler<"cache.set">;
+  "cache.get": Handler<"cache.get">;
+  "cache.list": Handler<"cache.list">;
+  "cache.delete": Handler<"cache.delete">;
+  "memory.create": Handler<"memory.create">;
+  "memory.get": Handler<"memory.get">;
+  "memory.update": Handler<"memory.update">;
+  "memory.delete": Handler<"memory.delete">;
+  "memory.search": Handler<"memory.search">;
+};
+
+function defined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Sessions, messages, cache and deep memory. */
+export function dataHandlers(env: HandlerEnv): HandlerMap {
+  const m = (ns: string) => env.workflow(ns).memory;
+  return {
+    "session.create": (i, c) => m(c.namespace).sessions.create(defined(i) as never),
+    "session.get": (i, c) => m(c.namespace).sessions.get({ id: i.id }),
+    "session.list": (i, c) => m(c.namespace).sessions.list(defined(i) as never) as never,
+    "session.complete": async (i, c) => (await m(c.namespace).sessions.complete(defined(i) as never)).session,
+    "session.archive": (i, c) => m(c.namespace).sessions.archive(defined(i) as never),
+    "session.delete": async (i, c) => {
+      const r = await m(c.namespace).sessions.delete(defined(i) as never);
+      return {
+        id: r.id,
+        deleted: r.sessions > 0,
+        counts: {
+          sessions: r.sessions,
+          messages: r.messages,
+          cache: r.cache,
+          memberships: r.memberships,
+          memories: r.memories,
+        },
+      };
+    },
+    "message.append": async (i, c) => {
+      const store = m(c.namespace).messages;
+      if (i.messages) {
+        const items = await store.appendBatch({
+          sessionId: i.sessionId,
+          messages: i.messages.map((x) => defined(x)),
+        } as never);
+        return { items };
+      }
+      return store.append(
+        defined({
+          sessionId: i.sessionId,
+          role: i.role,
+          content: i.content,
+          metadata: i.metadata,
+          idempotencyKey: i.idempotencyKey,
+        }) as never,
+      );
+    },
+    "message.list": (i, c) => m(c.namespace).messages.list(defined(i) as never) as never,
+    "cache.set": (i, c) => m(c.namespace).cache.set(defined(i) as never),
+    "cache.get": (i, c) => m(c.namespace).cache.get({ sessionId: i.sessionId, key: i.key }),
+    "cache.list": (i, c) => m(c.namespace).cache.list(defined(i) as never) as never,
+    "cache.delete": async (i, c) => {
+      const r = await m(c.namespace).cache.delete({ sessionId: i.sessionId, key: i.key });
+      return { sessionId: i.sessionId, key: i.key, deleted: r.cache > 0, counts: { cache: r.cache } };
+    },
+    "memory.create": (i, c) => m(c.namespace).memories.create(defined(i) as never),
+    "memory.get": (i, c) => m(c.namespace).memories.get({ id: i.id }),
+    "memory.update": (i, c) => m(c.namespace).memories.update(defined(i) as never),
+    "memory.delete": async (i, c) => {
+      const r = await m(c.namespace).memories.delete(defined(i) as never);
+      return { id: r.id, deleted: r.memories > 0, counts: { memories: r.memories } };
+    },
+    "memory.search": async (i, c) => ({
+      items: await m(c.namespace).memories.search(defined(i) as never),
+      nextCursor: null,
+    }),
+  };
+}

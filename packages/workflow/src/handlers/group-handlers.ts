@@ -1,0 +1,75 @@
+import type { Handler } from "@tta-dev/contract";
+import type { HandlerEnv } from "./create-handlers.js";
+
+type HandlerMap = {
+  "group.create": Handler<"group.create">;
+  "group.get": Handler<"group.get">;
+  "group.list": Handler<"group.list">;
+  "group.addSession": Handler<"group.addSession">;
+  "group.removeSession": Handler<"group.removeSession">;
+  "group.sessions": Handler<"group.sessions">;
+  "group.updateMetadata": Handler<"group.updateMetadata">;
+  "group.setStatus": Handler<"group.setStatus">;
+  "group.delete": Handler<"group.delete">;
+  "group.summary": Handler<"group.summary">;
+};
+
+const opt = (ifVersion: number | undefined) => (ifVersion === undefined ? {} : { ifVersion });
+
+/** The session-group operations. */
+export function groupHandlers(env: HandlerEnv): HandlerMap {
+  const g = (ns: string) => env.workflow(ns).groups;
+  return {
+    "group.create": (i, c) =>
+      g(c.namespace).createGroup({
+        name: i.name,
+        ...(i.description !== undefined ? { description: i.description } : {}),
+        ...(i.tags ? { tags: i.tags } : {}),
+        ...(i.metadata ? { metadata: i.metadata } : {}),
+      }),
+    "group.get": (i, c) => g(c.namespace).getGroup(i.groupId),
+    "group.list": (i, c) =>
+      g(c.namespace).listGroups(
+        Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined)) as never,
+      ) as never,
+    "group.addSession": (i, c) => g(c.namespace).addSessionToGroup(i.groupId, i.sessionId, opt(i.ifVersion)),
+    "group.removeSession": (i, c) =>
+      g(c.namespace).removeSessionFromGroup(i.groupId, i.sessionId, opt(i.ifVersion)),
+    "group.sessions": async (i, c) => {
+      const wf = env.workflow(c.namespace);
+      const ids = await wf.groups.getSessionsInGroup(i.groupId);
+      const found = await Promise.all(
+        ids.map((id) =>
+          wf.memory.sessions
+            .get({ id })
+            .catch((e: { code?: string }) => (e?.code === "SESSION_NOT_FOUND" ? null : Promise.reject(e))),
+        ),
+      );
+      return { items: found.filter((s) => s !== null), nextCursor: null };
+    },
+    "group.updateMetadata": (i, c) =>
+      g(c.namespace).updateGroupMetadata(i.groupId, i.patch as never, opt(i.ifVersion)),
+    "group.setStatus": (i, c) =>
+      g(c.namespace).updateGroupStatus(i.groupId, i.status, {
+        ...(i.summary !== undefined ? { summary: i.summary } : {}),
+        ...opt(i.ifVersion),
+      }),
+    "group.delete": async (i, c) => {
+      const r = await g(c.namespace).deleteGroup(i.groupId, opt(i.ifVersion));
+      return {
+        groupId: r.groupId,
+        deleted: r.deleted.groups > 0,
+        counts: { groups: r.deleted.groups, memberships: r.deleted.memberships },
+      };
+    },
+    "group.summary": async (_i, c) => {
+      const s = await g(c.namespace).summary();
+      return {
+        total: s.totalGroups,
+        byStatus: s.byStatus,
+        sessionsTracked: s.sessionsTracked,
+        uniqueTags: s.uniqueTags,
+      };
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { join } from "node:path";
+import type { Handler } from "@tta-dev/contract";
+import { isTtaError, LAYERS, toTtaError, WORKFLOW_MODES, WORKFLOW_STAGES } from "@tta-dev/core";
+import {
+  diffPafs,
+  formatResults,
+  type PafResult,
+  readPafSnapshot,
+  snapshotPafs,
+  validatePafs,
+  writePafSnapshot,
+} from "@tta-dev/paf";
+import { renderContext } from "../render/index.js";
+import type { HandlerEnv } from "./create-handlers.js";
+
+type HandlerMap = {
+  "context.load": Handler<"context.load">;
+  "paf.list": Handler<"paf.list">;
+  "paf.validate": Handler<"paf.validate">;
+  "paf.diff": Handler<"paf.diff">;
+  "policy.show": Handler<"policy.show">;
+  "system.doctor": Handler<"system.doctor">;
+};
+
+/** The contract's shape of one validation result. */
+function toContractResult(r: PafResult) {
+  return {
+    ...(r.pafId ? { pafId: r.pafId } : {}),
+    check: r.kind === "lint" ? "lint" : (r.checker ?? r.code ?? "check"),
+    ok: r.ok,
+    severity: r.severity,
+    ...(r.actual !== undefined && r.actual !== null ? { actual: JSON.parse(JSON.stringify(r.actual)) } : {}),
+    ...(r.expected !== null && r.expected !== undefined ? { expected: r.expected } : {}),
+    message: r.message,
+    ...(r.source ? { source: { file: r.source.file, line: Math.max(1, r.source.line) } } : {}),
+  };
+}
+
+/** Context loading, PAFs, the policy and the doctor. */
+export function systemHandlers(env: HandlerEnv): HandlerMap {
+  const o = env.options;
+  const pafSource = o.pafSource!;
+  const policy = o.policy!;
+  const snapshotPath = join(o.dataDir, "paf-snapshot.json");
+  const pafOptions = { root: o.root, ...(o.pafPath ? { pafPath: o.pafPath } : {}) };
+
+  async function pafDocument() {
+    const doc = await pafSource.document();
+    if (doc) return doc;
+    // Not optional here: say where we looked.
+    const { loadPafs } = await import("@tta-dev/paf");
+    return loadPafs(pafOptions);
+  }
+
+  return {
+    "context.load": async (i, c) => {
+      const wf = env.workflow(c.namespace);
+      const ctx = await wf.loadWorkflowContext(
+        { workflowId: i.workflowId ?? `ctx-${i.sessionId}`, sessionId: i.sessionId, metadata: {}, state: {} },
+        { stage: i.stage, ...(i.mode ? { mode: i.mode } : {}), ...(i.query ? { query: i.query } : {}) },
+      );
+      const format = i.format ?? "json";
+      return format === "markdown"
+        ? {
+            format,
+            context: ctx.memory,
+            rendered: renderContext(ctx.memory, "markdown", { explain: i.explain ?? false }),
+          }
+        : { format, context: ctx.memory };
+    },
+    "paf.list": async (i) => {
+      const doc = await pafDocument();
+      const items = doc.facts.filter(
+        (f) => (i.all ? true : f.status === "active") && (i.category ? f.category === i.category : true),
+      );
+      return { items, nextCursor: null, file: doc.file };
+    },
+    "paf.validate": async (i) => {
+      const doc = await pafDocument();
+      const report = await validatePafs({
+        ...pafOptions,
+        document: doc,
+        allowCommands: i.allowCommands ?? false,
+        ...(o.runtime ? { runtime: o.runtime } : {}),
+      });
+      const results = report.results.map(toContractResult);
+      const strictFail = i.strict && report.summary.warnings > 0;
+      const out = {
+        ok: report.ok && !strictFail,
+        results,
+        summary: {
+          total: report.summary.total,
+          passed: report.summary.passed,
+          errors: report.summary.errors,
+          warnings: report.summary.warnings,
+          infos: report.results.filter((r) => r.severity === "info").length,
+        },
+        file: report.file,
+      };
+      const format = i.format ?? "json";
+      return format === "json" ? out : { ...out, rendered: formatResults(report.results, format) };
+    },
+    "paf.diff": async (i) => {
+      const doc = await pafDocument();
+      const previous = await readPafSnapshot(snapshotPath);
+      const diff = diffPafs(previous?.facts ?? [], doc.facts);
+      if (i.record)
+        await writePafSnapshot(
+          snapshotPath,
+          snapshotPafs(doc.facts, { file: doc.file, ...(o.clock ? { clock: o.clock } : {}) }),
+        );
+      return {
+        since: previous?.createdAt ?? null,
+        added: diff.added,
+        changed: diff.changed.map((x) => ({ before: x.before, after: x.after })),
+        deprecated: diff.deprecated.map((x) => x.after),
+        removed: diff.removed,
+        recorded: Boolean(i.record),
+      };
+    },
+    "policy.show": async (i) => {
+      const stages = i.stage ? [i.stage] : WORKFLOW_STAGES;
+      const modes = i.mode ? [i.mode] : WORKFLOW_MODES;
+      const cells = stages.flatMap((stage) =>
+        modes.map((mode) => {
+          const plan = policy.resolve(stage, mode);
+          const layers = Object.fromEntries(
+            LAYERS.map((l) => [l, { enabled: plan.layers[l].enabled, limit: plan.layers[l].limit }]),
+          );
+          return {
+            stage: plan.stage,
+            mode: plan.mode,
+            budget: plan.budget,
+            layers,
+            giveWay: [...plan.priority].reverse(),
+          };
+        }),
+      );
+      return { policyHash: policy.policyHash, source: o.policySource ?? null, cells } as never;
+    },
+    "system.doctor": async (_i, c) => {
+      const started = performance.now();
+      let error: { code: string; message: string } | undefined;
+      try {
+        await o.backend.ping();
+      } catch (e) {
+        const t = isTtaError(e) ? e : toTtaError(e);
+        error = { code: t.code, message: t.message };
+      }
+      const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      return {
+        ok: !error,
+        version: o.version,
+        node: process.version,
+        namespace: c.namespace,
+        backend: {
+          name: o.backend.name,
+          capabilities: { ...o.backend.capabilities },
+          connectivity: { ok: !error, latencyMs, ...(error ? { error } : {}) },
+        },
+        config: { sources: o.configSources ?? [{ kind: "default", name: "defaults", keys: [] }] },
+      };
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { OPERATION_NAMES } from "@tta-dev/contract";
+import { hasErrorCode } from "@tta-dev/core";
+import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import { describe, expect, it } from "vitest";
+import { call, workspace } from "./scenario.js";
+
+const S = "auth-design-2025-10-01";
+const S2 = "auth-impl-2025-10-02";
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    return hasErrorCode(e, (e as { code: never }).code) ? (e as { code: string }).code : "NOT_A_TTA_ERROR";
+  }
+  return undefined;
+}
+
+describe("handlers", () => {
+  it("serve every contract operation with outputs that match the contract", async () => {
+    const { handlers } = await workspace(createInMemoryBackend());
+    const seen = new Set<string>();
+    const c = async (name: Parameters<typeof call>[1], input: unknown) => {
+      seen.add(name);
+      return call(handlers, name, input);
+    };
+    expect(await c("session.create", { id: S, title: "Auth design", tags: ["auth"] })).toMatchObject({
+      id: S,
+      status: "active",
+      version: 1,
+      component: "auth",
+      purpose: "design",
+    });
+    await c("session.create", { id: S2, title: "Auth implementation" });
+    expect(await c("session.get", { id: S })).toMatchObject({ id: S });
+    expect((await c("session.list", { tag: "auth" })) as { items: unknown[] }).toMatchObject({
+      items: [{ id: S }],
+    });
+    expect(await c("message.append", { sessionId: S, content: "Use JWT with rotating keys" })).toMatchObject({
+      seq: 1,
+      role: "user",
+    });
+    expect(
+      await c("message.append", {
+        sessionId: S,
+        messages: [{ content: "ok", role: "assistant" }, { content: "next" }],
+      }),
+    ).toMatchObject({ items: [{ seq: 2 }, { seq: 3 }] });
+    expect(await c("message.list", { sessionId: S, last: 2 })).toMatchObject({
+      items: [{ seq: 2 }, { seq: 3 }],
+    });
+    expect(
+      await c("cache.set", {
+        sessionId: S,
+        key: "current-file",
+        value: { path: "src/auth.ts" },
+        ttlMs: 60_000,
+      }),
+    ).toMatchObject({ key: "current-file", version: 1 });
+    expect(await c("cache.get", { sessionId: S, key: "current-file" })).toMatchObject({
+      value: { path: "src/auth.ts" },
+    });
+    expect(await c("cache.list", { sessionId: S })).toMatchObject({ items: [{ key: "current-file" }] });
+    const mem = (await c("memory.create", {
+      content: "Rotate JWT signing keys weekly",
+      kind: "decision",
+      tags: ["auth", "jwt"],
+      importance: 0.9,
+    })) as { id: string };
+    expect(mem.id).toMatch(/^mem_/);
+    expect(await c("memory.get", { id: mem.id })).toMatchObject({ id: mem.id, version: 1 });
+    expect(await c("memory.update", { id: mem.id, importance: 0.95, ifVersion: 1 })).toMatchObject({
+      version: 2,
+    });
+    expect(await c("memory.search", { query: "jwt keys" })).toMatchObject({
+      items: [{ memory: { id: mem.id } }],
+    });
+    expect(
+      await c("group.create", { name: "feature-auth", description: "Auth", tags: ["feature"] }),
+    ).toMatchObject({ id: "feature-auth" });
+    expect(await c("group.addSession", { groupId: "feature-auth", sessionId: S })).toMatchObject({
+      added: true,
+    });
+    expect(await c("group.addSession", { groupId: "feature-auth", sessionId: S })).toMatchObject({
+      added: false,
+    });
+    await c("group.addSession", { groupId: "feature-auth", sessionId: S2 });
+    await call(handlers, "message.append", { sessionId: S2, content: "Implemented the token endpoint" });
+    expect(await c("group.get", { groupId: "feature-auth" })).toMatchObject({ sessionIds: [S, S2] });
+    expect(await c("group.list", { tags: ["feature"] })).toMatchObject({ items: [{ id: "feature-auth" }] });
+    expect(await c("group.sessions", { groupId: "feature-auth" })).toMatchObject({
+      items: [{ id: S }, { id: S2 }],
+    });
+    expect(await c("group.updateMetadata", { groupId: "feature-auth", patch: { sprint: 42 } })).toMatchObject(
+      { metadata: { sprint: 42 } },
+    );
+    const ctx = (await c("context.load", {
+      sessionId: S,
+      stage: "Plan",
+      format: "markdown",
+      explain: true,
+    })) as {
+      context: { layers: Record<string, unknown[]>; explain: unknown[] };
+      rendered: string;
+    };
+    expect(ctx.context.layers.session).toHaveLength(3);
+    expect(ctx.context.layers.cache).toHaveLength(1);
+    expect(ctx.context.layers.deep).toHaveLength(1);
+    expect(ctx.context.layers.pafs).toHaveLength(3);
+    expect(ctx.rendered).toContain("Rotate JWT signing keys weekly");
+    const reflect = (await c("context.load", { sessionId: S, stage: "reflect" })) as {
+      context: { layers: { groups: { sessionId: string }[] } };
+    };
+    expect(reflect.context.layers.groups.map((g) => g.sessionId)).toEqual([S2]);
+    expect(await c("paf.list", {})).toMatchObject({
+      items: [{ id: "QUAL-001" }, { id: "QUAL-004" }, { id: "LANG-001" }],
+    });
+    expect(((await c("paf.list", { all: true })) as { items: unknown[] }).items).toHaveLength(4);
+    const v = (await c("paf.validate", { format: "text" })) as { results: unknown[]; rendered: string };
+    expect(v.results.length).toBeGreaterThan(0);
+    expect(typeof v.rendered).toBe("string");
+    expect(await c("paf.diff", { record: true })).toMatchObject({ since: null, recorded: true });
+    expect(await c("paf.diff", {})).toMatchObject({ added: [], removed: [], changed: [] });
+    expect(((await c("policy.show", { stage: "plan" })) as { cells: unknown[] }).cells).toHaveLength(3);
+    expect(await c("system.doctor", {})).toMatchObject({ ok: true, backend: { name: "memory" } });
+    expect(
+      await c("group.setStatus", { groupId: "feature-auth", status: "closed", summary: "Shipped" }),
+    ).toMatchObject({ status: "closed", summary: "Shipped" });
+    expect(await c("group.summary", {})).toMatchObject({ total: 1, byStatus: { closed: 1 } });
+    expect(await c("group.removeSession", { groupId: "feature-auth", sessionId: S2 })).toMatchObject({
+      removed: true,
+    });
+    expect(await c("session.complete", { id: S, lessons: ["Keys rotate weekly"] })).toMatchObject({
+      status: "completed",
+    });
+    expect(await c("session.archive", { id: S })).toMatchObject({ status: "archived" });
+    expect(await c("cache.delete", { sessionId: S2, key: "nothing" })).toMatchObject({ deleted: false });
+    expect(await c("memory.delete", { id: mem.id })).toMatchObject({
+      deleted: true,
+      counts: { memories: 1 },
+    });
+    expect(await c("session.delete", { id: S, cascade: true })).toMatchObject({
+      deleted: true,
+      counts: { sessions: 1, messages: 3, cache: 1, memberships: 1 },
+    });
+    expect(await c("group.delete", { groupId: "feature-auth" })).toMatchObject({ deleted: true });
+    expect([...seen].sort()).toEqual([...OPERATION_NAMES].sort());
+  });
+
+  it("raise the contract's codes for missing, inactive and invalid things", async () => {
+    const { handlers } = await workspace(createInMemoryBackend());
+    expect(await codeOf(call(handlers, "session.get", { id: S }))).toBe("SESSION_NOT_FOUND");
+    expect(await codeOf(call(handlers, "message.append", { sessionId: S, content: "x" }))).toBe(
+      "SESSION_NOT_FOUND",
+    );
+    expect(await codeOf(call(handlers, "session.create", { id: "Bad Name" }))).toBe("NAME_INVALID");
+    await call(handlers, "session.create", { id: S });
+    expect(await codeOf(call(handlers, "session.create", { id: S }))).toBe("ALREADY_EXISTS");
+    await call(handlers, "session.complete", { id: S });
+    expect(await codeOf(call(handlers, "message.append", { sessionId: S, content: "x" }))).toBe(
+      "SESSION_NOT_ACTIVE",
+    );
+    expect(await codeOf(call(handlers, "group.get", { groupId: "nope" }))).toBe("GROUP_NOT_FOUND");
+    await call(handlers, "group.create", { name: "g" });
+    await call(handlers, "group.setStatus", { groupId: "g", status: "archived" });
+    expect(await codeOf(call(handlers, "group.addSession", { groupId: "g", sessionId: S }))).toBe(
+      "GROUP_NOT_ACTIVE",
+    );
+    expect(await codeOf(call(handlers, "group.setStatus", { groupId: "g", status: "active" }))).toBe(
+      "INVALID_TRANSITION",
+    );
+    expect(await codeOf(call(handlers, "memory.get", { id: "mem_01JD2XKQ3V4W5X6Y7Z8A9B0C1D" }))).toBe(
+      "MEMORY_NOT_FOUND",
+    );
+    expect(await codeOf(call(handlers, "context.load", { sessionId: S, stage: "dream" }))).toBe(
+      "VALIDATION_FAILED",
+    );
+  });
+});
