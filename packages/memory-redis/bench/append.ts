@@ -24,12 +24,19 @@ interface Stats {
   median: number;
   p99: number;
   mean: number;
+  /** Client CPU (user + system) per call, µs: the part of the cost this process adds. */
+  cpu: number;
 }
 
-function stats(samples: number[]): Stats {
+function stats(samples: number[], cpuMicros: number): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { median: at(0.5), p99: at(0.99), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+  return {
+    median: at(0.5),
+    p99: at(0.99),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    cpu: cpuMicros / samples.length,
+  };
 }
 
 /** Per-op latency in µs of each function; they alternate in rounds so all see the same machine state. */
@@ -39,19 +46,23 @@ async function compare<T extends (() => Promise<unknown>)[]>(
   fns: [...T],
 ): Promise<{ [K in keyof T]: Stats }> {
   const samples = fns.map((): number[] => []);
+  const cpu = fns.map(() => 0);
   for (let i = 0; i < 300; i++) for (const fn of fns) await fn();
   for (let r = 0; r < rounds; r++) {
     for (let f = 0; f < fns.length; f++) {
       const fn = fns[f]!;
       const into = samples[f]!;
+      const before = process.cpuUsage();
       for (let i = 0; i < perRound; i++) {
         const t = process.hrtime.bigint();
         await fn();
         into.push(Number(process.hrtime.bigint() - t) / 1000);
       }
+      const used = process.cpuUsage(before);
+      cpu[f]! += used.user + used.system;
     }
   }
-  return samples.map(stats) as { [K in keyof T]: Stats };
+  return samples.map((x, i) => stats(x, cpu[i]!)) as { [K in keyof T]: Stats };
 }
 
 const us = (n: number): string => `${n.toFixed(1)} µs`;
@@ -114,6 +125,7 @@ async function main(): Promise<void> {
       "≤ 105 µs",
     ],
     ["append 1 message, p99", us(seqP.p99), us(seqR.p99), us(seqB.p99), "", ""],
+    ["append 1 message, client CPU", us(seqP.cpu), us(seqR.cpu), us(seqB.cpu), "", ""],
     [
       "sequential appends",
       rate(1e6 / seqP.mean),
@@ -130,6 +142,7 @@ async function main(): Promise<void> {
       pct(batchR.mean, batchP.mean),
       "≥ 65 000/s, ≥ 50 % of raw",
     ],
+    [`batch append, client CPU per call`, us(batchP.cpu), us(batchR.cpu), us(batchB.cpu), "", ""],
     ["cache get, median", us(getP.median), us(getR.median), "", pct(getR.median, getP.median), ""],
   ];
   const header = [

@@ -1,4 +1,4 @@
-import { encodeSegment, type Scope, scopePrefix } from "@tta-dev/core";
+import { encodeSegment, type Scope, scopePrefix, validateScope } from "@tta-dev/core";
 
 /** The physical Redis keys of one scope; all share the scope's `{hash tag}`, hence one slot. */
 export interface ScopeKeys {
@@ -12,16 +12,29 @@ export interface ScopeKeys {
   idempotency: string;
 }
 
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, ScopeKeys>();
+
 /**
- * Keys of a scope under `root`: `root:{ns[:partition]}:collection:` then `r:<key>`, `idx`, `log`, `idem`.
+ * Validate a scope and return its keys under `root`: `root:{ns[:partition]}:collection:` then
+ * `r:<key>`, `idx`, `log`, `idem`. Results are memoised (bounded), so the hot path neither
+ * re-validates nor re-encodes a scope it has seen.
  *
  * @example
  * scopeKeys({ namespace: "acme", collection: "cache", partition: "s1" }, "tta").log
  * // "tta:{acme:s1}:cache:log"
  */
 export function scopeKeys(scope: Scope, root: string): ScopeKeys {
+  // JSON keeps the parts apart whatever they contain; an invalid scope is never a hit.
+  const id = JSON.stringify([root, scope?.namespace, scope?.collection, scope?.partition ?? null]);
+  const hit = cache.get(id);
+  if (hit) return hit;
+  validateScope(scope);
   const p = scopePrefix(scope, root);
-  return { recordBase: `${p}:r:`, index: `${p}:idx`, log: `${p}:log`, idempotency: `${p}:idem` };
+  const keys = { recordBase: `${p}:r:`, index: `${p}:idx`, log: `${p}:log`, idempotency: `${p}:idem` };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(id, keys);
+  return keys;
 }
 
 /** The Redis key of one record. */

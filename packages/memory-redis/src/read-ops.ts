@@ -12,7 +12,6 @@ import {
   type StoredRecord,
   ValidationError,
   validateKey,
-  validateScope,
 } from "@tta-dev/core";
 import type { RedisCommander } from "ioredis";
 import { decodeEntry, decodeRecord, expectShape } from "./codec.js";
@@ -45,9 +44,9 @@ export function getOp(
   key: string,
   now: () => number,
 ): ReadOp<StoredRecord | null> {
-  validateScope(scope);
+  const sk = scopeKeys(scope, root);
   validateKey(key);
-  const k = recordKey(scopeKeys(scope, root), key);
+  const k = recordKey(sk, key);
   return {
     operation: "get",
     place: k,
@@ -64,7 +63,7 @@ export function getManyOp(
   keys: readonly string[],
   now: () => number,
 ): ReadOp<(StoredRecord | null)[]> {
-  validateScope(scope);
+  const sk = scopeKeys(scope, root);
   if (!Array.isArray(keys)) {
     throw new ValidationError("keys: must be an array", {
       issues: [{ path: "keys", message: "must be an array" }],
@@ -73,7 +72,6 @@ export function getManyOp(
   keys.forEach((key, i) => {
     validateKey(key, `keys.${i}`);
   });
-  const sk = scopeKeys(scope, root);
   const redisKeys = keys.map((key) => recordKey(sk, key));
   return {
     operation: "getMany",
@@ -93,9 +91,8 @@ export function getManyOp(
 
 /** A page of live records in encoded-key order, via the index ZSET (see the `ttaList` script). */
 export function listOp(root: string, scope: Scope, options: ListOptions | undefined, now: () => number) {
-  validateScope(scope);
-  const { prefix, cursor, limit } = normalizeListOptions(options);
   const sk = scopeKeys(scope, root);
+  const { prefix, cursor, limit } = normalizeListOptions(options);
   const enc = encodeSegment(prefix);
   let min = prefix === "" ? "-" : `[${enc}`;
   if (cursor !== null && (prefix === "" || cursor >= enc)) min = `(${cursor}`;
@@ -139,9 +136,8 @@ export function listOp(root: string, scope: Scope, options: ListOptions | undefi
 
 /** A range of a log by LRANGE index math (seq n is at index n - 1), in one script call. */
 export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions): ReadOp<LogEntry[]> {
-  validateScope(scope);
-  const { afterSeq, beforeSeq, limit, fromEnd } = normalizeReadLogOptions(options);
   const sk = scopeKeys(scope, root);
+  const { afterSeq, beforeSeq, limit, fromEnd } = normalizeReadLogOptions(options);
   return {
     operation: "readLog",
     place: sk.log,
@@ -157,7 +153,6 @@ export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions):
 
 /** LLEN of a log: the last assigned seq. */
 export function logLengthOp(root: string, scope: Scope): ReadOp<number> {
-  validateScope(scope);
   const sk = scopeKeys(scope, root);
   return {
     operation: "logLength",

@@ -14,7 +14,6 @@ import {
   VersionConflictError,
   validateIfVersion,
   validateKey,
-  validateScope,
   validateTtl,
 } from "@tta-dev/core";
 import { runPipelined } from "./batch.js";
@@ -131,12 +130,11 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     logLength: async (scope) => runOp(logLengthOp(root, scope)),
 
     async put(scope: Scope, key: string, value: unknown, opts: PutOptions = {}) {
-      validateScope(scope);
+      const sk = scopeKeys(scope, root);
       validateKey(key);
       validateIfVersion(opts.ifVersion);
       validateTtl(opts.ttlMs);
       const json = serializeValue(value);
-      const sk = scopeKeys(scope, root);
       const rk = recordKey(sk, key);
       const at = now();
       const expiresAt = opts.ttlMs === undefined ? null : at + opts.ttlMs;
@@ -157,10 +155,9 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     },
 
     async delete(scope, key, opts = {}) {
-      validateScope(scope);
+      const sk = scopeKeys(scope, root);
       validateKey(key);
       validateIfVersion(opts.ifVersion);
-      const sk = scopeKeys(scope, root);
       const rk = recordKey(sk, key);
       const [ok, current] = await conn.run("delete", rk, (c) =>
         c.ttaDelete(rk, sk.index, now(), encodeSegment(key), opts.ifVersion ?? ""),
@@ -170,13 +167,12 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     },
 
     async clear(scope) {
-      validateScope(scope);
       const sk = scopeKeys(scope, root);
       return conn.run("clear", sk.index, (c) => c.ttaClear(sk.index, now(), sk.recordBase));
     },
 
     async append(scope, items) {
-      validateScope(scope);
+      const sk = scopeKeys(scope, root);
       if (!Array.isArray(items) || items.length === 0) invalid("items", "must be a non-empty array");
       const args: string[] = [String(items.length)];
       const prepared = items.map((item, i) => {
@@ -185,7 +181,6 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
         args.push(item.idempotencyKey ?? "", encodeEntry(json, item.idempotencyKey));
         return json;
       });
-      const sk = scopeKeys(scope, root);
       const [seqs, olds] = await conn.run("append", sk.log, (c) =>
         c.ttaAppend(sk.log, sk.idempotency, ...args),
       );
@@ -218,7 +213,6 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     },
 
     async deleteLog(scope) {
-      validateScope(scope);
       const sk = scopeKeys(scope, root);
       const removed = await conn.run("deleteLog", sk.log, (c) => c.del(sk.log, sk.idempotency));
       return removed > 0;
