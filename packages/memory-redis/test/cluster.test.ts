@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { messagesScope, type Scope } from "@tta-dev/core";
+import { memoriesScope, memoryChangesScope, messagesScope, type Scope } from "@tta-dev/core";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend, keySlot, type RedisBackend } from "../src/index.js";
@@ -41,6 +41,26 @@ describe.runIf(enabled)("on a 3-master Redis Cluster", () => {
     }
     expect(slotsUsed.size).toBeGreaterThan(1);
     await b.close();
+  });
+
+  it("reads its writes from any instance: a memory and its change entry are visible elsewhere at once", async () => {
+    const writer = createRedisBackend({ cluster: { nodes } });
+    const reader = createRedisBackend({ cluster: { nodes } });
+    const ns = uniqueNamespace("ryw");
+    const before = await reader.logLength(memoryChangesScope(ns));
+    for (let i = 0; i < 20; i++) {
+      const id = `mem_${i}`;
+      await writer.put(memoriesScope(ns), id, { id, content: `lesson ${i}` });
+      await writer.append(memoryChangesScope(ns), [{ value: { id, op: "put" } }]);
+      const [changes, memories] = await reader.batch([
+        { op: "readLog", scope: memoryChangesScope(ns), options: { afterSeq: before + i } },
+        { op: "getMany", scope: memoriesScope(ns), keys: [id] },
+      ]);
+      expect(changes).toEqual([{ seq: before + i + 1, value: { id, op: "put" } }]);
+      expect((memories as { value: unknown }[])[0]?.value).toEqual({ id, content: `lesson ${i}` });
+    }
+    await writer.close();
+    await reader.close();
   });
 
   it("serves an injected Cluster client and leaves it open", async () => {
