@@ -117,6 +117,10 @@ async function execute(
         namespace: resolved.namespace,
         config: resolved.config,
         root: resolved.root,
+        dataDir: resolved.dataDir,
+        namingPolicy: resolved.namingPolicy,
+        limits,
+        configSources: resolved.sources,
       });
       output = await withProgress(io.stderr, mode, op.name, () =>
         callHandler(handlers, op.name, input, { namespace: resolved.namespace }),
