@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createManualClock, encodeSegment, hasErrorCode, keyFor, type Scope } from "@tta-dev/core";
-import { listAll } from "@tta-dev/testkit";
+import { casIncrement, listAll } from "@tta-dev/testkit";
 import { Keyv } from "keyv";
 import { describe, expect, it } from "vitest";
 import { INDEX_PAGE_SIZE } from "./key-index.js";
@@ -131,5 +131,29 @@ describe("keyv backend", () => {
       { op: "drop", scope },
     ] as never;
     expect(await codeOf(backend.batch(reads))).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("keyv backend objects sharing one store in one process", () => {
+  it("serialise their writes against each other: no lost update, gapless seqs", async () => {
+    const store = new Map<string, unknown>();
+    const first = createKeyvBackend({ store });
+    const second = createKeyvBackend({ keyv: new Keyv({ store }) });
+    const s: Scope = { namespace: "shared", collection: "things" };
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; i < 10; i++) await casIncrement(w % 2 ? first : second, s, "counter");
+      }),
+    );
+    expect((await first.get(s, "counter"))?.value).toEqual({ n: 80 });
+    const log: Scope = { namespace: "shared", collection: "events" };
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? first : second).append(log, [{ value: i }, { value: i }]),
+      ),
+    );
+    expect((await second.readLog(log)).map((e) => e.seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
   });
 });

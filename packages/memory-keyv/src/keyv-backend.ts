@@ -22,7 +22,7 @@ import { createLogStore } from "./log-store.js";
 import { listNamespaceKeys } from "./raw-keys.js";
 import { createRecordStore } from "./record-store.js";
 import { createStoreGateway } from "./store-gateway.js";
-import { createWriteQueue } from "./write-queue.js";
+import { createWriteQueue, type WriteQueue } from "./write-queue.js";
 
 /** Options of {@link createKeyvBackend}. */
 export interface KeyvBackendOptions {
@@ -58,6 +58,21 @@ export interface KeyvBackend extends MemoryBackend {
   readonly keyv: Keyv;
   /** Every store key of one tta namespace, live or expired. */
   rawKeys(namespace: string): Promise<string[]>;
+}
+
+/**
+ * One write queue per store object in this process, so that two backend objects over the same
+ * store (say, two Keyv instances sharing one adapter) still serialise their writes against each other.
+ */
+const queues = new WeakMap<object, WriteQueue>();
+
+function queueFor(store: object): WriteQueue {
+  let queue = queues.get(store);
+  if (!queue) {
+    queue = createWriteQueue();
+    queues.set(store, queue);
+  }
+  return queue;
 }
 
 const BATCH_OPS = new Set<string>(["get", "getMany", "list", "readLog", "logLength"]);
@@ -100,7 +115,7 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
   const index = createKeyIndex(gateway, positiveInt(options.indexPageSize, "indexPageSize", 256));
   const records = createRecordStore({ gateway, index, clock, storeTtl });
   const logs = createLogStore(gateway);
-  const queue = createWriteQueue();
+  const queue = queueFor(keyv.store);
   let closed = false;
 
   const capabilities: BackendCapabilities = Object.freeze({
