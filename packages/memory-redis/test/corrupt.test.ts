@@ -105,7 +105,10 @@ describe.runIf(enabled)("client ownership", () => {
     expect(client.status).toBe("ready");
     expect(await client.ping()).toBe("PONG");
     await failsWith("BACKEND_UNAVAILABLE", () => backend.ping());
+    const second = createRedisBackend({ redis: client });
     await client.quit();
+    // A backend over an injected client its owner has closed fails at once, not after the bound.
+    expect(await failsWith("BACKEND_UNAVAILABLE", () => second.ping())).toBeLessThan(100);
   });
 
   it("connects lazily and closes what it opened", async () => {
