@@ -8,7 +8,7 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 describe("README", () => {
   it("documents the exit-code table, code for code", () => {
-    const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const rows = [...readme.matchAll(/^\| `([A-Z_]+)`\s*\| (\d+)\s*\|/gm)].map((m) => [m[1], Number(m[2])]);
     expect(Object.fromEntries(rows)).toEqual({ ...EXIT_CODES });
   });
 
@@ -17,7 +17,7 @@ describe("README", () => {
       for (const b of op.cli) {
         expect(readme, b.words.join(" ")).toMatch(
           new RegExp(
-            `^\\| \`tta ${b.words.join(" ")}[ \`].*\\| \`${op.name.replace(".", "\\.")}\` \\|$`,
+            `^\\| \`tta ${b.words.join(" ")}[ \`].*\\| \`${op.name.replace(".", "\\.")}\`\\s*\\|$`,
             "m",
           ),
         );
@@ -26,6 +26,7 @@ describe("README", () => {
   });
 
   it("lists every TTA_* variable", () => {
-    for (const name of Object.keys(ENV_VARIABLES)) expect(readme).toContain(`| \`${name}\` |`);
+    for (const name of Object.keys(ENV_VARIABLES))
+      expect(readme).toMatch(new RegExp(`^\\| \`${name}\`\\s*\\|`, "m"));
   });
 });
