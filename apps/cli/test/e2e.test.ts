@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type OperationName, operations } from "@tta-dev/contract";
+import { type OperationName, type OutputOf, operations } from "@tta-dev/contract";
 import { describe, expect, it } from "vitest";
 import { runCli, Source, tempWorkspace } from "./harness.js";
 
@@ -11,11 +11,16 @@ import { runCli, Source, tempWorkspace } from "./harness.js";
 
 const S = "auth-design-2025-10-01";
 
-async function ok<N extends OperationName>(name: N, argv: string[], cwd: string, stdin?: Source) {
+async function ok<N extends OperationName>(
+  name: N,
+  argv: string[],
+  cwd: string,
+  stdin?: Source,
+): Promise<OutputOf<N>> {
   const r = await runCli([...argv, "--json"], { cwd, ...(stdin ? { stdin } : {}) });
   expect(r.stderr, argv.join(" ")).toBe("");
   expect(r.code, argv.join(" ")).toBe(0);
-  return operations[name].output.parse(JSON.parse(r.stdout));
+  return operations[name].output.parse(JSON.parse(r.stdout)) as OutputOf<N>;
 }
 
 async function fails(argv: string[], cwd: string): Promise<{ code: number; error: string }> {
