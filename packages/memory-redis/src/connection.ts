@@ -130,7 +130,11 @@ export function createConnection(o: ConnectionOptions): Connection {
         throw new BackendUnavailableError("The Redis backend is closed.", { backend: "redis", operation });
       }
       if (!owned && client.status === "end") {
-        throw mapDriverError(new Error("Connection is closed (the injected client was closed)"), operation, place);
+        throw mapDriverError(
+          new Error("Connection is closed (the injected client was closed)"),
+          operation,
+          place,
+        );
       }
       if (client.status === "reconnecting") {
         // The last attempt failed and the next one is scheduled: fail now rather than wait for it.
