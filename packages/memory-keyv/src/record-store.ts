@@ -134,7 +134,7 @@ export function createRecordStore({ gateway, index, clock, storeTtl }: RecordSto
             const cell = cellOf(raw, places[i]!);
             if (!cell) gone.push(slice[i]!);
             else if (!live(cell)) expired.push(slice[i]!);
-            else items.push({ encoded: slice[i]!, record: { key: decodeSegment(slice[i]!), ...cell } });
+            else items.push({ encoded: slice[i]!, record: toRecord(decodeSegment(slice[i]!), cell)! });
           });
         }
         if (done || items.length > limit) break;
