@@ -50,6 +50,11 @@ export async function buildInput(
       });
     } else {
       const text = await readStdin(io.stdin, stdinLimit(op, binding.stdin, limits), binding.stdin);
+      if (text === "") {
+        throw new ValidationError(`missing argument <${positional.name}>: stdin was empty`, {
+          issues: [{ path: `<${positional.name}>`, message: "empty stdin" }],
+        });
+      }
       const type = positional.type ?? "string";
       input[binding.stdin] = type === "json" ? parseJson(text, `<${positional.name}> (stdin)`) : text;
     }

@@ -110,10 +110,13 @@ describe("tta: bad input fails early with the documented exit code", () => {
     expect(f.opened).toEqual([]);
   });
 
-  it("asks for the text when it is neither given nor piped", async () => {
+  it("asks for the text when it is neither given nor piped, or when stdin is empty", async () => {
     const r = await runCli(["message", "add", S], refusingFactories());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("missing argument <text>");
+    const empty = await runCli(["memory", "add"], { ...refusingFactories(), stdin: new Source([]) });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("stdin was empty");
   });
 
   it("refuses an unknown backend and an unsafe namespace from the global flags", async () => {
@@ -162,5 +165,25 @@ describe("tta: colours", () => {
     expect((await runCli(argv)).stderr).not.toContain("\x1b[");
     expect((await runCli([...argv, "--no-color"], { stderrTty: true })).stderr).not.toContain("\x1b[");
     expect((await runCli(argv, { stderrTty: true, env: { NO_COLOR: "1" } })).stderr).not.toContain("\x1b[");
+  });
+});
+
+/** Split a one-line shell example into words ('…' and "…" quoting, no escapes). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+describe("tta: examples", () => {
+  it("turns every command's help example into a valid input that reaches the backend", async () => {
+    for (const op of OPERATION_LIST) {
+      for (const b of op.cli) {
+        const f = refusingFactories();
+        const argv = shellWords(b.example).slice(1);
+        const r = await runCli(argv, f);
+        // The refusing backend factory fails INTERNAL (70): the input passed every check before it.
+        expect([r.code, f.opened.length], `${b.example}\n${r.stderr}`).toEqual([70, 1]);
+        expect(f.opened[0]).toMatch(/^backend:/);
+      }
+    }
   });
 });
