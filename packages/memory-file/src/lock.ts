@@ -34,6 +34,11 @@ interface OwnerInfo {
 
 const OWNER_NAME = /^\d+-\d+-[0-9a-f]{12}$/;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** How long a waiter polls synchronously (sleeping between tries) before it yields to the event loop. */
+const SPIN_MS = 25;
+/** When a waiter first checks whether the holder is gone, and how often after that. */
+const FIRST_CHECK_MS = 5;
+const CHECK_EVERY_MS = 50;
 /** Locks this thread holds right now, whichever manager took them. */
 const heldHere = new Set<string>();
 
@@ -115,7 +120,12 @@ export function createLockManager(options: LockManagerOptions): LockManager {
     }
   }
 
-  function tryAcquire(lockPath: string): boolean {
+  /**
+   * One attempt. With `checkStale`, a held lock is examined (its owner's pid and start time) and
+   * broken when its holder is gone; waiters do that only every few milliseconds, because the
+   * check costs several system calls and a contended lock is nearly always held by a live writer.
+   */
+  function tryAcquire(lockPath: string, checkStale: boolean): boolean {
     if (!ownerReady) ensureOwner();
     try {
       linkSync(ownerPath, lockPath);
@@ -129,6 +139,7 @@ export function createLockManager(options: LockManagerOptions): LockManager {
       }
       if (code(e) !== "EEXIST") throw e;
     }
+    if (!checkStale) return false;
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(lockPath);
@@ -158,9 +169,21 @@ export function createLockManager(options: LockManagerOptions): LockManager {
     );
   }
 
+  /** A waiter's clock for staleness checks: first after {@link FIRST_CHECK_MS}, then every {@link CHECK_EVERY_MS}. */
+  function staleTimer(): () => boolean {
+    let next = Date.now() + FIRST_CHECK_MS;
+    return () => {
+      const now = Date.now();
+      if (now < next) return false;
+      next = now + CHECK_EVERY_MS;
+      return true;
+    };
+  }
+
   function acquireSync(lockPath: string, deadline: number): void {
     let pause = 0.02;
-    while (!tryAcquire(lockPath)) {
+    const due = staleTimer();
+    while (!tryAcquire(lockPath, due())) {
       if (Date.now() > deadline) throw timeout(lockPath);
       Atomics.wait(sleeper, 0, 0, pause * (0.5 + Math.random()));
       pause = Math.min(pause * 2, 2);
@@ -179,22 +202,23 @@ export function createLockManager(options: LockManagerOptions): LockManager {
   // task of this thread can run while the lock is held.
   async function withLock<T>(lockPath: string, fn: () => T): Promise<T> {
     if (heldHere.has(lockPath)) throw new InternalError(`Lock ${lockPath} is already held by this thread.`);
-    if (tryAcquire(lockPath)) return runHeld(lockPath, fn);
+    if (tryAcquire(lockPath, false)) return runHeld(lockPath, fn);
+    const due = staleTimer();
     // Holders keep a lock for microseconds: a short synchronous spin first, then yield to the loop.
-    const spinUntil = Date.now() + 3;
+    const spinUntil = Date.now() + SPIN_MS;
     let pause = 0.02;
     while (Date.now() < spinUntil) {
       Atomics.wait(sleeper, 0, 0, pause * (0.5 + Math.random()));
-      if (tryAcquire(lockPath)) return runHeld(lockPath, fn);
-      pause = Math.min(pause * 2, 0.5);
+      if (tryAcquire(lockPath, due())) return runHeld(lockPath, fn);
+      pause = Math.min(pause * 2, 0.05);
     }
     const deadline = Date.now() + options.timeoutMs;
     let wait = 1;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
-      if (tryAcquire(lockPath)) return runHeld(lockPath, fn);
+      if (tryAcquire(lockPath, due())) return runHeld(lockPath, fn);
       if (Date.now() > deadline) throw timeout(lockPath);
-      wait = Math.min(wait * 2, 20);
+      wait = Math.min(wait * 2, 10);
     }
   }
 
