@@ -27,6 +27,13 @@ const GROUP = {
   version: 1,
 };
 
+const GROUP_SUMMARY = {
+  total: 0,
+  byStatus: { active: 0, closed: 0, archived: 0 },
+  sessionsTracked: 0,
+  uniqueTags: [],
+};
+
 interface Call {
   name: string;
   input: unknown;
@@ -202,5 +209,28 @@ describe("tta → output and exit code", () => {
     expect(r.code).toBe(70);
     expect(r.stderr).toContain("INTERNAL");
     expect(r.stderr).toContain("boom");
+  });
+
+  it("shows a progress line on a terminal stderr while a slow handler runs, and erases it", async () => {
+    const slow = recording({ "group.summary": GROUP_SUMMARY });
+    const handlers = await slow.handlersFactory!({} as never);
+    const delayed = {
+      ...slow,
+      handlersFactory: () =>
+        new Proxy(handlers, {
+          get: (t, name) =>
+            name === "group.summary"
+              ? async (i: unknown, c: HandlerContext) => {
+                  await new Promise((r) => setTimeout(r, 400));
+                  return t["group.summary"](i as never, c);
+                }
+              : undefined,
+        }),
+    };
+    const tty = await runCli(["group", "summary"], { ...delayed, stderrTty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toBe("group.summary…\r\x1b[K");
+    expect((await runCli(["group", "summary"], delayed)).stderr).toBe("");
+    expect((await runCli(["group", "summary", "--json"], { ...delayed, stderrTty: true })).stderr).toBe("");
   });
 });
