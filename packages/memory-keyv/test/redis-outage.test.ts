@@ -37,9 +37,13 @@ if (server) {
         const port = Number(new URL(current.url).port);
         await current.stop();
 
-        for (const call of [backend.get(scope, "a"), backend.put(scope, "b", 2), backend.readLog(scope)]) {
+        for (const call of [
+          () => backend.get(scope, "a"),
+          () => backend.put(scope, "b", 2),
+          () => backend.readLog(scope),
+        ]) {
           const started = Date.now();
-          const error = await failure(call);
+          const error = await failure(call());
           expect(hasErrorCode(error, "BACKEND_UNAVAILABLE"), String(error)).toBe(true);
           expect(Date.now() - started).toBeLessThan(3_000);
         }
