@@ -18,10 +18,19 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Servers die with the test process, whatever happened to the tests.
-  process.once("exit", () => {
+  // Servers die with the test process, whatever happened to the tests: on exit, and on the signals
+  // that would otherwise end the process without an 'exit' event (then re-raised).
+  const killAll = (): void => {
     for (const child of live) child.kill("SIGKILL");
-  });
+  };
+  process.once("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = (): void => {
+      killAll();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.once(signal, onSignal);
+  }
 }
 
 /** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
