@@ -1,7 +1,20 @@
 import { randomUUID } from "node:crypto";
-import type { Handlers, Operation } from "@tta-dev/contract";
-import { OPERATION_LIST } from "@tta-dev/contract";
-import { LimitExceededError, type TtaError, toTtaError, ValidationError } from "@tta-dev/core";
+import {
+  buildOpenApi,
+  checkInputLimits,
+  type Handlers,
+  OPERATION_LIST,
+  type OperationName,
+  parseInput,
+} from "@tta-dev/contract";
+import {
+  LimitExceededError,
+  type Limits,
+  type NamingPolicy,
+  type TtaError,
+  toTtaError,
+  ValidationError,
+} from "@tta-dev/core";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
@@ -13,18 +26,20 @@ import { HTTP_STATUS } from "./status.js";
 export interface HttpAppOptions {
   /** The handlers behind every operation (from `@tta-dev/workflow`). */
   handlers: Handlers;
-  /** Turns raw input into the operation's input, raising tta errors (ids, limits, schema). */
-  prepare: (op: Operation, raw: unknown) => unknown;
-  /** Configured bearer tokens; empty means no authentication (only allowed on loopback). */
-  tokens: readonly TokenRecord[];
-  /** Namespace when a request names none. */
-  defaultNamespace: string;
-  /** Request bodies over this many bytes get 413. */
-  bodyLimitBytes: number;
+  /** Configured bearer tokens; none means no authentication (only allowed on loopback). */
+  tokens?: readonly TokenRecord[];
+  /** Namespace when a request names none and its token allows any; default `default`. */
+  defaultNamespace?: string;
+  /** Request bodies over this many bytes get 413; default {@link DEFAULT_BODY_LIMIT}. */
+  bodyLimitBytes?: number;
+  /** Size and count limits checked before a handler runs. */
+  limits?: Partial<Limits>;
+  /** Naming policy for new session ids; default `strict`. */
+  namingPolicy?: NamingPolicy;
   /** Resolves when the backend is reachable (`/readyz`). */
   ready: () => Promise<void>;
-  /** The OpenAPI document served at `/openapi.json`. */
-  openapi: unknown;
+  /** tta's version, shown in the OpenAPI document. */
+  version?: string;
   logger: Logger;
 }
 
@@ -36,6 +51,9 @@ function errorBody(e: TtaError, requestId: string) {
   return { error: err };
 }
 
+/** Default request body limit: room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
+export const DEFAULT_BODY_LIMIT = 1536 * 1024;
+
 /** Hono path from a contract path: `/v1/sessions/{id}` → `/v1/sessions/:id`. */
 export function honoPath(path: string): string {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
@@ -46,12 +64,24 @@ export function honoPath(path: string): string {
  * business logic: it authenticates, assembles the input, calls the handler and maps errors by code.
  *
  * @example
- * const app = createHttpApp({ handlers, prepare, tokens: [], defaultNamespace: "default",
- *   bodyLimitBytes: 2 * 1024 * 1024, ready: () => backend.ping(), openapi: buildOpenApi(), logger: pino() });
+ * const app = createHttpApp({ handlers, ready: () => backend.ping(), logger: pino() });
  */
 export function createHttpApp(options: HttpAppOptions): Hono {
   const app = new Hono<{ Variables: { requestId: string } }>();
   const { logger } = options;
+  const tokens = options.tokens ?? [];
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const defaultNamespace = options.defaultNamespace ?? "default";
+  const openapi = buildOpenApi({
+    errorStatus: HTTP_STATUS,
+    title: "tta",
+    version: options.version ?? "0.0.0",
+  });
+  const prepare = (name: OperationName, raw: unknown) => {
+    const input = parseInput(name, raw, { namingPolicy: options.namingPolicy ?? "strict" });
+    checkInputLimits(name, input, options.limits ?? {});
+    return input;
+  };
 
   app.use("*", async (c, next) => {
     const given = c.req.header("x-request-id");
@@ -72,11 +102,11 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.use(
     "*",
     bodyLimit({
-      maxSize: options.bodyLimitBytes,
+      maxSize: bodyLimitBytes,
       onError: (c) => {
-        const e = new LimitExceededError(`The request body is over ${options.bodyLimitBytes} bytes.`, {
+        const e = new LimitExceededError(`The request body is over ${bodyLimitBytes} bytes.`, {
           field: "body",
-          limit: options.bodyLimitBytes,
+          limit: bodyLimitBytes,
         });
         return c.json(errorBody(e, c.get("requestId")), 413);
       },
@@ -93,7 +123,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       return c.json(errorBody(e, c.get("requestId")), 503);
     }
   });
-  app.get("/openapi.json", (c) => c.json(options.openapi as object));
+  app.get("/openapi.json", (c) => c.json(openapi));
 
   for (const op of OPERATION_LIST) {
     const shape = queryShape(op.input);
@@ -102,14 +132,14 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       const requestId = c.get("requestId");
       try {
         let principal: Principal | null = null;
-        if (options.tokens.length) {
-          principal = authenticate(c.req.header("authorization"), options.tokens);
+        if (tokens.length) {
+          principal = authenticate(c.req.header("authorization"), tokens);
           requireScope(principal, op.http.scope);
         }
         const namespace = resolveNamespace(
           principal,
           c.req.header("x-tta-namespace") || undefined,
-          options.defaultNamespace,
+          defaultNamespace,
         );
         let raw: Record<string, unknown>;
         if (method === "GET" || method === "DELETE") {
@@ -134,7 +164,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
           raw = { ...(body as Record<string, unknown>) };
         }
         for (const [k, v] of Object.entries(c.req.param() as Record<string, string>)) raw[k] = v;
-        const input = options.prepare(op, raw);
+        const input = prepare(op.name as OperationName, raw);
         const handler = options.handlers[op.name as keyof Handlers] as (
           i: unknown,
           ctx: { namespace: string },
