@@ -5,6 +5,7 @@ export * from "./openapi.js";
 export * from "./ops/cache.js";
 export * from "./ops/context.js";
 export * from "./ops/group.js";
+export * from "./ops/group-membership.js";
 export * from "./ops/memory.js";
 export * from "./ops/message.js";
 export * from "./ops/paf.js";
