@@ -1,16 +1,9 @@
 import { encodeSegment, JsonValue, SessionGroup, Timestamp } from "@tta-dev/core";
 import { z } from "zod";
 import { corruptError, lineAndColumn } from "./corrupt.js";
-import { legacyToIso } from "./legacy-time.js";
+import { fromV1, type GroupEntry, groupValue, Nullish, schemaError } from "./groups-v1.js";
 
-/** One record of a groups file, as the port sees it, plus what the file holds beside it. */
-export interface GroupEntry {
-  json: string;
-  version: number;
-  expiresAt: number | null;
-  /** Fields of the file entry that are not part of the value (`legacy`, unknown keys): written back as they were. */
-  extra: Record<string, unknown>;
-}
+export type { GroupEntry } from "./groups-v1.js";
 
 /** A parsed `session_groups.json`. */
 export interface GroupsDoc {
@@ -21,26 +14,6 @@ export interface GroupsDoc {
 }
 
 const Json = JsonValue;
-const Nullish = <T extends z.ZodType>(s: T) => s.nullable().optional();
-const Status = z.preprocess(
-  (v) => (typeof v === "string" ? v.toLowerCase() : v),
-  z.enum(["active", "closed", "archived"]),
-);
-
-const V1Group = z.looseObject({
-  group_id: z.string().min(1),
-  description: Nullish(z.string()),
-  tags: Nullish(z.array(z.string())),
-  session_ids: Nullish(z.array(z.string())),
-  created_at: z.string(),
-  updated_at: Nullish(z.string()),
-  status: Status,
-  closed_at: Nullish(z.string()),
-  archived_at: Nullish(z.string()),
-  summary: Nullish(z.string()),
-  metadata: Nullish(z.record(z.string(), Json)),
-});
-
 const V2Group = z.looseObject({
   group_id: z.string().min(1),
   description: z.string(),
@@ -90,84 +63,6 @@ const RAW_KEYS = new Set(Object.keys(V2Raw.shape));
 
 function pick(obj: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(obj).filter(([k]) => !known.has(k) || k === "legacy"));
-}
-
-function groupValue(g: {
-  id: string;
-  description: string;
-  tags: string[];
-  sessionIds: string[];
-  status: string;
-  summary: string | null | undefined;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null | undefined;
-  archivedAt: string | null | undefined;
-  version: number;
-}): Record<string, unknown> {
-  return {
-    id: g.id,
-    description: g.description,
-    tags: g.tags,
-    sessionIds: g.sessionIds,
-    status: g.status,
-    ...(g.summary != null ? { summary: g.summary } : {}),
-    metadata: g.metadata,
-    createdAt: g.createdAt,
-    updatedAt: g.updatedAt,
-    ...(g.closedAt != null ? { closedAt: g.closedAt } : {}),
-    ...(g.archivedAt != null ? { archivedAt: g.archivedAt } : {}),
-    version: g.version,
-  };
-}
-
-function schemaError(file: string, text: string, index: number, issues: z.core.$ZodIssue[]): Error {
-  let at = -1;
-  for (let i = 0; i <= index; i++) at = text.indexOf('"group_id"', at + 1);
-  const where = at === -1 ? {} : lineAndColumn(text, at);
-  const first = issues[0];
-  const path = first ? `groups.${index}.${first.path.map(String).join(".")}` : `groups.${index}`;
-  return corruptError({ file, ...where }, `${path}: ${first?.message ?? "invalid"}`);
-}
-
-function fromV1(file: string, text: string, raw: unknown, i: number): [string, GroupEntry] {
-  const r = V1Group.safeParse(raw);
-  if (!r.success) throw schemaError(file, text, i, r.error.issues);
-  const g = r.data;
-  const iso = (field: string, v: string | null | undefined): string | undefined => {
-    if (v == null) return undefined;
-    const t = legacyToIso(v);
-    if (t === null)
-      throw schemaError(file, text, i, [
-        { code: "custom", path: [field], message: `not a timestamp: ${JSON.stringify(v)}`, input: v },
-      ]);
-    return t;
-  };
-  const createdAt = iso("created_at", g.created_at)!;
-  const value = groupValue({
-    id: g.group_id,
-    description: g.description ?? "",
-    tags: g.tags ?? [],
-    sessionIds: g.session_ids ?? [],
-    status: g.status,
-    summary: g.summary,
-    metadata: g.metadata ?? {},
-    createdAt,
-    updatedAt: iso("updated_at", g.updated_at) ?? createdAt,
-    closedAt: iso("closed_at", g.closed_at),
-    archivedAt: iso("archived_at", g.archived_at),
-    version: 1,
-  });
-  return [
-    g.group_id,
-    {
-      json: JSON.stringify(value),
-      version: 1,
-      expiresAt: null,
-      extra: { legacy: { from: "1.0", entry: raw } },
-    },
-  ];
 }
 
 function fromV2(file: string, text: string, raw: unknown, i: number): [string, GroupEntry] {

@@ -17,28 +17,19 @@ import {
   type StoredRecord,
   VersionConflictError,
 } from "@tta-dev/core";
-import { corruptError } from "./corrupt.js";
+import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt, writeFileAtomic } from "./fs-utils.js";
 import {
-  fileIdentity,
-  fsyncDir,
-  isMissing,
-  openReadWrite,
-  readAt,
-  writeAt,
-  writeFileAtomic,
-} from "./fs-utils.js";
-import { decodeLine, frameLine, lineBody, NEWLINE } from "./line-codec.js";
+  deleteBody,
+  emptyJournalState,
+  type JournalState,
+  liveLines,
+  putBody,
+  readJournalLines,
+  worthCompacting,
+} from "./journal-lines.js";
+import { frameLine } from "./line-codec.js";
 import type { LockManager } from "./lock.js";
-import {
-  createRecordTable,
-  isLive,
-  pageTable,
-  type RecordTable,
-  tableClear,
-  tableDelete,
-  tableSet,
-  toRecord,
-} from "./record-table.js";
+import { isLive, pageTable, tableClear, tableDelete, tableSet, toRecord } from "./record-table.js";
 
 /** What a record journal needs from its backend. */
 export interface JournalContext {
@@ -70,7 +61,6 @@ export interface JournalFile extends RecordJournal {
   insertMissingSync(entries: readonly { key: string; json: string }[]): number;
 }
 
-const CHUNK = 8 << 20;
 const COMPACT_MIN_LINES = 256;
 
 /**
@@ -90,69 +80,18 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
   const lockPath = `${path}.lock`;
   let fd = -1;
   let ino = "";
-  let consumed = 0;
   let size = 0;
   let mtimeMs = -1;
-  let lines = 0;
-  let garbage = 0;
-  let table: RecordTable = createRecordTable();
+  let j: JournalState = emptyJournalState();
   let corrupt: { error: BackendCorruptError; ino: string; size: number; mtimeMs: number } | null = null;
 
   function reset(): void {
     if (fd !== -1) closeSync(fd);
     fd = -1;
     ino = "";
-    consumed = 0;
     size = 0;
     mtimeMs = -1;
-    lines = 0;
-    garbage = 0;
-    table = createRecordTable();
-  }
-
-  function apply(header: Record<string, unknown>, valueJson: string | undefined, bulk: boolean): boolean {
-    const key = header.k;
-    if (typeof key !== "string") return false;
-    if (header.d === 1) {
-      if (tableDelete(table, key)) garbage += 2;
-      else garbage += 1;
-      return true;
-    }
-    const n = header.n;
-    const e = header.e;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 1) return false;
-    if (e !== null && (typeof e !== "number" || !Number.isFinite(e))) return false;
-    if (valueJson === undefined) return false;
-    if (table.cells.has(key)) garbage += 1;
-    tableSet(table, key, { json: valueJson, version: n, expiresAt: e }, bulk);
-    return true;
-  }
-
-  function readNew(upTo: number): void {
-    const bulk = upTo - consumed > 1 << 20;
-    let chunk = CHUNK;
-    while (consumed < upTo) {
-      const want = Math.min(chunk, upTo - consumed);
-      const buf = readAt(fd, consumed, want);
-      let start = 0;
-      for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-        const line = decodeLine(buf, start, nl);
-        if (line === null || !apply(line.header, line.valueJson, bulk)) {
-          throw corruptError(
-            { file: path, line: lines + 1, offset: consumed + start },
-            "bad checksum or record header",
-          );
-        }
-        lines += 1;
-        start = nl + 1;
-      }
-      consumed += start;
-      if (buf.length < want) return;
-      if (start === 0) {
-        if (want === upTo - consumed) return; // an incomplete last line: in progress or torn
-        chunk *= 2;
-      }
-    }
+    j = emptyJournalState();
   }
 
   function refresh(): void {
@@ -172,7 +111,11 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
       reset();
     }
     // Appends only grow the file: the same size with a new mtime means an edit in place.
-    if (fileIdentity(st) !== ino || st.size < consumed || (st.size === consumed && st.mtimeMs !== mtimeMs)) {
+    if (
+      fileIdentity(st) !== ino ||
+      st.size < j.consumed ||
+      (st.size === j.consumed && st.mtimeMs !== mtimeMs)
+    ) {
       reset();
       try {
         fd = openSync(path, constants.O_RDWR);
@@ -185,9 +128,9 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
     }
     size = st.size;
     mtimeMs = st.mtimeMs;
-    if (size > consumed) {
+    if (size > j.consumed) {
       try {
-        readNew(size);
+        readJournalLines(path, fd, j, size);
       } catch (e) {
         const bad = e as BackendCorruptError;
         corrupt = { error: bad, ino: fileIdentity(st), size: st.size, mtimeMs: st.mtimeMs };
@@ -208,14 +151,14 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
 
   function appendLine(body: string): void {
     ensureFile();
-    if (size > consumed) ftruncateSync(fd, consumed); // a torn tail left by a killed writer
+    if (size > j.consumed) ftruncateSync(fd, j.consumed); // a torn tail left by a killed writer
     const buf = Buffer.from(frameLine(body));
-    writeAt(fd, buf, consumed);
+    writeAt(fd, buf, j.consumed);
     if (ctx.durability === "fsync") fdatasyncSync(fd);
-    consumed += buf.length;
-    size = consumed;
+    j.consumed += buf.length;
+    size = j.consumed;
     mtimeMs = fstatSync(fd).mtimeMs;
-    lines += 1;
+    j.lines += 1;
   }
 
   function removeFile(): void {
@@ -225,39 +168,22 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
   }
 
   function compactIfWorthIt(): void {
-    if (lines < COMPACT_MIN_LINES) return;
     const now = ctx.clock.now();
-    let expired = 0;
-    if (garbage * 2 <= lines) {
-      if (lines % 64 !== 0) return;
-      for (const c of table.cells.values()) if (!isLive(c, now)) expired++;
-      if ((garbage + expired) * 2 <= lines) return;
-    }
-    const parts: string[] = [];
-    for (const [key, c] of table.cells) {
-      if (!isLive(c, now)) {
-        tableDelete(table, key);
-        continue;
-      }
-      parts.push(
-        frameLine(lineBody(`{"k":${JSON.stringify(key)},"n":${c.version},"e":${c.expiresAt}}`, c.json)),
-      );
-    }
+    if (!worthCompacting(j, now, COMPACT_MIN_LINES)) return;
+    const parts = liveLines(j.table, now);
     if (parts.length === 0) {
       removeFile();
       return;
     }
-    const text = parts.join("");
-    const kept = table;
-    writeFileAtomic(path, text, ctx.durability === "fsync");
+    const kept = j.table;
+    writeFileAtomic(path, parts.join(""), ctx.durability === "fsync");
     reset();
-    table = kept;
     fd = openSync(path, constants.O_RDWR);
     const st = fstatSync(fd);
     ino = fileIdentity(st);
-    size = consumed = st.size;
+    size = st.size;
     mtimeMs = st.mtimeMs;
-    lines = parts.length;
+    j = { table: kept, consumed: st.size, lines: parts.length, garbage: 0 };
   }
 
   function write<T>(fn: () => T): Promise<T> {
@@ -272,46 +198,46 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
   return {
     get(key) {
       refresh();
-      const cell = table.cells.get(key);
+      const cell = j.table.cells.get(key);
       return isLive(cell, ctx.clock.now()) ? toRecord(key, cell) : null;
     },
 
     list(options) {
       refresh();
-      return pageTable(table, options, ctx.clock.now());
+      return pageTable(j.table, options, ctx.clock.now());
     },
 
     put(key, json, ifVersion, ttlMs) {
       return write(() => {
         const now = ctx.clock.now();
-        const cell = table.cells.get(key);
+        const cell = j.table.cells.get(key);
         const current = isLive(cell, now) ? cell.version : 0;
         if (ifVersion !== undefined && ifVersion !== current) {
           throw new VersionConflictError(`Record "${key}"`, ifVersion, current);
         }
         const version = current + 1;
         const expiresAt = ttlMs === undefined ? null : now + ttlMs;
-        appendLine(lineBody(`{"k":${JSON.stringify(key)},"n":${version},"e":${expiresAt}}`, json));
-        if (cell) garbage += 1;
-        tableSet(table, key, { json, version, expiresAt });
+        appendLine(putBody(key, version, expiresAt, json));
+        if (cell) j.garbage += 1;
+        tableSet(j.table, key, { json, version, expiresAt });
         return { key, value: JSON.parse(json), version, expiresAt };
       });
     },
 
     delete(key, ifVersion) {
       return write(() => {
-        const cell = table.cells.get(key);
+        const cell = j.table.cells.get(key);
         const live = isLive(cell, ctx.clock.now());
         const current = live ? cell.version : 0;
         if (ifVersion !== undefined && ifVersion !== current) {
           throw new VersionConflictError(`Record "${key}"`, ifVersion, current);
         }
         if (!cell) return false;
-        tableDelete(table, key);
-        if (table.cells.size === 0) removeFile();
+        tableDelete(j.table, key);
+        if (j.table.cells.size === 0) removeFile();
         else {
-          appendLine(`{"k":${JSON.stringify(key)},"d":1}`);
-          garbage += 2;
+          appendLine(deleteBody(key));
+          j.garbage += 2;
         }
         return live;
       });
@@ -321,9 +247,9 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
       return write(() => {
         const now = ctx.clock.now();
         let n = 0;
-        for (const c of table.cells.values()) if (isLive(c, now)) n++;
+        for (const c of j.table.cells.values()) if (isLive(c, now)) n++;
         if (fd !== -1) removeFile();
-        tableClear(table);
+        tableClear(j.table);
         return n;
       });
     },
@@ -334,10 +260,10 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
         const now = ctx.clock.now();
         let n = 0;
         for (const { key, json } of entries) {
-          if (isLive(table.cells.get(key), now)) continue;
-          if (table.cells.has(key)) garbage += 1;
-          appendLine(lineBody(`{"k":${JSON.stringify(key)},"n":1,"e":null}`, json));
-          tableSet(table, key, { json, version: 1, expiresAt: null });
+          if (isLive(j.table.cells.get(key), now)) continue;
+          if (j.table.cells.has(key)) j.garbage += 1;
+          appendLine(putBody(key, 1, null, json));
+          tableSet(j.table, key, { json, version: 1, expiresAt: null });
           n++;
         }
         return n;
@@ -346,7 +272,7 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
 
     heldKeys() {
       refresh();
-      return [...table.cells.keys()];
+      return [...j.table.cells.keys()];
     },
 
     close() {

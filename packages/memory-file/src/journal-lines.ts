@@ -1,0 +1,105 @@
+import { corruptError } from "./corrupt.js";
+import { readAt } from "./fs-utils.js";
+import { decodeLine, frameLine, lineBody, NEWLINE } from "./line-codec.js";
+import { createRecordTable, isLive, type RecordTable, tableDelete, tableSet } from "./record-table.js";
+
+/** What a process knows of a journal file: its records and how far it has read. */
+export interface JournalState {
+  table: RecordTable;
+  /** Bytes read so far: always the end of a complete line. */
+  consumed: number;
+  lines: number;
+  /** Lines that no longer hold a live record (overwritten, deleted). */
+  garbage: number;
+}
+
+/** The state of an empty or unread journal. */
+export function emptyJournalState(): JournalState {
+  return { table: createRecordTable(), consumed: 0, lines: 0, garbage: 0 };
+}
+
+/** Body of a put line: header `{"k","n","e"}`, a tab, the value. */
+export function putBody(key: string, version: number, expiresAt: number | null, json: string): string {
+  return lineBody(`{"k":${JSON.stringify(key)},"n":${version},"e":${expiresAt}}`, json);
+}
+
+/** Body of a delete line. */
+export function deleteBody(key: string): string {
+  return `{"k":${JSON.stringify(key)},"d":1}`;
+}
+
+function apply(
+  s: JournalState,
+  header: Record<string, unknown>,
+  valueJson: string | undefined,
+  bulk: boolean,
+): boolean {
+  const key = header.k;
+  if (typeof key !== "string") return false;
+  if (header.d === 1) {
+    s.garbage += tableDelete(s.table, key) ? 2 : 1;
+    return true;
+  }
+  const n = header.n;
+  const e = header.e;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) return false;
+  if (e !== null && (typeof e !== "number" || !Number.isFinite(e))) return false;
+  if (valueJson === undefined) return false;
+  if (s.table.cells.has(key)) s.garbage += 1;
+  tableSet(s.table, key, { json: valueJson, version: n, expiresAt: e }, bulk);
+  return true;
+}
+
+const CHUNK = 8 << 20;
+
+/**
+ * Read the complete lines of `[s.consumed, upTo)` into the state. An incomplete last line is left
+ * for later (a write in progress, or torn by a crash); any bad complete line is `BACKEND_CORRUPT`
+ * naming the file, the line and the byte offset.
+ */
+export function readJournalLines(path: string, fd: number, s: JournalState, upTo: number): void {
+  const bulk = upTo - s.consumed > 1 << 20;
+  let chunk = CHUNK;
+  while (s.consumed < upTo) {
+    const want = Math.min(chunk, upTo - s.consumed);
+    const buf = readAt(fd, s.consumed, want);
+    let start = 0;
+    for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
+      const line = decodeLine(buf, start, nl);
+      if (line === null || !apply(s, line.header, line.valueJson, bulk)) {
+        throw corruptError(
+          { file: path, line: s.lines + 1, offset: s.consumed + start },
+          "bad checksum or record header",
+        );
+      }
+      s.lines += 1;
+      start = nl + 1;
+    }
+    s.consumed += start;
+    if (buf.length < want) return;
+    if (start === 0) {
+      if (want === upTo - s.consumed) return;
+      chunk *= 2;
+    }
+  }
+}
+
+/** Whether a journal is worth rewriting: most of its lines are garbage or expired records. */
+export function worthCompacting(s: JournalState, now: number, minLines: number): boolean {
+  if (s.lines < minLines) return false;
+  if (s.garbage * 2 > s.lines) return true;
+  if (s.lines % 64 !== 0) return false;
+  let expired = 0;
+  for (const c of s.table.cells.values()) if (!isLive(c, now)) expired++;
+  return (s.garbage + expired) * 2 > s.lines;
+}
+
+/** Drop expired records from the table and return one framed put line per live record. */
+export function liveLines(table: RecordTable, now: number): string[] {
+  const parts: string[] = [];
+  for (const [key, c] of table.cells) {
+    if (!isLive(c, now)) tableDelete(table, key);
+    else parts.push(frameLine(putBody(key, c.version, c.expiresAt, c.json)));
+  }
+  return parts;
+}
