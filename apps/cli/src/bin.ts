@@ -2,4 +2,10 @@
 import { processIo } from "./io.js";
 import { run } from "./run.js";
 
+// `tta … | head` closes the pipe early: that is not an error of tta.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await run(process.argv.slice(2), processIo());

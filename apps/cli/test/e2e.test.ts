@@ -145,4 +145,14 @@ describe("tta end to end on the file backend", () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toContain("ARCH-001");
   });
+
+  it("keeps its data where --dir says, and only there", async () => {
+    const cwd = tempWorkspace();
+    await ok("session.create", ["session", "create", S, "--dir", "elsewhere"], cwd);
+    expect(existsSync(join(cwd, "elsewhere"))).toBe(true);
+    expect(existsSync(join(cwd, ".tta"))).toBe(false);
+    expect(await fails(["session", "show", S], cwd)).toEqual({ code: 3, error: "SESSION_NOT_FOUND" });
+    const r = await runCli(["session", "show", S, "--json"], { cwd, env: { TTA_DIR: "elsewhere" } });
+    expect(r.code).toBe(0);
+  });
 });

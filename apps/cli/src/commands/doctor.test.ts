@@ -36,4 +36,20 @@ describe("tta doctor", () => {
     expect(report.backend.connectivity.error?.code).toBe("BACKEND_UNAVAILABLE");
     expect(Date.now() - started).toBeLessThan(5000);
   });
+
+  it("opens the Keyv backend on Keyv's in-process Map and says it is not cross-process", async () => {
+    const r = await runCli(["doctor", "--backend", "keyv", "--json"]);
+    expect(r.code).toBe(0);
+    const report = operations["system.doctor"].output.parse(JSON.parse(r.stdout));
+    expect(report.backend.name).toBe("keyv");
+    expect(report.backend.capabilities).toMatchObject({ atomicCompareAndSet: false, crossProcess: false });
+  });
+
+  it("refuses a Keyv URL it has no store for with NOT_SUPPORTED (exit 5)", async () => {
+    const r = await runCli(["doctor", "--backend", "keyv", "--json"], {
+      env: { TTA_KEYV_URL: "mongodb://x" },
+    });
+    expect(r.code).toBe(5);
+    expect(JSON.parse(r.stderr).error.code).toBe("NOT_SUPPORTED");
+  });
 });
