@@ -3,7 +3,9 @@ import { z } from "zod";
 
 /** Storage backends the apps can open. */
 export const BACKEND_NAMES = ["file", "redis", "keyv", "memory"] as const;
+/** A backend name as configured. */
 export const BackendName = z.enum(BACKEND_NAMES);
+/** A backend name as configured. */
 export type BackendName = z.infer<typeof BackendName>;
 
 const PositiveInt = z.number().int().positive();
