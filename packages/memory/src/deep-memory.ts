@@ -14,7 +14,7 @@ import {
 import { monotonicFactory } from "ulid";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
 import { checkNotBlank, checkTags, checkText, parseInput } from "./guards.js";
-import { searchIndex } from "./memory-search.js";
+import { ScoreScratch, searchIndex } from "./memory-search.js";
 import { createIndexSync, type IndexSync } from "./memory-sync.js";
 import { readModifyWrite } from "./read-modify-write.js";
 import { toMemory } from "./records.js";
@@ -86,6 +86,7 @@ export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
   const changes = memoryChangesScope(namespace);
   const nextUlid = monotonicFactory();
   const index = createIndexSync(ctx);
+  const scratch = new ScoreScratch();
 
   const announce = async (id: string, op: MemoryChange["op"]) => {
     await backend.append(changes, [{ value: { id, op } satisfies MemoryChange }]);
@@ -204,7 +205,7 @@ export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
       const input = parseInput(MemorySearchInput, raw, "memory.search input");
       const plan = planSearch(input, limits);
       const fresh = await index.fresh();
-      return searchIndex(fresh, plan, clock.now());
+      return searchIndex(fresh, plan, clock.now(), scratch);
     },
   };
 }

@@ -20,6 +20,8 @@ export interface IndexSyncStats {
   builds: number;
   refreshes: number;
   lastBuildMs: number;
+  /** Of `lastBuildMs`, the time spent waiting for the backend's `list` pages. */
+  lastBuildReadMs: number;
   lastRefreshMs: number;
   lastRefreshChanges: number;
   seenSeq: number;
@@ -49,6 +51,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     builds: 0,
     refreshes: 0,
     lastBuildMs: 0,
+    lastBuildReadMs: 0,
     lastRefreshMs: 0,
     lastRefreshChanges: 0,
     seenSeq: 0,
@@ -64,15 +67,18 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     // The log length is read first: every change at or below it finished its put before we list.
     const length = await backend.logLength(changes);
     let cursor: string | undefined;
+    let readMs = 0;
     do {
+      const asked = performance.now();
       const page = await backend.list(memories, { limit: LIST_PAGE, ...(cursor ? { cursor } : {}) });
+      readMs += performance.now() - asked;
       for (const record of page.items) index.upsert(toMemory(namespace, record));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    index.settle();
     stats.seenSeq = length;
     stats.builds++;
     stats.lastBuildMs = performance.now() - started;
+    stats.lastBuildReadMs = readMs;
     built = true;
   }
 
@@ -117,7 +123,6 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
         else index.remove(id);
       });
     }
-    index.settle();
   }
 
   return {

@@ -17,11 +17,19 @@ export const RANKING = Object.freeze({
 });
 
 const SCALE = 10 ** RANKING.decimals;
+const DECAY = -Math.LN2 / RANKING.recencyHalfLifeMs;
 
 /** The recency factor of a memory last updated `ageMs` ago (1 now, 0.75 after one half-life, → floor). */
 export function recencyWeight(ageMs: number): number {
-  const age = Math.max(0, ageMs);
-  return RANKING.recencyFloor + (1 - RANKING.recencyFloor) * 2 ** (-age / RANKING.recencyHalfLifeMs);
+  const age = Math.max(ageMs, 0);
+  return RANKING.recencyFloor + (1 - RANKING.recencyFloor) * Math.exp(age * DECAY);
+}
+
+/** An upper bound of {@link finalScore} whatever the age (recency is at most 1). */
+export function scoreBound(text: number, importance: number, boostTagsMatched: number): number {
+  return (
+    text * (RANKING.importanceBase + importance) * (1 + RANKING.boostPerTag * boostTagsMatched) + 1 / SCALE
+  );
 }
 
 /** The final score of one candidate. */
@@ -69,9 +77,24 @@ export class TopK {
   private readonly hits: RankedHit[] = [];
   constructor(private readonly k: number) {}
 
-  /** True when a candidate with this key would enter the top k. */
-  accepts(key: RankKey): boolean {
-    return this.hits.length < this.k || compareRank(key, this.hits[this.hits.length - 1]!) < 0;
+  /** True when a candidate with this key would enter the top k (allocation-free: it runs per candidate). */
+  accepts(pinned: boolean, score: number, createdMs: number, id: string): boolean {
+    if (this.hits.length < this.k) return true;
+    const w = this.hits[this.hits.length - 1]!;
+    if (pinned !== w.pinned) return pinned;
+    if (score !== w.score) return score > w.score;
+    if (createdMs !== w.createdMs) return createdMs > w.createdMs;
+    return id > w.id;
+  }
+
+  /**
+   * The score below which an unpinned candidate cannot enter (`-Infinity` while not full, `Infinity`
+   * once the top k are all pinned). Lets a caller skip exact scoring of hopeless candidates.
+   */
+  threshold(): number {
+    if (this.hits.length < this.k) return Number.NEGATIVE_INFINITY;
+    const w = this.hits[this.hits.length - 1]!;
+    return w.pinned ? Number.POSITIVE_INFINITY : w.score;
   }
 
   /** Insert a candidate that {@link accepts} approved. */

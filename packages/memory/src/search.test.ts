@@ -23,6 +23,25 @@ describe("deep memory search", () => {
     expect(cafe[0]!.matched).toEqual(["cafe", "etait"]);
   });
 
+  it("scores text like minisearch's own BM25+ search over the same index", async () => {
+    const { store } = setup();
+    const words = "redis cache pool cluster slot key value ttl expiry lock".split(" ");
+    for (let i = 0; i < 60; i++) {
+      const content = Array.from(
+        { length: 2 + (i % 9) },
+        (_, j) => words[(i * 3 + j * 7) % words.length],
+      ).join(" ");
+      await store.memories.create({ content, tags: i % 3 ? ["redis"] : ["other"] });
+    }
+    for (const query of ["redis", "pool cluster", "ttl expiry lock key"]) {
+      const ours = await store.memories.search({ query, limit: 100 });
+      const index = await store.memories.index.fresh();
+      const reference = new Map(index.referenceSearch(query).map((r) => [r.id, r.score]));
+      expect(ours.length).toBe(Math.min(100, reference.size));
+      for (const hit of ours) expect(hit.score).toBeCloseTo(reference.get(hit.memory.id)!, 6);
+    }
+  });
+
   it("weights by importance and by a recency decay, with the documented formula", async () => {
     const { store, clock } = setup();
     const old = await store.memories.create({ content: "alpha", importance: 0.5 });
