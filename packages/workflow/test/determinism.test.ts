@@ -1,0 +1,132 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Handlers } from "@tta-dev/contract";
+import { createManualClock, type ManualClock, type MemoryBackend } from "@tta-dev/core";
+import { createFileBackend } from "@tta-dev/memory-file";
+import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import { createKeyvBackend } from "@tta-dev/memory-keyv";
+import { createRedisBackend } from "@tta-dev/memory-redis";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/memory-redis/testing";
+import Keyv from "keyv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHandlers } from "../src/index.js";
+import { call, PAFCORE } from "./scenario.js";
+
+const S = "user-prefs-feature-2025-10-28";
+const PEER = "redis-integration-2025-10-15";
+
+async function scenario(handlers: Handlers, clock: ManualClock): Promise<string[]> {
+  const c = (name: Parameters<typeof call>[1], input: unknown) => {
+    clock.advance(1000);
+    return call(handlers, name, input);
+  };
+  await c("session.create", { id: S, title: "User preferences with Redis caching", tags: ["redis"] });
+  await c("session.create", { id: PEER, title: "Redis integration" });
+  await c("group.create", { name: "user-preferences-system", tags: ["preferences"] });
+  await c("group.addSession", { groupId: "user-preferences-system", sessionId: S });
+  await c("group.addSession", { groupId: "user-preferences-system", sessionId: PEER });
+  await c("message.append", { sessionId: PEER, content: "Pool of 10 connections per process" });
+  for (let i = 0; i < 12; i++) {
+    await c("message.append", {
+      sessionId: S,
+      role: i % 2 ? "assistant" : "user",
+      content: `Step ${i}: ${"preferences redis cache ".repeat(i + 1)}`,
+    });
+  }
+  await c("cache.set", {
+    sessionId: S,
+    key: "current-file",
+    value: { path: "src/store.ts" },
+    ttlMs: 3_600_000,
+  });
+  await c("cache.set", { sessionId: S, key: "draft", value: "x".repeat(500), ttlMs: 3_600_000 });
+  const kinds = ["lesson", "decision", "failure", "pattern", "observation"] as const;
+  for (let i = 0; i < 15; i++) {
+    await c("memory.create", {
+      content: `Memory ${i} about ${i % 3 ? "redis pooling" : "preference caching"} number ${i}`,
+      kind: kinds[i % 5],
+      tags: i % 2 ? ["redis"] : ["preferences"],
+      importance: ((i * 7) % 10) / 10,
+      pinned: i === 7,
+    });
+  }
+  const out: string[] = [];
+  for (const stage of ["plan", "reflect"]) {
+    for (const mode of ["rapid", "standard", "augster-rigorous"]) {
+      const md = (await call(handlers, "context.load", {
+        sessionId: S,
+        stage,
+        mode,
+        format: "markdown",
+        explain: true,
+      })) as { rendered: string };
+      const json = (await call(handlers, "context.load", { sessionId: S, stage, mode })) as {
+        context: unknown;
+      };
+      out.push(md.rendered, JSON.stringify(json.context, null, 1));
+    }
+  }
+  // Memory ids carry randomness; everything else must be identical.
+  return out.map((s) => s.replace(/mem_[0-9A-HJKMNP-TV-Z]{26}/g, "mem_<id>"));
+}
+
+describe("the same scenario renders byte-identical context on every backend", () => {
+  let redis: RedisServerHandle | undefined;
+  const outputs = new Map<string, string[]>();
+  const root = mkdtemp(join(tmpdir(), "tta-det-"));
+
+  beforeAll(async () => {
+    try {
+      redis = await startRedisServer();
+    } catch (e) {
+      if (process.env.CI === "true") throw e;
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  const backends: [string, (clock: ManualClock) => Promise<MemoryBackend>][] = [
+    ["memory", async (clock) => createInMemoryBackend({ clock })],
+    ["file", async (clock) => createFileBackend({ root: await mkdtemp(join(await root, "file-")), clock })],
+    ["keyv", async (clock) => createKeyvBackend({ keyv: new Keyv(), clock })],
+    [
+      "redis",
+      async (clock) => {
+        if (!redis) throw new Error("no redis-server");
+        return createRedisBackend({
+          url: redis.url,
+          clock,
+          keyPrefix: `det${Math.random().toString(36).slice(2, 8)}`,
+        });
+      },
+    ],
+  ];
+
+  for (const [name, make] of backends) {
+    it(`${name}`, async (ctx) => {
+      if (name === "redis" && !redis) return ctx.skip("redis-server could not be started here");
+      const clock = createManualClock("2026-11-25T12:00:00.000Z");
+      const backend = await make(clock);
+      const dir = await mkdtemp(join(await root, "ws-"));
+      const { writeFile } = await import("node:fs/promises");
+      await writeFile(join(dir, "PAFCORE.md"), PAFCORE);
+      const handlers = createHandlers({
+        backend,
+        root: dir,
+        dataDir: join(dir, ".tta"),
+        version: "test",
+        clock,
+      });
+      try {
+        outputs.set(name, await scenario(handlers, clock));
+      } finally {
+        await backend.close();
+      }
+      const reference = outputs.get("memory")!;
+      expect(outputs.get(name)).toEqual(reference);
+      if (name === "memory") await expect(reference[0]).toMatchFileSnapshot("__snapshots__/plan-rapid.md");
+    }, 60_000);
+  }
+});
