@@ -9,5 +9,7 @@ export {
   type TokenScope,
 } from "./auth.js";
 export { createTtaClient, type TtaClient, type TtaClientOptions } from "./client.js";
+export { type ServeHttpOptions, serveHttp } from "./serve.js";
 export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";
 export { HTTP_STATUS } from "./status.js";
+export { resolveTokens, type TokenConfig } from "./tokens.js";

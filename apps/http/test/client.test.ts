@@ -1,0 +1,65 @@
+import { hasErrorCode } from "@tta-dev/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTtaClient, hashToken, type RunningHttpServer, startHttpServer } from "../src/index.js";
+import { makeApp } from "./helpers.js";
+
+const S = "client-test-2026-11-25";
+
+describe("typed client", () => {
+  let server: RunningHttpServer;
+  beforeAll(async () => {
+    const { app } = await makeApp({
+      tokens: [
+        {
+          name: "t",
+          sha256: hashToken("client-token-123456"),
+          scopes: ["write"],
+          namespaces: ["ns1", "ns2"],
+        },
+      ],
+    });
+    server = await startHttpServer({ app, port: 0, hasTokens: true });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("calls operations over HTTP with the contract's names and types", async () => {
+    const tta = createTtaClient({ baseUrl: server.url, token: "client-token-123456" });
+    const session = await tta.call("session.create", { id: S, title: "Client", tags: ["x"] });
+    expect(session).toMatchObject({ id: S, version: 1 });
+    const m = await tta.call("message.append", { sessionId: S, content: "hi" });
+    expect(m).toMatchObject({ seq: 1 });
+    const list = await tta.call("message.list", { sessionId: S, last: 5 });
+    expect(list.items.map((x) => x.content)).toEqual(["hi"]);
+    const cache = await tta.call("cache.set", { sessionId: S, key: "a/b c", value: [1, 2], ttlMs: 5000 });
+    expect(cache.key).toBe("a/b c");
+    expect((await tta.call("cache.get", { sessionId: S, key: "a/b c" }))?.value).toEqual([1, 2]);
+    expect((await tta.call("session.list", { tag: "x" })).items).toHaveLength(1);
+  });
+
+  it("raises the server's error code, message and details", async () => {
+    const tta = createTtaClient({ baseUrl: server.url, token: "client-token-123456" });
+    let err: unknown;
+    try {
+      await tta.call("session.get", { id: "missing-thing-2026-11-25" });
+    } catch (e) {
+      err = e;
+    }
+    expect(hasErrorCode(err, "SESSION_NOT_FOUND")).toBe(true);
+    expect((err as { details: { status: number } }).details.status).toBe(404);
+    const anon = createTtaClient({ baseUrl: server.url });
+    await expect(anon.call("session.list", {})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("keeps namespaces apart on one token", async () => {
+    const a = createTtaClient({ baseUrl: server.url, token: "client-token-123456", namespace: "ns1" });
+    const b = createTtaClient({ baseUrl: server.url, token: "client-token-123456", namespace: "ns2" });
+    await a.call("session.create", { id: "only-in-ns1-2026-11-25" });
+    await expect(b.call("session.get", { id: "only-in-ns1-2026-11-25" })).rejects.toMatchObject({
+      code: "SESSION_NOT_FOUND",
+    });
+    const c = createTtaClient({ baseUrl: server.url, token: "client-token-123456", namespace: "ns3" });
+    await expect(c.call("session.list", {})).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
