@@ -28,8 +28,19 @@ export interface GlobalFlags {
   color?: boolean;
 }
 
+const GROUP_DESCRIPTIONS: Record<string, string> = {
+  session: "Working sessions: create, show, list, complete, archive, delete.",
+  message: "A session's message history.",
+  cache: "A session's short-lived cache (JSON values with a time to live).",
+  memory: "Deep memory: lessons, decisions and failures that outlive a session.",
+  group: "Session groups: related sessions, grouped, tagged and closed when done.",
+  paf: "Permanent Architectural Facts of PAFCORE.md: list, validate, diff.",
+  policy: "The stage policy: which layers each stage loads, within which budget.",
+};
+
 function flagOption(name: string, flag: CliFlag): Option {
-  const choices = flag.choices ? ` (${flag.choices.join(", ")})` : "";
+  const listed = flag.choices?.every((c) => flag.description.includes(c));
+  const choices = flag.choices && !listed ? ` (${flag.choices.join(", ")})` : "";
   if (flag.type === "boolean") return new Option(`--${name}`, flag.description);
   const option = new Option(`--${name} <${flag.valueName ?? "value"}>`, `${flag.description}${choices}`);
   if (flag.repeatable)
@@ -119,7 +130,7 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
         const key = `${parent.name()} ${word}`;
         let group = groups.get(key);
         if (!group) {
-          group = parent.command(word).description(`${word} commands`);
+          group = parent.command(word).description(GROUP_DESCRIPTIONS[word] ?? `${word} commands`);
           group.addHelpText("after", () => `\nExamples:\n${examplesUnder(binding.words[0]!)}`);
           groups.set(key, group);
         }

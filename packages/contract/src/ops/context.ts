@@ -50,7 +50,7 @@ export const contextLoad = defineOperation({
         type: "string",
         valueName: "F",
         choices: ContextFormat.options,
-        description: "markdown or json (default json)",
+        description: "markdown or json (default json; the CLI asks for markdown unless --json)",
       },
       explain: {
         field: "explain",

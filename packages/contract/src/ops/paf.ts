@@ -84,7 +84,7 @@ export const pafValidate = defineOperation({
         type: "string",
         valueName: "F",
         choices: PafValidateFormat.options,
-        description: "text, json or github (default text)",
+        description: "text, json or github (the CLI asks for text unless --json)",
       },
       "allow-commands": { field: "allowCommands", type: "boolean", description: "Run `command` checks" },
     },
