@@ -41,3 +41,26 @@ describe("key builder", () => {
     expect(["b", "a:1", "a", "A"].sort(compareKeys)).toEqual(["A", "a", "a:1", "b"]);
   });
 });
+
+describe("encodeSegment", () => {
+  it("matches a byte-by-byte UTF-8 percent-encoder on any well-formed string", () => {
+    const reference = (s: string) =>
+      [...s]
+        .map((ch) =>
+          /^[A-Za-z0-9_-]$/.test(ch)
+            ? ch
+            : [...new TextEncoder().encode(ch)]
+                .map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`)
+                .join(""),
+        )
+        .join("");
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        fc.pre(isWellFormed(s));
+        expect(encodeSegment(s)).toBe(reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(encodeSegment("a.b!c~d*e'f(g)h")).toBe("a%2Eb%21c%7Ed%2Ae%27f%28g%29h");
+  });
+});

@@ -9,6 +9,7 @@ export const DEFAULT_LOG_LIMIT = 1000;
 export const MAX_LOG_LIMIT = 10_000;
 
 const COLLECTION = /^[a-z][a-z0-9-]{0,31}$/;
+const SAFE_SEGMENT = /^[A-Za-z0-9_-]*$/;
 
 /**
  * Escape one key segment so it is safe in a file name and a Redis key and can never contain a
@@ -19,15 +20,24 @@ const COLLECTION = /^[a-z][a-z0-9-]{0,31}$/;
  * encodeSegment("acme:corp") // "acme%3Acorp"
  */
 export function encodeSegment(segment: string): string {
-  let out = "";
-  for (const ch of segment) {
-    if (/^[A-Za-z0-9_-]$/.test(ch)) out += ch;
-    else {
-      for (const byte of new TextEncoder().encode(ch))
-        out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  if (SAFE_SEGMENT.test(segment)) return segment;
+  try {
+    return encodeURIComponent(segment).replace(
+      /[.!~*'()]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+  } catch {
+    // A lone surrogate: encode what UTF-8 would carry (the replacement character).
+    let out = "";
+    for (const ch of segment) {
+      if (/^[A-Za-z0-9_-]$/.test(ch)) out += ch;
+      else {
+        for (const byte of new TextEncoder().encode(ch))
+          out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+      }
     }
+    return out;
   }
-  return out;
 }
 
 /** Inverse of {@link encodeSegment}. */
