@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { DEFAULT_NAMESPACE, encodeSegment, type Scope } from "@tta-dev/core";
 
@@ -6,7 +7,8 @@ export const GROUPS_FILE = "session_groups.json";
 
 /**
  * Where everything lives under the root (`.tta/`). Every name is fixed or the output of
- * `encodeSegment` (only `[A-Za-z0-9_%-]`), so no input can reach a path separator or `..`.
+ * `encodeSegment` (only `[A-Za-z0-9_%-]`; see {@link segmentName} for very long ones), so no input
+ * can reach a path separator or `..`.
  *
  * ```
  * <root>/session_groups.json                       groups of the default namespace
@@ -28,9 +30,23 @@ export interface Layout {
   logFile(scope: Scope): string;
 }
 
+/** Longest encoded segment used as a file name as it is (file systems allow 255 bytes). */
+const MAX_NAME = 180;
+
+/**
+ * The file name of an encoded segment. A long one (an id full of escaped characters can triple in
+ * length) becomes its first 100 characters, `~` and a SHA-256 prefix of the whole: `~` never occurs
+ * in `encodeSegment` output, so such a name cannot collide with a short one.
+ */
+export function segmentName(segment: string): string {
+  const enc = encodeSegment(segment);
+  if (enc.length <= MAX_NAME) return enc;
+  return `${enc.slice(0, 100)}~${createHash("sha256").update(enc).digest("hex").slice(0, 40)}`;
+}
+
 /** The layout under `root`. */
 export function createLayout(root: string): Layout {
-  const namespaceDir = (namespace: string) => join(root, "ns", encodeSegment(namespace));
+  const namespaceDir = (namespace: string) => join(root, "ns", segmentName(namespace));
   // Encoding runs per character on every call: remember recent paths.
   const memo = new Map<string, string>();
   const file = (kind: string, scope: Scope) => {
@@ -41,7 +57,7 @@ export function createLayout(root: string): Layout {
       path =
         scope.partition === undefined
           ? join(dir, kind, `${scope.collection}.jsonl`)
-          : join(dir, kind, scope.collection, `${encodeSegment(scope.partition)}.jsonl`);
+          : join(dir, kind, scope.collection, `${segmentName(scope.partition)}.jsonl`);
       if (memo.size >= 10_000) memo.clear();
       memo.set(id, path);
     }
