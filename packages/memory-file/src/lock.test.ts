@@ -15,7 +15,7 @@ function setup(staleMs = 30_000, timeoutMs = 2_000) {
 /** Plant a lock held by `pid` (as another process would leave it). */
 function plant(ownersDir: string, lockPath: string, pid: number, start: string | null = null): string {
   mkdirSync(ownersDir, { recursive: true });
-  const owner = `${pid}-0-aaaaaaaaaaaa`;
+  const owner = `${pid}-0-${Math.random().toString(16).slice(2, 14).padEnd(12, "0")}`;
   writeFileSync(join(ownersDir, owner), JSON.stringify({ pid, thread: 0, start, owner }));
   linkSync(join(ownersDir, owner), lockPath);
   return join(ownersDir, owner);
@@ -89,6 +89,18 @@ describe("lock manager", () => {
     const started = Date.now();
     await locks.withLock(path, () => undefined);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    locks.close();
+  });
+});
+
+describe("owner files", () => {
+  it("sweeps the owner files of processes that are gone when a manager starts", async () => {
+    const { root, ownersDir, locks } = setup();
+    const deadOwner = plant(ownersDir, join(root, "x.lock"), deadPid());
+    const liveOwner = plant(ownersDir, join(root, "y.lock"), process.ppid);
+    await locks.withLock(join(root, "z.lock"), () => undefined);
+    expect(existsSync(deadOwner)).toBe(false);
+    expect(existsSync(liveOwner)).toBe(true);
     locks.close();
   });
 });

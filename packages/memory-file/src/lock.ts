@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { BackendUnavailableError, InternalError } from "@tta-dev/core";
@@ -68,7 +77,28 @@ export function createLockManager(options: LockManagerOptions): LockManager {
   let ownerReady = false;
   let ownerIno = -1;
 
+  /** Remove the owner files of processes that are gone (killed while holding no lock). */
+  function sweepOwners(): void {
+    let names: string[];
+    try {
+      names = readdirSync(options.ownersDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!OWNER_NAME.test(name) || name === me.owner) continue;
+      const info = readOwner(join(options.ownersDir, name));
+      if (!info || isProcessAlive(info.pid, info.start)) continue;
+      try {
+        unlinkSync(join(options.ownersDir, name));
+      } catch {
+        /* swept by someone else */
+      }
+    }
+  }
+
   function ensureOwner(): void {
+    if (ownerIno === -1) sweepOwners();
     mkdirSync(options.ownersDir, { recursive: true });
     writeFileSync(ownerPath, JSON.stringify(me));
     ownerIno = statSync(ownerPath).ino;
