@@ -3,12 +3,13 @@ import {
   checkSessionId,
   type DeepMemory,
   hasErrorCode,
-  LimitExceededError,
+  isSafeId,
   type MemoryChange,
   type MemoryHit,
   MemoryNotFoundError,
   memoriesScope,
   memoryChangesScope,
+  NameInvalidError,
   VersionConflictError,
 } from "@tta-dev/core";
 import { monotonicFactory } from "ulid";
@@ -61,8 +62,15 @@ function checkGroupIds(groupIds: readonly string[] | undefined): string[] {
   const out = [...new Set(groupIds ?? [])];
   checkCountLimit(out.length, MAX_MEMORY_GROUPS, "groupIds");
   out.forEach((g, i) => {
-    checkSessionId(g, "off"); // any safe id: groups read from older stores may predate kebab-case
-    if (g.length > 128) throw new LimitExceededError(`groupIds.${i} is too long`, { field: `groupIds.${i}` });
+    // Any safe id: groups read from older stores may predate kebab-case names.
+    if (!isSafeId(g)) {
+      throw new NameInvalidError(
+        `groupIds.${i}: invalid group id ${JSON.stringify(String(g).slice(0, 64))}`,
+        {
+          field: `groupIds.${i}`,
+        },
+      );
+    }
   });
   return out;
 }

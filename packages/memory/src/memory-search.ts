@@ -1,6 +1,6 @@
 import type { MemoryHit, MemoryKind } from "@tta-dev/core";
 import { type IndexedMemory, KIND_CODES, type MemoryIndex, TEXT_FIELDS } from "./memory-index.js";
-import { finalScore, RANKING, scoreBound, TopK } from "./ranking.js";
+import { finalScore, scoreBound, TopK } from "./ranking.js";
 
 /** A validated, normalised search. */
 export interface SearchPlan {
@@ -71,6 +71,12 @@ function* walk(index: MemoryIndex, sets: Set<string>[]): Generator<IndexedMemory
   }
 }
 
+/**
+ * Walking a candidate set costs a string-keyed lookup per id (and one postings lookup per term), about
+ * this many times a step over the flat columns or packed postings; it decides which side drives.
+ */
+export const WALK_COST = 8;
+
 /** Scores reused across searches, indexed by short id, reset after each use. */
 export class ScoreScratch {
   score = new Float64Array(0);
@@ -104,6 +110,7 @@ export function searchIndex(
   plan: SearchPlan,
   nowMs: number,
   scratch: ScoreScratch,
+  walkCost = WALK_COST,
 ): MemoryHit[] {
   const top = new TopK(plan.limit);
   const n = index.size;
@@ -147,8 +154,10 @@ export function searchIndex(
   };
   const sets = candidates(index, plan);
 
+  const candidateTotal = sets === null ? Number.POSITIVE_INFINITY : sets.reduce((s, x) => s + x.size, 0);
+
   if (!terms.length) {
-    if (sets !== null) {
+    if (sets !== null && candidateTotal * walkCost < index.slots) {
       for (const e of walk(index, sets)) rank(e.short, 1, 0);
     } else {
       const slots = index.slots;
@@ -171,8 +180,7 @@ export function searchIndex(
   const { k, b, d } = BM25;
 
   const postingTotal = lists.reduce((s, l) => s + l.df, 0);
-  const candidateTotal = sets === null ? Number.POSITIVE_INFINITY : sets.reduce((s, x) => s + x.size, 0);
-  if (sets !== null && candidateTotal * lists.length < postingTotal) {
+  if (sets !== null && candidateTotal * walkCost * (lists.length + 1) < postingTotal) {
     const maps = lists.map((l) => index.postings.of(terms[l.term]!, l.field)!);
     for (const e of walk(index, sets)) {
       const short = e.short;
@@ -214,5 +222,3 @@ export function searchIndex(
   }
   return top.results();
 }
-
-export { RANKING };
