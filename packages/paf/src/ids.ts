@@ -19,7 +19,7 @@ export function categoryOf(id: string): string {
  * A label that looks like an attempt at a fact id but is not one: `qual-001`, `QUAL001`, `QUAL_1`,
  * `QUAL-001-V2`. Used by the linter to report bullets that were probably meant as facts.
  */
-const ID_LIKE = /^[A-Za-z]{2,}[-_]?\d+(?:[-_][vV]?\d*)?$/;
+const ID_LIKE = /^(?:[A-Za-z]+[-_]|[A-Za-z]{2,})\d+(?:[-_][vV]?\d*)?$/;
 
 /** True when a bold or code label looks like a (possibly malformed) fact id. */
 export function looksLikeId(label: string): boolean {

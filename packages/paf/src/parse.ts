@@ -1,6 +1,7 @@
 import { type Paf, PafParseError } from "@tta-dev/core";
 import { parseCheckSpec } from "./check-spec.js";
 import { readFactHead, readSubItem } from "./fact-head.js";
+import { findExcessiveNesting, findMarkupBomb } from "./guards.js";
 import { hashFact } from "./hash.js";
 import { categoryOf, PAF_ID_IN_TEXT } from "./ids.js";
 import { loadMarkdownParser, type MarkdownParser, type MdNode, plainText, squash } from "./markdown.js";
@@ -14,6 +15,10 @@ import {
 
 /** Default size limit of a PAF document: 4 Mi characters (a 5 000-fact registry is about 400 KiB). */
 export const DEFAULT_MAX_CHARS = 4 * 1024 * 1024;
+/** Default nesting of lists and quotes beyond which a document is refused (see {@link findExcessiveNesting}). */
+export const DEFAULT_MAX_NESTING = 100;
+/** Default limit of emphasis/link delimiters in one paragraph (see {@link findMarkupBomb}). */
+export const DEFAULT_MAX_INLINE_MARKUP = 5_000;
 /** Default depth to which nested lists and quotes are followed. */
 export const DEFAULT_MAX_DEPTH = 32;
 
@@ -46,6 +51,22 @@ export function parsePafDocumentWith(parse: MarkdownParser, text: string, option
       {
         file,
       },
+    );
+  }
+  const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
+  const deep = findExcessiveNesting(text, maxNesting);
+  if (deep) {
+    throw new PafParseError(
+      `${file}:${deep.line} nests lists or quotes about ${deep.depth} levels deep; the limit is ${maxNesting}.`,
+      { file, line: deep.line, depth: deep.depth, limit: maxNesting },
+    );
+  }
+  const maxMarkup = options.maxInlineMarkup ?? DEFAULT_MAX_INLINE_MARKUP;
+  const bomb = findMarkupBomb(text, maxMarkup);
+  if (bomb) {
+    throw new PafParseError(
+      `${file}:${bomb.line} starts a paragraph with ${bomb.count}+ emphasis or link delimiters; the limit is ${maxMarkup}.`,
+      { file, line: bomb.line, limit: maxMarkup },
     );
   }
   const walker = new Walker(text, file, options.maxDepth ?? DEFAULT_MAX_DEPTH);
@@ -161,6 +182,7 @@ class Walker {
     const deprecation: { reason?: string; replacedBy?: string; date?: string } = {};
     let check: Paf["check"];
     const others: MdNode[] = [];
+    const nested: [MdNode, MdNode[]][] = [];
     for (const block of rest) {
       if (block.type !== "list") {
         others.push(block);
@@ -177,7 +199,7 @@ class Walker {
         } else if (found.key === "replacedBy") deprecation.replacedBy = firstId(found.value) ?? found.value;
         else deprecation[found.key] = found.value;
       }
-      if (subs.length && this.enter(block, depth)) this.listItems(subs, depth + 1);
+      if (subs.length) nested.push([block, subs]);
     }
     if (deprecated && deprecation.replacedBy === undefined) {
       const inline = /replaced\s+by:?\s*[`*[]*([A-Z]+-\d+(?:-v\d+)?)/i.exec(plain);
@@ -196,6 +218,7 @@ class Walker {
     };
     fact.hash = hashFact(fact);
     this.facts.push(fact);
+    for (const [block, subs] of nested) if (this.enter(block, depth)) this.listItems(subs, depth + 1);
     this.blocks(others, depth);
   }
 

@@ -65,6 +65,10 @@ export interface ParsePafOptions {
   file?: string;
   /** Refuse documents larger than this many UTF-16 code units (default 4 MiB). */
   maxChars?: number;
-  /** How deep nested lists are followed (default 32). */
+  /** Refuse documents whose lists or quotes nest deeper than this (default 100): parsing cost grows with its square. */
+  maxNesting?: number;
+  /** Refuse documents with a paragraph holding more `* _ ~ [ ]` delimiters than this (default 5 000). */
+  maxInlineMarkup?: number;
+  /** How deep nested lists are followed; deeper facts are skipped with a `too-deep` warning (default 32). */
   maxDepth?: number;
 }
