@@ -1,7 +1,8 @@
+import { crc32 } from "node:zlib";
 import type { LogEntry } from "@tta-dev/core";
 import { corruptError } from "./corrupt.js";
 import { readAt } from "./fs-utils.js";
-import { decodeLine, NEWLINE, peekHeader } from "./line-codec.js";
+import { CRC_WIDTH, type DecodedLine, decodeLine, NEWLINE, peekHeader, TAB } from "./line-codec.js";
 
 /** The committed end of a log file and its last seq. */
 export interface LogTail {
@@ -25,6 +26,33 @@ function asHeader(h: Record<string, unknown> | null): LogHeader | null {
   return h as unknown as LogHeader;
 }
 
+const PREFIX = Buffer.from('{"s":');
+const MIDDLE = Buffer.from(',"r":');
+
+/** Read the digits at `i`; returns the number and the index after it, or `null`. */
+function digitsAt(buf: Buffer, i: number, end: number): [number, number] | null {
+  let n = 0;
+  const from = i;
+  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - from < 15) n = n * 10 + buf[i++]! - 0x30;
+  return i === from ? null : [n, i];
+}
+
+/**
+ * The common log line `{"s":N,"r":N}\t<value>` decoded without parsing its header as JSON (the
+ * checksum is still verified); `null` for any other shape, which then takes the general path.
+ */
+function quickLogLine(buf: Buffer, start: number, end: number): DecodedLine | null {
+  const h = start + CRC_WIDTH;
+  if (end - h < 14 || buf.compare(PREFIX, 0, PREFIX.length, h, h + PREFIX.length) !== 0) return null;
+  const s = digitsAt(buf, h + PREFIX.length, end);
+  if (!s || buf.compare(MIDDLE, 0, MIDDLE.length, s[1], s[1] + MIDDLE.length) !== 0) return null;
+  const r = digitsAt(buf, s[1] + MIDDLE.length, end);
+  if (!r || buf[r[1]] !== 0x7d || buf[r[1] + 1] !== TAB) return null;
+  const stated = Number.parseInt(buf.toString("latin1", start, h), 16);
+  if (crc32(buf.subarray(h, end)) !== stated) return null;
+  return { header: { s: s[0], r: r[0] }, valueJson: buf.toString("utf8", r[1] + 2, end) };
+}
+
 function entryAt(
   file: string,
   buf: Buffer,
@@ -33,7 +61,7 @@ function entryAt(
   base: number,
   expected: number,
 ): LogEntry {
-  const line = decodeLine(buf, start, end);
+  const line = quickLogLine(buf, start, end) ?? decodeLine(buf, start, end);
   const header = asHeader(line?.header ?? null);
   if (!line || !header || line.valueJson === undefined) {
     throw corruptError({ file, line: expected, offset: base + start }, "bad checksum or log header");
