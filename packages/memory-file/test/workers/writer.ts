@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   } else {
     const pad = "x".repeat(2000);
     for (let i = 0; ; i++) {
-      const n = 1 + (i % 4);
+      // Every tenth batch is large (about 600 KB), so that some kills land in the middle of a write.
+      const n = i % 10 === 9 ? 300 : 1 + (i % 4);
       const entries = await backend.append(
         log,
         Array.from({ length: n }, (_, j) => ({ value: { run: task.id, i, j, pad } })),
