@@ -36,7 +36,7 @@ const RULES: Rule[] = [
       )
         return undefined;
       const m =
-        /\b(?:max(?:imum)?|at most|no more than|not (?:to )?exceed|under|limit(?:ed)? to|up to|≤|<=)\b\D{0,30}?(\d[\d,]*)\s*(?:lines|LOC)\b/i.exec(
+        /\b(?:max(?:imum)?|at most|no more than|not (?:to )?exceed|under|limit(?:ed)? to|up to|longer than|≤|<=)\b\D{0,30}?(\d[\d,]*)\s*(?:lines|LOC)\b/i.exec(
           t,
         ) ?? /\b(\d[\d,]*)\s*(?:lines|LOC)\s*(?:max(?:imum)?|or (?:less|fewer)|per file|at most)\b/i.exec(t);
       return m ? [num(m[1]!)] : undefined;

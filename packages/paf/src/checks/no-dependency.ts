@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import picomatch from "picomatch";
 import type { SourceRef } from "../types.js";
 import { type Checker, IGNORED_DIRS } from "./types.js";
 
@@ -9,7 +9,10 @@ const FIELDS = ["dependencies", "devDependencies", "peerDependencies", "optional
 function matcher(names: readonly string[]): (dep: string) => boolean {
   const globs = names.filter((n) => /[*?{[]/.test(n));
   const exact = new Set(names.filter((n) => !globs.includes(n)));
-  const isMatch = globs.length ? picomatch(globs) : () => false;
+  // picomatch loads only when a name is a glob.
+  const isMatch = globs.length
+    ? (createRequire(import.meta.url)("picomatch") as typeof import("picomatch"))(globs)
+    : () => false;
   return (dep) => exact.has(dep) || isMatch(dep);
 }
 

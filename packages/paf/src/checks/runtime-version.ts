@@ -1,8 +1,16 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import semver from "semver";
 import type { CheckContext, Checker, CheckOutcome } from "./types.js";
+
+type Semver = typeof import("semver");
+let semverModule: Semver | undefined;
+/** semver, loaded on first use: most processes that import this package never compare versions. */
+function semver(): Semver {
+  semverModule ??= createRequire(import.meta.url)("semver") as Semver;
+  return semverModule;
+}
 
 /** `3.12+` → `>=3.12`; anything else is taken as a semver range. */
 export function normalizeRange(range: string): string {
@@ -19,7 +27,7 @@ function parseArgs(args: readonly string[]) {
 
 /** The version in a string such as `Python 3.12.1` or `v20.19.0`. */
 export function versionIn(s: string): string | undefined {
-  return semver.coerce(s)?.version;
+  return semver().coerce(s)?.version;
 }
 
 function compareVersion(name: string, range: string, actual: string | undefined): CheckOutcome {
@@ -27,7 +35,7 @@ function compareVersion(name: string, range: string, actual: string | undefined)
   const version = actual === undefined ? undefined : versionIn(actual);
   if (!version)
     return { ok: false, actual: actual ?? null, expected, message: `Expected a ${name} version.` };
-  return semver.satisfies(version, range)
+  return semver().satisfies(version, range)
     ? { ok: true, actual: version, expected, message: `${name} ${version} satisfies ${range}.` }
     : { ok: false, actual: version, expected, message: `${name} ${version} does not satisfy ${range}.` };
 }
@@ -40,7 +48,8 @@ export const runtimeVersionChecker: Checker = {
     const { name, range } = parseArgs(args);
     if (!/^[a-z][a-z0-9._-]*$/.test(name))
       return "runtime-version needs a runtime name (node, python…) first";
-    if (!range || semver.validRange(range) === null) return `"${range}" is not a version range (e.g. >=3.12)`;
+    if (!range || semver().validRange(range) === null)
+      return `"${range}" is not a version range (e.g. >=3.12)`;
     return undefined;
   },
   async run(args, ctx) {

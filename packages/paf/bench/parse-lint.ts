@@ -1,0 +1,154 @@
+/**
+ * Parse + lint of a 5 000-fact PAF document, beside its floor (the bare unified + remark-parse +
+ * remark-gfm parse of the same text) in one run; also the warm and cross-process cached loads of a
+ * PafSource and the import cost of the built package. Run: `pnpm bench` in this package.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { Bench } from "tinybench";
+import { unified } from "unified";
+import { createPafSource, lintParsedPafs, parsePafDocument } from "../src/index.js";
+
+const CATEGORIES = ["LANG", "PKG", "QUAL", "AGENT", "GIT", "QA", "ARCH", "DOC", "SEC", "PERF"];
+
+/** A registry of `n` facts in the fixture's shape: headings per category, a few deprecations and checks. */
+export function generateRegistry(n: number): string {
+  const out = ["# Permanent Architectural Facts (PAF) - Core Registry", "", "## PAF Categories", ""];
+  const per = Math.ceil(n / CATEGORIES.length);
+  let made = 0;
+  for (const [c, cat] of CATEGORIES.entries()) {
+    out.push(`### ${c + 1}. ${cat} facts`, "", `#### ${cat} rules`);
+    for (let i = 1; i <= per && made < n; i++, made++) {
+      const id = `${cat}-${String(i).padStart(3, "0")}`;
+      if (i % 50 === 0) {
+        out.push(`- **${id}**: ~~Old rule ${i} about \`module-${i}\`~~ **DEPRECATED**`);
+        out.push(
+          "  - Reason: superseded by a stricter rule",
+          `  - Replaced by: ${cat}-${String(i - 1).padStart(3, "0")}`,
+          "  - Date: 2025-10-28",
+        );
+      } else if (i % 10 === 0) {
+        out.push(
+          `- **${id}**: Files of area ${i} stay small`,
+          `  - Check: max-lines ${400 + i} src/area-${i}/**/*.ts`,
+        );
+      } else {
+        out.push(
+          `- **${id}**: Rule ${i} of ${cat}: components use \`Thing${i}\` and **never** call the network directly`,
+        );
+      }
+    }
+    out.push("");
+  }
+  out.push(
+    "```markdown",
+    "- **LANG-001**: ~~example~~ **DEPRECATED**",
+    "```",
+    "",
+    `Total Active PAFs: ${n}`,
+    "",
+  );
+  return out.join("\n");
+}
+
+const text = generateRegistry(5_000);
+const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+const floorParse = () => processor.parse(text);
+const ours = async () => lintParsedPafs(await parsePafDocument(text));
+
+const check = lintParsedPafs(await parsePafDocument(text));
+const facts = (await parsePafDocument(text)).facts;
+if (facts.length !== 5_000) throw new Error(`expected 5000 facts, got ${facts.length}`);
+
+async function median(name: string, fn: () => unknown, time: number): Promise<number> {
+  const bench = new Bench({ time, warmupTime: 200 });
+  bench.add(name, fn);
+  await bench.run();
+  const r = bench.tasks[0]!.result;
+  if (r.state !== "completed") throw new Error(`${name}: ${r.state}`);
+  return r.latency.p50;
+}
+const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Alternate rounds of the project and its floor (the machine is shared); median of medians, ms. */
+async function pair(tta: () => unknown, floor: () => unknown, rounds = 5, time = 1_500) {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    a.push(await median("tta", tta, time));
+    b.push(await median("floor", floor, time));
+  }
+  return { tta: mid(a), floor: mid(b) };
+}
+
+const rows: string[] = [];
+const fmt = (ms: number) =>
+  ms >= 10 ? `${ms.toFixed(0)} ms` : ms >= 0.1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
+const row = (what: string, tta: number, floor: number, floorName: string) =>
+  rows.push(`| ${what} | ${fmt(tta)} | ${fmt(floor)} (${floorName}) | ${(tta / floor).toFixed(2)}× |`);
+
+const parse = await pair(ours, floorParse);
+row(
+  `parse + lint, 5 000 facts (${(text.length / 1024).toFixed(0)} KiB), ${check.length} problems`,
+  parse.tta,
+  parse.floor,
+  "bare remark parse",
+);
+
+// Loads through a PafSource: warm (same process, stat only) and cold with a cache file (new process).
+const root = mkdtempSync(join(tmpdir(), "tta-paf-bench-"));
+writeFileSync(join(root, "PAFCORE.md"), text);
+const warmSource = createPafSource({ root });
+await warmSource.load();
+const cacheFile = join(root, ".tta", "paf-cache.json");
+await createPafSource({ root, cacheFile }).load();
+const { stat, readFile } = await import("node:fs/promises");
+const warm = await pair(
+  () => warmSource.load(),
+  () => stat(join(root, "PAFCORE.md")),
+);
+row("PafSource.load(), warm, 5 000 facts", warm.tta, warm.floor, "one stat");
+const cold = await pair(
+  () => createPafSource({ root, cacheFile }).load(),
+  async () => JSON.parse(await readFile(cacheFile, "utf8")),
+  3,
+  1_000,
+);
+row(
+  "PafSource.load() from the cache file, new source, 5 000 facts",
+  cold.tta,
+  cold.floor,
+  "read + JSON.parse of the cache",
+);
+rmSync(root, { recursive: true, force: true });
+
+// Import cost of the built package in a fresh process, beside `node -e 0`.
+const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+if (existsSync(dist)) {
+  const run = (args: string[]) => {
+    const t: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, args, { stdio: "ignore" });
+      t.push(performance.now() - t0);
+    }
+    return mid(t);
+  };
+  const base = run(["-e", "0"]);
+  const imp = run(["--input-type=module", "-e", `await import(${JSON.stringify(dist)})`]);
+  row("`import('@tta-dev/paf')` (dist), whole process", imp, base, "`node -e 0`");
+} else {
+  rows.push("| import cost | not measured: run `npx tsc -b` first | | |");
+}
+
+console.log(
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load ${loadavg()[0]!.toFixed(2)}`,
+);
+console.log("| operation | tta (median) | floor | ratio |");
+console.log("|---|---|---|---|");
+for (const r of rows) console.log(r);
