@@ -71,3 +71,23 @@ describe("log files", () => {
     await b.close();
   });
 });
+
+describe("idempotency keys read back from disk", () => {
+  it("recognises keys with quotes, backslashes, tabs and non-ASCII characters", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tta-log-keys-odd-"));
+    const keys = ["plain", 'q"uote', "back\\slash", "tab\there", "é✓🎉", '}\t{"s":1}'];
+    const a = createFileBackend({ root });
+    await a.append(
+      scope,
+      keys.map((k, i) => ({ value: i, idempotencyKey: k })),
+    );
+    await a.close();
+    const b = createFileBackend({ root });
+    const again = await b.append(
+      scope,
+      keys.map((k) => ({ value: "dup", idempotencyKey: k })),
+    );
+    expect(again.map((e) => [e.seq, e.value, e.duplicate])).toEqual(keys.map((_, i) => [i + 1, i, true]));
+    await b.close();
+  });
+});

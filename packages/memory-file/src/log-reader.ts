@@ -29,6 +29,12 @@ function asHeader(h: Record<string, unknown> | null): LogHeader | null {
 const PREFIX = Buffer.from('{"s":');
 const MIDDLE = Buffer.from(',"r":');
 
+/** True when `buf` holds `bytes` at `i` (a loop: cheaper than `Buffer.compare` for a few bytes). */
+function matches(buf: Buffer, i: number, bytes: Buffer): boolean {
+  for (let k = 0; k < bytes.length; k++) if (buf[i + k] !== bytes[k]) return false;
+  return true;
+}
+
 /** Read the digits at `i`; returns the number and the index after it, or `null`. */
 function digitsAt(buf: Buffer, i: number, end: number): [number, number] | null {
   let n = 0;
@@ -43,9 +49,9 @@ function digitsAt(buf: Buffer, i: number, end: number): [number, number] | null 
  */
 function quickLogLine(buf: Buffer, start: number, end: number): DecodedLine | null {
   const h = start + CRC_WIDTH;
-  if (end - h < 14 || buf.compare(PREFIX, 0, PREFIX.length, h, h + PREFIX.length) !== 0) return null;
+  if (end - h < 14 || !matches(buf, h, PREFIX)) return null;
   const s = digitsAt(buf, h + PREFIX.length, end);
-  if (!s || buf.compare(MIDDLE, 0, MIDDLE.length, s[1], s[1] + MIDDLE.length) !== 0) return null;
+  if (!s || !matches(buf, s[1], MIDDLE)) return null;
   const r = digitsAt(buf, s[1] + MIDDLE.length, end);
   if (!r || buf[r[1]] !== 0x7d || buf[r[1] + 1] !== TAB) return null;
   const stated = Number.parseInt(buf.toString("latin1", start, h), 16);
@@ -243,6 +249,30 @@ export function readBackward(
   return out.reverse();
 }
 
+const KEY = Buffer.from(',"k":"');
+
+/** The key of a header ending `,"k":"…"}` at `i`, or `null` for any other shape. */
+function keyAt(buf: Buffer, i: number, end: number): string | null {
+  if (!matches(buf, i, KEY)) return null;
+  const open = i + KEY.length - 1;
+  let j = open + 1;
+  let escaped = false;
+  while (j < end && buf[j] !== 0x22) {
+    if (buf[j] === 0x5c) {
+      escaped = true;
+      j++;
+    }
+    j++;
+  }
+  if (j >= end || buf[j + 1] !== 0x7d || buf[j + 2] !== TAB) return null;
+  if (!escaped) return buf.toString("utf8", open + 1, j);
+  try {
+    return JSON.parse(buf.toString("utf8", open, j + 1)) as string;
+  } catch {
+    return null;
+  }
+}
+
 /** Scan `[from, to)` for idempotency keys (headers only, no checksums): key → seq. */
 export function scanKeys(fd: number, from: number, to: number, into: Map<string, number>): void {
   let chunk = 1 << 20;
@@ -251,8 +281,18 @@ export function scanKeys(fd: number, from: number, to: number, into: Map<string,
     if (buf.length === 0) return;
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      const h = asHeader(peekHeader(buf, start, nl));
-      if (h?.k !== undefined) into.set(h.k, h.s);
+      // Most lines are `{"s":N,"r":N}`: recognised from their bytes, without decoding the line.
+      const h = start + CRC_WIDTH;
+      const seq = matches(buf, h, PREFIX) ? digitsAt(buf, h + 5, nl) : null;
+      const left = seq && matches(buf, seq[1], MIDDLE) ? digitsAt(buf, seq[1] + 5, nl) : null;
+      if (!left || buf[left[1]] !== 0x7d) {
+        const key = left ? keyAt(buf, left[1], nl) : null;
+        if (key !== null) into.set(key, seq![0]);
+        else {
+          const header = asHeader(peekHeader(buf, start, nl));
+          if (header?.k !== undefined) into.set(header.k, header.s);
+        }
+      }
       start = nl + 1;
     }
     if (start === 0) chunk *= 4;
