@@ -14,7 +14,8 @@ export interface GroupEntry {
 
 /** An optional field that may also be `null` (Python writes `None` as `null`). */
 export const Nullish = <T extends z.ZodType>(s: T) => s.nullable().optional();
-export const Status = z.preprocess(
+/** A group status, in any letter case. */
+const Status = z.preprocess(
   (v) => (typeof v === "string" ? v.toLowerCase() : v),
   z.enum(["active", "closed", "archived"]),
 );
