@@ -1,14 +1,14 @@
-export { openBackend } from "./backend.js";
-export { doctorReport, formatDoctor } from "./commands/doctor.js";
-export { type InitResult, initWorkspace } from "./commands/init.js";
-export { ENV_VARIABLES } from "./config/env.js";
 export {
   type ConfigFlags,
   type ConfigSourceInfo,
+  ENV_VARIABLES,
+  findWorkspaceRoot,
   loadConfig,
+  openBackend,
   type ResolvedConfig,
-} from "./config/load-config.js";
-export { findWorkspaceRoot } from "./config/workspace.js";
+} from "@tta-dev/workflow/runtime";
+export { doctorReport, formatDoctor } from "./commands/doctor.js";
+export { type InitResult, initWorkspace } from "./commands/init.js";
 export { EXIT_CODES, exitCodeFor } from "./exit-codes.js";
 export { type HandlersFactory, type HandlersFactoryContext, workflowHandlers } from "./handlers.js";
 export { type CliInput, type CliIo, type CliOutput, processIo } from "./io.js";

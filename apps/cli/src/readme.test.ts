@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { OPERATION_LIST } from "@tta-dev/contract";
+import { ENV_VARIABLES } from "@tta-dev/workflow/runtime";
 import { describe, expect, it } from "vitest";
-import { ENV_VARIABLES } from "./config/env.js";
 import { EXIT_CODES } from "./exit-codes.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");

@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
 import { checkInputLimits, type Operation, type OutputOf, operations, parseInput } from "@tta-dev/contract";
 import { hasErrorCode, type MemoryBackend, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
+import { loadConfig, openBackend, type ResolvedConfig } from "@tta-dev/workflow/runtime";
 import { CommanderError } from "commander";
-import { openBackend } from "./backend.js";
 import { buildInput, cliNameOf } from "./build-input.js";
 import { doctorReport, formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
-import { loadConfig, type ResolvedConfig } from "./config/load-config.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { callHandler, type HandlersFactory, workflowHandlers } from "./handlers.js";
 import type { CliIo } from "./io.js";

@@ -1,6 +1,6 @@
 import type { OutputOf } from "@tta-dev/contract";
 import { type MemoryBackend, toTtaError } from "@tta-dev/core";
-import type { ResolvedConfig } from "../config/load-config.js";
+import type { ResolvedConfig } from "@tta-dev/workflow/runtime";
 import { cliVersion } from "../version.js";
 
 /** The `system.doctor` report: backend, capabilities, a timed ping, and where the configuration came from. */

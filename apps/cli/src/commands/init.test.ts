@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadConfig } from "@tta-dev/workflow/runtime";
 import { describe, expect, it } from "vitest";
 import { runCli, tempWorkspace } from "../../test/harness.js";
-import { loadConfig } from "../config/load-config.js";
 
 describe("tta init", () => {
   it("writes a commented config that loads cleanly and a starter PAFCORE.md", async () => {

@@ -1,8 +1,14 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempWorkspace } from "../../test/harness.js";
 import { loadConfig } from "./load-config.js";
+
+function tempWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tta-config-"));
+  mkdirSync(join(dir, ".git"));
+  return dir;
+}
 
 function withConfig(yaml: string): string {
   const root = tempWorkspace();

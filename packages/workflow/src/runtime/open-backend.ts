@@ -1,6 +1,6 @@
 import type { MemoryBackend } from "@tta-dev/core";
 import { NotSupportedError } from "@tta-dev/core";
-import type { ResolvedConfig } from "./config/load-config.js";
+import type { ResolvedConfig } from "./load-config.js";
 
 type Module = Record<string, unknown>;
 type Factory = (options: Record<string, unknown>) => MemoryBackend;
@@ -78,7 +78,7 @@ export async function openBackend(resolved: ResolvedConfig): Promise<MemoryBacke
   switch (resolved.backend) {
     case "file": {
       const spec = "@tta-dev/memory-file";
-      const mod = await load(spec, "reinstall @tta-dev/cli.");
+      const mod = await load(spec, "reinstall @tta-dev/workflow.");
       return factory(
         mod,
         spec,
@@ -90,13 +90,13 @@ export async function openBackend(resolved: ResolvedConfig): Promise<MemoryBacke
     }
     case "memory": {
       const spec = "@tta-dev/memory-inmemory";
-      const mod = await load(spec, "reinstall @tta-dev/cli.");
+      const mod = await load(spec, "reinstall @tta-dev/workflow.");
       return factory(mod, spec, "createInMemoryBackend")({});
     }
     case "redis": {
       const spec = "@tta-dev/memory-redis";
       const url = config.redis?.url ?? "redis://127.0.0.1:6379";
-      const mod = await load(spec, "reinstall @tta-dev/cli.");
+      const mod = await load(spec, "reinstall @tta-dev/workflow.");
       return factory(
         mod,
         spec,
@@ -108,7 +108,7 @@ export async function openBackend(resolved: ResolvedConfig): Promise<MemoryBacke
     }
     case "keyv": {
       const spec = "@tta-dev/memory-keyv";
-      const mod = await load(spec, "reinstall @tta-dev/cli.");
+      const mod = await load(spec, "reinstall @tta-dev/workflow.");
       const create = factory(mod, spec, "createKeyvBackend");
       return create(config.keyv?.url ? { store: await keyvStore(config.keyv.url) } : {});
     }

@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Handlers } from "@tta-dev/contract";
+import { type MemoryBackend, resolveLimits, ValidationError } from "@tta-dev/core";
+import type { ResolvedConfig } from "./load-config.js";
+
+const POLICY_FILES = ["policy.yaml", "policy.yml", "policy.json"];
+
+/** The stage-policy file: `policyPath` (must exist), else the first of `.tta/policy.{yaml,yml,json}`. */
+export function readPolicyFile(resolved: ResolvedConfig): { text: string; name: string } | null {
+  const configured = resolved.config.policyPath;
+  const candidates = configured
+    ? [isAbsolute(configured) ? configured : resolve(resolved.root, configured)]
+    : POLICY_FILES.map((f) => join(resolved.root, ".tta", f));
+  for (const name of candidates) {
+    try {
+      return { text: readFileSync(name, "utf8"), name };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+  if (configured) {
+    throw new ValidationError(`policyPath: ${candidates[0]} does not exist.`, {
+      issues: [{ path: "policyPath", message: "file not found" }],
+    });
+  }
+  return null;
+}
+
+/**
+ * The handlers of every operation for a resolved configuration and an open backend: the stage
+ * policy from its file, the PAF path, limits, naming policy and config sources. The heavy packages
+ * are imported here, on first use, so that loading the configuration stays fast.
+ *
+ * @example
+ * const resolved = await loadConfig({ cwd: process.cwd(), env: process.env, flags: {} });
+ * const backend = await openBackend(resolved);
+ * const handlers = await openHandlers(resolved, backend, { version: "0.1.0" });
+ */
+export async function openHandlers(
+  resolved: ResolvedConfig,
+  backend: MemoryBackend,
+  options: { version: string },
+): Promise<Handlers> {
+  const policyFile = readPolicyFile(resolved);
+  const [{ createStagePolicy }, { createHandlers }] = await Promise.all([
+    import("@tta-dev/stages"),
+    import("../handlers/index.js"),
+  ]);
+  const policy = policyFile ? createStagePolicy({ file: policyFile }) : undefined;
+  const { config } = resolved;
+  return createHandlers({
+    backend,
+    root: resolved.root,
+    dataDir: resolved.dataDir,
+    ...(config.pafPath ? { pafPath: config.pafPath } : {}),
+    ...(policy ? { policy, policySource: policyFile!.name } : { policySource: null }),
+    limits: resolveLimits(config.limits ?? {}),
+    namingPolicy: resolved.namingPolicy,
+    version: options.version,
+    configSources: resolved.sources,
+  });
+}
