@@ -9,6 +9,7 @@ export {
   type TokenScope,
 } from "./auth.js";
 export { createTtaClient, type TtaClient, type TtaClientOptions } from "./client.js";
+export { main as runHttpMain } from "./main.js";
 export { type ServeHttpOptions, serveHttp } from "./serve.js";
 export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";
 export { HTTP_STATUS } from "./status.js";

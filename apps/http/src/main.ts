@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { type ErrorCode, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
+import pino from "pino";
+import { serveHttp } from "./serve.js";
+import { resolveTokens } from "./tokens.js";
+
+/** Exit code of a start-up failure, by code (the CLI's table). */
+const EXIT: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 2,
+  NAME_INVALID: 2,
+  NOT_SUPPORTED: 5,
+  BACKEND_UNAVAILABLE: 5,
+  BACKEND_CORRUPT: 5,
+};
+
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+  ).version;
+}
+
+const HELP = `tta-http — the tta HTTP server
+
+Usage: tta-http [--host 127.0.0.1] [--port 7411] [--dir .tta] [--backend file|redis|keyv|memory]
+                [--redis-url URL] [--namespace NS]
+
+Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.tokens), then TTA_*
+variables (TTA_HTTP_TOKEN adds a bearer token), then flags. Without tokens it binds loopback only.
+Stops gracefully on SIGTERM.`;
+
+/**
+ * Run the server from the command line; resolves with an exit code when start-up fails, and otherwise
+ * keeps running until SIGTERM/SIGINT.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number | undefined> {
+  let args: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args: argv,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        dir: { type: "string" },
+        backend: { type: "string" },
+        "redis-url": { type: "string" },
+        namespace: { type: "string" },
+        help: { type: "boolean" },
+        version: { type: "boolean" },
+      },
+      strict: true,
+    });
+  }
+  try {
+    args = parse();
+  } catch (e) {
+    process.stderr.write(
+      `${JSON.stringify({ error: { code: "VALIDATION_FAILED", message: (e as Error).message, details: {} } })}\n`,
+    );
+    return 2;
+  }
+  const v = args.values;
+  if (v.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (v.version) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  try {
+    const resolved = await loadConfig(cwd, env, {
+      ...(v.dir !== undefined ? { dir: v.dir } : {}),
+      ...(v.backend !== undefined ? { backend: v.backend } : {}),
+      ...(v["redis-url"] !== undefined ? { redisUrl: v["redis-url"] } : {}),
+      ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
+    });
+    const http = resolved.config.http ?? {};
+    const port = v.port !== undefined ? Number(v.port) : (http.port ?? 7411);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new ValidationError("--port: must be an integer from 0 to 65535.", {
+        issues: [{ path: "--port", message: "invalid port" }],
+      });
+    }
+    const tokens = resolveTokens(http.tokens, env);
+    const backend = await openBackend(resolved);
+    const handlers = await openHandlers(resolved, backend, { version: version() });
+    await serveHttp({
+      handlers,
+      ready: () => backend.ping(),
+      close: () => backend.close(),
+      tokens,
+      host: v.host ?? http.host ?? "127.0.0.1",
+      port,
+      ...(http.bodyLimitBytes ? { bodyLimitBytes: http.bodyLimitBytes } : {}),
+      defaultNamespace: resolved.namespace,
+      limits: resolveLimits(resolved.config.limits ?? {}),
+      namingPolicy: resolved.namingPolicy,
+      version: version(),
+      logger: pino({ level: env.TTA_LOG_LEVEL ?? "info", base: { pid: process.pid } }),
+    });
+    return undefined;
+  } catch (err) {
+    const e = toTtaError(err);
+    process.stderr.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
+    return EXIT[e.code] ?? 70;
+  }
+}
