@@ -11,6 +11,7 @@ import {
   ValidationError,
   VersionConflictError,
 } from "@tta-dev/core";
+import { z } from "zod";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
 import { parseInput, safeStringify } from "./guards.js";
 import { toCacheEntry } from "./records.js";
@@ -25,6 +26,14 @@ import {
 } from "./schemas/cache.js";
 import type { Page } from "./schemas/common.js";
 import { checkLookupId, requireActiveSession, requireSession, sessionOf } from "./session-lookup.js";
+
+/**
+ * `CacheSetInput` as parsed here: the value's JSON-ness, depth and keys are already checked by one
+ * non-recursive walk (`parseInput`), which is far cheaper than zod's recursive `JsonValue` on 1 MiB.
+ */
+const CacheSetParsed = CacheSetInput.extend({
+  value: z.unknown().refine((v) => v !== undefined, "required"),
+});
 
 /** What a cache delete or clear removed. */
 export interface CacheDeleteReceipt {
@@ -93,7 +102,7 @@ export function createCacheStoreIn(ctx: MemoryContext): CacheStore {
           "value",
         );
       }
-      const input = parseInput(CacheSetInput, raw, "cache.set input");
+      const input = parseInput(CacheSetParsed, raw, "cache.set input");
       const sessionId = checkLookupId(input.sessionId);
       checkKey(input.key);
       await requireActiveSession(ctx, sessionId);

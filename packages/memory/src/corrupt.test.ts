@@ -19,7 +19,10 @@ describe("corrupt stored data", () => {
       metadata: {},
     });
     await backend.append(messagesScope(namespace, "ok-session-2025-01-01"), [{ value: "not a message" }]);
-    const m = await expectCode(store.messages.list({ sessionId: "ok-session-2025-01-01" }), "BACKEND_CORRUPT");
+    const m = await expectCode(
+      store.messages.list({ sessionId: "ok-session-2025-01-01" }),
+      "BACKEND_CORRUPT",
+    );
     expect(m.message).toContain("seq 1");
 
     await backend.put(memoriesScope(namespace), "mem_01M8997DG0NE74EGQHHAKYBGPV", { content: 42 });

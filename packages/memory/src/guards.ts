@@ -1,5 +1,4 @@
 import {
-  assertNoForbiddenKeys,
   checkByteLimit,
   checkCountLimit,
   checkMetadata,
@@ -11,35 +10,76 @@ import {
 } from "@tta-dev/core";
 import type { z } from "zod";
 
+/** Inputs nested deeper than this are refused (schemas and JSON walk them recursively). */
+export const MAX_INPUT_DEPTH = 64;
+
+function refuse(path: string, message: string): never {
+  throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
+}
+
 /**
- * Parse an operation's input: prototype-reaching keys anywhere fail first (zod would silently drop
- * an own `__proto__` key, hiding the attack), then the schema.
+ * Walk an input once, without recursion and without building paths unless something is wrong:
+ * refuse keys that reach object prototypes (`__proto__`, `constructor`, `prototype`) at any depth,
+ * non-plain objects, values JSON cannot carry (non-finite numbers, bigint, functions, symbols,
+ * `undefined` in arrays) and nesting deeper than {@link MAX_INPUT_DEPTH}.
+ */
+function inspect(raw: unknown): void {
+  const nodes: unknown[] = [raw];
+  const parents: number[] = [-1];
+  const keys: (string | number)[] = [""];
+  const depths: number[] = [0];
+  const pathOf = (i: number, last?: string) => {
+    const parts: (string | number)[] = last === undefined ? [] : [last];
+    for (let at = i; at > 0; at = parents[at]!) parts.unshift(keys[at]!);
+    return parts.length ? parts.join(".") : "(root)";
+  };
+  for (let i = 0; i < nodes.length; i++) {
+    const value = nodes[i];
+    const type = typeof value;
+    if (type === "number") {
+      if (!Number.isFinite(value)) refuse(pathOf(i), "numbers must be finite");
+      continue;
+    }
+    if (type === "bigint" || type === "function" || type === "symbol")
+      refuse(pathOf(i), `a ${type} is not JSON`);
+    if (type !== "object" || value === null) continue;
+    const depth = depths[i]! + 1;
+    if (depth > MAX_INPUT_DEPTH) refuse(pathOf(i), `nested more than ${MAX_INPUT_DEPTH} levels deep`);
+    if (Array.isArray(value)) {
+      for (let j = 0; j < value.length; j++) {
+        if (value[j] === undefined) refuse(pathOf(i, String(j)), "undefined is not JSON");
+        nodes.push(value[j]);
+        parents.push(i);
+        keys.push(j);
+        depths.push(depth);
+      }
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) refuse(pathOf(i), "must be a plain JSON object");
+    for (const key of Object.keys(value as object)) {
+      if (FORBIDDEN_KEYS.has(key)) refuse(pathOf(i, key), `the key "${key}" is not allowed`);
+      nodes.push((value as Record<string, unknown>)[key]);
+      parents.push(i);
+      keys.push(key);
+      depths.push(depth);
+    }
+  }
+}
+
+/**
+ * Parse an operation's input: prototype-reaching keys and over-deep nesting fail first (zod would
+ * silently drop an own `__proto__` key, hiding the attack, and recurse without limit), then the schema.
  *
  * @throws ValidationError
  */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
-  if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
-    for (const key of Object.keys(raw)) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        throw new ValidationError(`Invalid ${what}: the key "${key}" is not allowed.`, {
-          issues: [{ path: key, message: "forbidden key" }],
-        });
-      }
-      try {
-        assertNoForbiddenKeys((raw as Record<string, unknown>)[key], key);
-      } catch (error) {
-        if (error instanceof RangeError) tooDeep(key);
-        throw error;
-      }
-    }
-  }
+  inspect(raw);
   return parseOrThrow(schema, raw, what);
 }
 
 function tooDeep(path: string): never {
-  throw new ValidationError(`${path}: the value is nested too deeply.`, {
-    issues: [{ path, message: "nested too deeply" }],
-  });
+  refuse(path, "the value is nested too deeply");
 }
 
 /** Normalise tags (lower-case, unique, valid) and enforce the per-item limit. */

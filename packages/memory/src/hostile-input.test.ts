@@ -203,6 +203,21 @@ const cases: Case[] = [
     (s) => s.cache.set({ sessionId: SID, key: "n", value: deep(200_000) }),
   ],
   [
+    "cache value nested 2000 levels",
+    "VALIDATION_FAILED",
+    (s) => s.cache.set({ sessionId: SID, key: "n", value: deep(2000) }),
+  ],
+  [
+    "message metadata nested 2000 levels",
+    "VALIDATION_FAILED",
+    (s) => s.messages.append({ sessionId: SID, content: "x", metadata: { v: deepObject(2000) } as never }),
+  ],
+  [
+    "session metadata nested 100 levels",
+    "VALIDATION_FAILED",
+    (s) => s.sessions.create({ id: "other-one-2025-01-01", metadata: { v: deepObject(100) } as never }),
+  ],
+  [
     "cache key __proto__",
     "VALIDATION_FAILED",
     (s) => s.cache.set({ sessionId: SID, key: "__proto__", value: 1 }),
@@ -216,6 +231,12 @@ const cases: Case[] = [
   ["search with minImportance 2", "VALIDATION_FAILED", (s) => s.memories.search({ minImportance: 2 })],
   ["search with a bad since", "VALIDATION_FAILED", (s) => s.memories.search({ since: "yesterday" })],
 ];
+
+function deepObject(n: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < n; i++) v = { a: v };
+  return v;
+}
 
 function deep(n: number): unknown {
   let v: unknown = 1;

@@ -5,7 +5,10 @@ describe("session layer reads", () => {
   it("load a session, its latest messages and its live cache in one round trip", async () => {
     const { store, backend, clock } = setup();
     await store.sessions.create({ id: SID, title: "T" });
-    await store.messages.appendBatch({ sessionId: SID, messages: [{ content: "a" }, { content: "b" }, { content: "c" }] });
+    await store.messages.appendBatch({
+      sessionId: SID,
+      messages: [{ content: "a" }, { content: "b" }, { content: "c" }],
+    });
     await store.cache.set({ sessionId: SID, key: "short", value: 1, ttlMs: 1000 });
     await store.cache.set({ sessionId: SID, key: "long", value: 2, ttlMs: 60_000 });
     clock.advance(2000);
