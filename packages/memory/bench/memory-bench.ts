@@ -125,9 +125,11 @@ async function benchSearch(size: number) {
   clock.set(T0);
 
   const reader = createMemoryStore({ backend, clock, namespace: "bench" });
+  const heapBefore = process.memoryUsage().heapUsed;
   const b0 = performance.now();
   await reader.memories.search({ query: "warm" });
   const buildMs = performance.now() - b0;
+  const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
 
   const results: string[] = [];
   const all: number[] = [];
@@ -189,6 +191,7 @@ async function benchSearch(size: number) {
       `| ${size} | index build on first search: total | ${ms(buildMs)} |`,
       `| ${size} | … of which waiting for the backend's \`list\` pages | ${ms(reader.memories.index.stats.lastBuildReadMs)} |`,
       `| ${size} | … of which parsing and indexing | ${ms(buildMs - reader.memories.index.stats.lastBuildReadMs)} |`,
+      `| ${size} | heap growth of the reader after its build (index and memories) | about ${heapMiB.toFixed(0)} MiB |`,
       `| ${size} | refresh after 100 writes by another store (one search) | ${ms(refreshMs)} |`,
       `| ${size} | freshness check when nothing moved (median) | ${ms(stats(noChange).median)} |`,
       `| ${size} | 2-term search, ours vs raw minisearch \`search()\` (floor), median | ${ms(stats(oursSamples).median)} vs ${ms(stats(rawSamples).median)} (×${(stats(oursSamples).median / stats(rawSamples).median).toFixed(2)}) |`,

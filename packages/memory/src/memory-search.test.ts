@@ -89,3 +89,30 @@ describe("searchIndex", () => {
     expect(scratch.mask.every((x) => x === 0)).toBe(true);
   });
 });
+
+describe("long queries", () => {
+  it("keep the 30 rarest known terms of a long query", () => {
+    const index = new MemoryIndex();
+    for (let i = 0; i < 60; i++) {
+      const at = "2026-01-01T00:00:00.000Z";
+      const content = `common w${i} ${i % 2 ? "odd" : "even"}`;
+      index.upsert({ ...memory(i), content, createdAt: at, updatedAt: at });
+    }
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const query = ["common", "odd", ...words, "unknownword"].join(" ");
+    const hits = searchIndex(
+      index,
+      planSearch({ query, limit: 100 }, DEFAULT_LIMITS),
+      Date.UTC(2026, 0, 2),
+      new ScoreScratch(),
+    );
+    const matched = new Set(hits.flatMap((h) => h.matched));
+    expect([...matched].sort()).toEqual(words.slice(0, 30).sort());
+    expect(hits).toHaveLength(30);
+    const none = planSearch(
+      { query: Array.from({ length: 40 }, (_, i) => `zz${i}`).join(" ") },
+      DEFAULT_LIMITS,
+    );
+    expect(searchIndex(index, none, Date.UTC(2026, 0, 2), new ScoreScratch())).toEqual([]);
+  });
+});

@@ -91,6 +91,22 @@ export class ScoreScratch {
   }
 }
 
+/**
+ * The query terms that count: all of them up to {@link MAX_QUERY_TERMS}; beyond, the rarest ones (the
+ * most telling, e.g. when a query is built from a session's last messages), in query order.
+ */
+function pickTerms(index: MemoryIndex, terms: string[]): string[] {
+  if (terms.length <= MAX_QUERY_TERMS) return terms;
+  const df = (t: string) => TEXT_FIELDS.reduce((n, _, f) => n + (index.postings.of(t, f)?.size ?? 0), 0);
+  return terms
+    .map((term, i) => ({ term, i, df: df(term) }))
+    .filter((x) => x.df > 0)
+    .sort((a, b) => a.df - b.df || a.i - b.i)
+    .slice(0, MAX_QUERY_TERMS)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.term);
+}
+
 function popcount(x: number): number {
   let n = 0;
   for (let v = x; v; v &= v - 1) n++;
@@ -115,7 +131,8 @@ export function searchIndex(
   const top = new TopK(plan.limit);
   const n = index.size;
   if (n === 0) return [];
-  const terms = plan.terms.slice(0, MAX_QUERY_TERMS);
+  const terms = pickTerms(index, plan.terms);
+  if (plan.terms.length && !terms.length) return [];
   const cols = index.columns;
   const kindMask = plan.kinds ? plan.kinds.reduce((m, k) => m | (1 << KIND_CODES[k]), 0) : 0;
   const minImportance = plan.minImportance ?? Number.NEGATIVE_INFINITY;

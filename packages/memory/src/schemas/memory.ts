@@ -47,6 +47,9 @@ export type MemoryUpdateInput = z.input<typeof MemoryUpdateInput>;
 export const MemoryDeleteInput = z.strictObject({ id: MemoryIdInput, ifVersion: IfVersion.optional() });
 export type MemoryDeleteInput = z.input<typeof MemoryDeleteInput>;
 
+/** The longest query accepted (characters); only its 30 rarest distinct terms count. */
+export const MAX_QUERY_LENGTH = 65_536;
+
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = 100;
 
@@ -55,7 +58,7 @@ export const MAX_SEARCH_LIMIT = 100;
  * of memories carrying them; `since` keeps memories updated at or after that instant.
  */
 export const MemorySearchInput = z.strictObject({
-  query: z.string().max(4096).optional(),
+  query: z.string().max(MAX_QUERY_LENGTH).optional(),
   tags: TagsInput.optional(),
   tagMode: z.enum(["all", "any"]).optional(),
   kinds: z.array(MemoryKind).optional(),
