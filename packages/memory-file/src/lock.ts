@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  existsSync,
   linkSync,
   mkdirSync,
   readdirSync,
@@ -155,8 +156,11 @@ export function createLockManager(options: LockManagerOptions): LockManager {
    * broken when its holder is gone; waiters do that only every few milliseconds, because the
    * check costs several system calls and a contended lock is nearly always held by a live writer.
    */
-  function tryAcquire(lockPath: string, checkStale: boolean): boolean {
+  function tryAcquire(lockPath: string, checkStale: boolean, retry = true): boolean {
     if (!ownerReady) ensureOwner();
+    // A failed link() throws, and building that error costs more than the lock cycle: a waiter
+    // first looks whether the lock is still there (no exception), which leaves the CPU to the holder.
+    if (retry && !checkStale && existsSync(lockPath)) return false;
     try {
       linkSync(ownerPath, lockPath);
       heldHere.add(lockPath);
@@ -232,7 +236,7 @@ export function createLockManager(options: LockManagerOptions): LockManager {
   // task of this thread can run while the lock is held.
   async function withLock<T>(lockPath: string, fn: () => T): Promise<T> {
     if (heldHere.has(lockPath)) throw new InternalError(`Lock ${lockPath} is already held by this thread.`);
-    if (tryAcquire(lockPath, false)) return runHeld(lockPath, fn);
+    if (tryAcquire(lockPath, false, false)) return runHeld(lockPath, fn);
     const due = staleTimer();
     // Holders keep a lock for microseconds: a short synchronous spin first, then yield to the loop.
     const spinUntil = Date.now() + SPIN_MS;
@@ -240,7 +244,7 @@ export function createLockManager(options: LockManagerOptions): LockManager {
     while (Date.now() < spinUntil) {
       Atomics.wait(sleeper, 0, 0, pause * (0.5 + Math.random()));
       if (tryAcquire(lockPath, due())) return runHeld(lockPath, fn);
-      pause = Math.min(pause * 2, 0.05);
+      pause = Math.min(pause * 2, 0.02);
     }
     const deadline = Date.now() + options.timeoutMs;
     let wait = 1;
