@@ -148,6 +148,15 @@ describe("messages", () => {
     );
   });
 
+  it("finds where `since` starts across several backward pages and pages forward from there", async () => {
+    const { store } = await timedMessages(2500);
+    const since = "2026-11-25T12:08:19.000Z"; // m500 (T0 + 499 s)
+    const first = await store.messages.list({ sessionId: SID, since, limit: 5 });
+    expect(first.items.map((m) => m.content)).toEqual(["m500", "m501", "m502", "m503", "m504"]);
+    const next = await store.messages.list({ sessionId: SID, cursor: first.nextCursor!, limit: 2 });
+    expect(next.items.map((m) => m.content)).toEqual(["m505", "m506"]);
+  });
+
   it("reads in proportion to what is asked, not to the length of the history", async () => {
     const env = setup();
     const counting = countingBackend(env.backend);

@@ -153,7 +153,11 @@ async function listMessages(
       const entries = await read({ fromEnd: true, limit: SINCE_PAGE, ...(beforeSeq ? { beforeSeq } : {}) });
       let start = entries.length;
       while (start > 0 && isRecent(entries[start - 1]!)) start--;
-      found = entries.slice(start).concat(found);
+      // Only the oldest limit + 1 are ever returned: older pages come first, so keep the head.
+      found = entries
+        .slice(start)
+        .concat(found)
+        .slice(0, limit + 1);
       if (start > 0 || entries.length < SINCE_PAGE || entries[0]!.seq === 1) break;
       beforeSeq = entries[0]!.seq;
     }
