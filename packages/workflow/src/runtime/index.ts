@@ -1,5 +1,5 @@
 export { configFromEnv, ENV_VARIABLES } from "./env.js";
 export { type ConfigFlags, type ConfigSourceInfo, loadConfig, type ResolvedConfig } from "./load-config.js";
 export { openBackend } from "./open-backend.js";
-export { openHandlers, readPolicyFile } from "./runtime-handlers.js";
+export { openHandlers, pafCacheFile, readPolicyFile } from "./runtime-handlers.js";
 export { configPath, findWorkspaceRoot } from "./workspace.js";

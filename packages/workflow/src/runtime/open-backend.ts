@@ -6,12 +6,13 @@ type Module = Record<string, unknown>;
 type Factory = (options: Record<string, unknown>) => MemoryBackend;
 
 /**
- * Import a package by a name held in a variable: backends are loaded only when chosen (start-up
- * stays fast) and the CLI does not need their types at compile time.
+ * Await a backend package's import: backends are loaded only when chosen (start-up stays fast). The
+ * callers name the package literally (`import("@tta-dev/memory-file")`) so that a bundler keeps each
+ * backend in its own lazily loaded chunk.
  */
-async function load(specifier: string, hint: string): Promise<Module> {
+async function load(specifier: string, imported: () => Promise<unknown>, hint: string): Promise<Module> {
   try {
-    return (await import(specifier)) as Module;
+    return (await imported()) as Module;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
@@ -34,6 +35,14 @@ function factory(mod: Module, specifier: string, name: string): Factory {
   }
   return fn as Factory;
 }
+
+/** The backend packages, each imported by its literal name. */
+const IMPORTS = {
+  "@tta-dev/memory-file": () => import("@tta-dev/memory-file"),
+  "@tta-dev/memory-inmemory": () => import("@tta-dev/memory-inmemory"),
+  "@tta-dev/memory-redis": () => import("@tta-dev/memory-redis"),
+  "@tta-dev/memory-keyv": () => import("@tta-dev/memory-keyv"),
+} satisfies Record<string, () => Promise<unknown>>;
 
 const KEYV_STORES: Record<
   string,
@@ -59,6 +68,7 @@ async function keyvStore(url: string): Promise<unknown> {
   }
   const mod = await load(
     store.pkg,
+    () => import(store.pkg),
     `install it next to tta (npm i ${store.pkg}) to use keyv.url ${protocol}…`,
   );
   const ctor = (mod.default ?? mod[Object.keys(mod).find((k) => /^Keyv/.test(k)) ?? ""]) as unknown;
@@ -78,7 +88,7 @@ export async function openBackend(resolved: ResolvedConfig): Promise<MemoryBacke
   switch (resolved.backend) {
     case "file": {
       const spec = "@tta-dev/memory-file";
-      const mod = await load(spec, "reinstall @tta-dev/workflow.");
+      const mod = await load(spec, IMPORTS[spec], "reinstall @tta-dev/workflow.");
       return factory(
         mod,
         spec,
@@ -90,13 +100,13 @@ export async function openBackend(resolved: ResolvedConfig): Promise<MemoryBacke
     }
     case "memory": {
       const spec = "@tta-dev/memory-inmemory";
-      const mod = await load(spec, "reinstall @tta-dev/workflow.");
+      const mod = await load(spec, IMPORTS[spec], "reinstall @tta-dev/workflow.");
       return factory(mod, spec, "createInMemoryBackend")({});
     }
     case "redis": {
       const spec = "@tta-dev/memory-redis";
       const url = config.redis?.url ?? "redis://127.0.0.1:6379";
-      const mod = await load(spec, "reinstall @tta-dev/workflow.");
+      const mod = await load(spec, IMPORTS[spec], "reinstall @tta-dev/workflow.");
       return factory(
         mod,
         spec,
@@ -108,7 +118,7 @@ export async function openBackend(resolved: ResolvedConfig): Promise<MemoryBacke
     }
     case "keyv": {
       const spec = "@tta-dev/memory-keyv";
-      const mod = await load(spec, "reinstall @tta-dev/workflow.");
+      const mod = await load(spec, IMPORTS[spec], "reinstall @tta-dev/workflow.");
       const create = factory(mod, spec, "createKeyvBackend");
       return create(config.keyv?.url ? { store: await keyvStore(config.keyv.url) } : {});
     }

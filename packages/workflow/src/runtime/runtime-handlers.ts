@@ -4,6 +4,11 @@ import type { Handlers } from "@tta-dev/contract";
 import { type MemoryBackend, resolveLimits, ValidationError } from "@tta-dev/core";
 import type { ResolvedConfig } from "./load-config.js";
 
+/** Where {@link openHandlers} keeps the parsed PAF document between processes. */
+export function pafCacheFile(resolved: Pick<ResolvedConfig, "dataDir">): string {
+  return join(resolved.dataDir, "cache", "pafcore.json");
+}
+
 const POLICY_FILES = ["policy.yaml", "policy.yml", "policy.json"];
 
 /** The stage-policy file: `policyPath` (must exist), else the first of `.tta/policy.{yaml,yml,json}`. */
@@ -43,13 +48,23 @@ export async function openHandlers(
   options: { version: string },
 ): Promise<Handlers> {
   const policyFile = readPolicyFile(resolved);
-  const [{ createStagePolicy }, { createHandlers }] = await Promise.all([
+  const [{ createStagePolicy }, { createHandlers }, { createPafSource }] = await Promise.all([
     import("@tta-dev/stages"),
     import("../handlers/index.js"),
+    import("@tta-dev/paf"),
   ]);
   const policy = policyFile ? createStagePolicy({ file: policyFile }) : undefined;
   const { config } = resolved;
+  // The parsed PAFCORE.md survives the process (keyed by path, mtime and size), so a warm run never
+  // loads the markdown parser.
+  const pafSource = createPafSource({
+    root: resolved.root,
+    ...(config.pafPath ? { pafPath: config.pafPath } : {}),
+    optional: true,
+    cacheFile: pafCacheFile(resolved),
+  });
   return createHandlers({
+    pafSource,
     backend,
     root: resolved.root,
     dataDir: resolved.dataDir,
