@@ -15,7 +15,8 @@ export type Invocation =
       flags: Record<string, unknown>;
       globals: GlobalFlags;
     }
-  | { kind: "init"; globals: GlobalFlags };
+  | { kind: "init"; globals: GlobalFlags }
+  | { kind: "serve"; host?: string; port?: string; globals: GlobalFlags };
 
 /** The global flags every command takes. */
 export interface GlobalFlags {
@@ -145,6 +146,17 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .addHelpText("after", "\nExample:\n  tta init\n")
     .action((_opts: unknown, command: Command) => {
       onRun({ kind: "init", globals: command.optsWithGlobals() as GlobalFlags });
+    });
+  program
+    .command("serve")
+    .description(
+      "Start the HTTP server (@tta-dev/http) on this workspace's store; SIGTERM drains and stops it.",
+    )
+    .option("--host <host>", "interface to bind (default 127.0.0.1; http.host)")
+    .option("--port <port>", "port to listen on, 0 for any free one (default 7411; http.port)")
+    .addHelpText("after", "\nExample:\n  tta serve --port 7411\n")
+    .action((opts: { host?: string; port?: string }, command: Command) => {
+      onRun({ kind: "serve", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
   return program;
 }

@@ -6,6 +6,7 @@ import { CommanderError } from "commander";
 import { buildInput, cliNameOf } from "./build-input.js";
 import { doctorReport, formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
+import { serve } from "./commands/serve.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { callHandler, type HandlersFactory, workflowHandlers } from "./handlers.js";
 import type { CliIo } from "./io.js";
@@ -83,6 +84,7 @@ async function execute(
   mode: OutputMode,
   options: RunOptions,
 ): Promise<number> {
+  if (invocation.kind === "serve") return serve(invocation, io);
   const g = invocation.globals;
   const resolved = await loadConfig(io.cwd, io.env, {
     ...(g.dir !== undefined ? { dir: g.dir } : {}),

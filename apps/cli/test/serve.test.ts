@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { spawnTta, waitForStdout } from "./child.js";
+import { tempWorkspace } from "./harness.js";
+
+describe("tta serve", () => {
+  it("serves the store named by the global flags, answers /healthz, and exits 0 on SIGTERM", async () => {
+    const cwd = tempWorkspace();
+    const dir = join(cwd, "elsewhere");
+    const created = await spawnTta(["--dir", dir, "session", "create", "auth-design-2025-10-01", "--json"], {
+      cwd,
+    }).done;
+    expect(created.code, created.stderr).toBe(0);
+
+    const { child, done } = spawnTta(["serve", "--port", "0", "--host", "127.0.0.1", "--dir", dir], { cwd });
+    try {
+      const [, url] = await waitForStdout(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true });
+      // --dir reached the server: the session created above is there, and not in <cwd>/.tta.
+      const session = await fetch(`${url}/v1/sessions/auth-design-2025-10-01`);
+      expect(session.status).toBe(200);
+      expect(((await session.json()) as { id: string }).id).toBe("auth-design-2025-10-01");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const result = await done;
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"msg":"stopped"');
+  }, 60_000);
+
+  it("exits 2 with a JSON error on a bad --port, listening on nothing", async () => {
+    const r = await spawnTta(["serve", "--port", "99999"], { cwd: tempWorkspace() }).done;
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr).error.code).toBe("VALIDATION_FAILED");
+  }, 60_000);
+});
