@@ -1,6 +1,7 @@
+import { checksumHolds, digitsAt, matches, stringAt } from "./byte-scan.js";
 import { corruptError } from "./corrupt.js";
 import { readAt } from "./fs-utils.js";
-import { decodeLine, frameLine, lineBody, NEWLINE } from "./line-codec.js";
+import { CRC_WIDTH, type DecodedLine, decodeLine, frameLine, lineBody, NEWLINE, TAB } from "./line-codec.js";
 import { createRecordTable, isLive, type RecordTable, tableDelete, tableSet } from "./record-table.js";
 
 /** What a process knows of a journal file: its records and how far it has read. */
@@ -51,6 +52,34 @@ function apply(
 }
 
 const CHUNK = 8 << 20;
+const K = Buffer.from('{"k":');
+const N = Buffer.from(',"n":');
+const E = Buffer.from(',"e":');
+const NULL_END = Buffer.from("null}\t");
+
+/**
+ * The common put line `{"k":"…","n":N,"e":null|N}\t<value>` decoded from its bytes (checksum
+ * verified); `null` for any other shape, which then takes the general path.
+ */
+function quickPut(buf: Buffer, start: number, end: number): DecodedLine | null {
+  const h = start + CRC_WIDTH;
+  if (!matches(buf, h, K)) return null;
+  const key = stringAt(buf, h + K.length, end);
+  if (!key || !matches(buf, key[1], N)) return null;
+  const n = digitsAt(buf, key[1] + N.length, end);
+  if (!n || !matches(buf, n[1], E)) return null;
+  let e: number | null = null;
+  let valueStart: number;
+  if (matches(buf, n[1] + E.length, NULL_END)) valueStart = n[1] + E.length + NULL_END.length;
+  else {
+    const at = digitsAt(buf, n[1] + E.length, end);
+    if (!at || buf[at[1]] !== 0x7d || buf[at[1] + 1] !== TAB) return null;
+    e = at[0];
+    valueStart = at[1] + 2;
+  }
+  if (!checksumHolds(buf, start, end)) return null;
+  return { header: { k: key[0], n: n[0], e }, valueJson: buf.toString("utf8", valueStart, end) };
+}
 
 /**
  * Read the complete lines of `[s.consumed, upTo)` into the state. An incomplete last line is left
@@ -65,7 +94,7 @@ export function readJournalLines(path: string, fd: number, s: JournalState, upTo
     const buf = readAt(fd, s.consumed, want);
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      const line = decodeLine(buf, start, nl);
+      const line = quickPut(buf, start, nl) ?? decodeLine(buf, start, nl);
       if (line === null || !apply(s, line.header, line.valueJson, bulk)) {
         throw corruptError(
           { file: path, line: s.lines + 1, offset: s.consumed + start },
@@ -88,7 +117,7 @@ export function readJournalLines(path: string, fd: number, s: JournalState, upTo
 export function worthCompacting(s: JournalState, now: number, minLines: number): boolean {
   if (s.lines < minLines) return false;
   if (s.garbage * 2 > s.lines) return true;
-  if (s.lines % 64 !== 0) return false;
+  if (s.lines % 64 !== 0 || s.table.expiring === 0) return false;
   let expired = 0;
   for (const c of s.table.cells.values()) if (!isLive(c, now)) expired++;
   return (s.garbage + expired) * 2 > s.lines;

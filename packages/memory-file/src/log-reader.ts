@@ -1,5 +1,5 @@
-import { crc32 } from "node:zlib";
 import type { LogEntry } from "@tta-dev/core";
+import { checksumHolds, digitsAt, matches, stringAt } from "./byte-scan.js";
 import { corruptError } from "./corrupt.js";
 import { readAt } from "./fs-utils.js";
 import { CRC_WIDTH, type DecodedLine, decodeLine, NEWLINE, peekHeader, TAB } from "./line-codec.js";
@@ -29,20 +29,6 @@ function asHeader(h: Record<string, unknown> | null): LogHeader | null {
 const PREFIX = Buffer.from('{"s":');
 const MIDDLE = Buffer.from(',"r":');
 
-/** True when `buf` holds `bytes` at `i` (a loop: cheaper than `Buffer.compare` for a few bytes). */
-function matches(buf: Buffer, i: number, bytes: Buffer): boolean {
-  for (let k = 0; k < bytes.length; k++) if (buf[i + k] !== bytes[k]) return false;
-  return true;
-}
-
-/** Read the digits at `i`; returns the number and the index after it, or `null`. */
-function digitsAt(buf: Buffer, i: number, end: number): [number, number] | null {
-  let n = 0;
-  const from = i;
-  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - from < 15) n = n * 10 + buf[i++]! - 0x30;
-  return i === from ? null : [n, i];
-}
-
 /**
  * The common log line `{"s":N,"r":N}\t<value>` decoded without parsing its header as JSON (the
  * checksum is still verified); `null` for any other shape, which then takes the general path.
@@ -54,8 +40,7 @@ function quickLogLine(buf: Buffer, start: number, end: number): DecodedLine | nu
   if (!s || !matches(buf, s[1], MIDDLE)) return null;
   const r = digitsAt(buf, s[1] + MIDDLE.length, end);
   if (!r || buf[r[1]] !== 0x7d || buf[r[1] + 1] !== TAB) return null;
-  const stated = Number.parseInt(buf.toString("latin1", start, h), 16);
-  if (crc32(buf.subarray(h, end)) !== stated) return null;
+  if (!checksumHolds(buf, start, end)) return null;
   return { header: { s: s[0], r: r[0] }, valueJson: buf.toString("utf8", r[1] + 2, end) };
 }
 
@@ -254,23 +239,8 @@ const KEY = Buffer.from(',"k":"');
 /** The key of a header ending `,"k":"…"}` at `i`, or `null` for any other shape. */
 function keyAt(buf: Buffer, i: number, end: number): string | null {
   if (!matches(buf, i, KEY)) return null;
-  const open = i + KEY.length - 1;
-  let j = open + 1;
-  let escaped = false;
-  while (j < end && buf[j] !== 0x22) {
-    if (buf[j] === 0x5c) {
-      escaped = true;
-      j++;
-    }
-    j++;
-  }
-  if (j >= end || buf[j + 1] !== 0x7d || buf[j + 2] !== TAB) return null;
-  if (!escaped) return buf.toString("utf8", open + 1, j);
-  try {
-    return JSON.parse(buf.toString("utf8", open, j + 1)) as string;
-  } catch {
-    return null;
-  }
+  const key = stringAt(buf, i + KEY.length - 1, end);
+  return key && buf[key[1]] === 0x7d && buf[key[1] + 1] === TAB ? key[0] : null;
 }
 
 /** Scan `[from, to)` for idempotency keys (headers only, no checksums): key → seq. */

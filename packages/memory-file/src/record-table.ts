@@ -14,11 +14,20 @@ export interface RecordTable {
   cells: Map<string, Cell>;
   /** Keys in ascending encoded order; `null` while a bulk load runs (rebuilt on demand). */
   sorted: string[] | null;
+  /** How many cells have an expiry (so sweeps skip tables without any). */
+  expiring: number;
+}
+
+const PLAIN = /^[A-Za-z0-9_-]*$/;
+
+/** `encodeSegment`, with a shortcut for keys that need no escaping (the usual case: ids). */
+export function encodeKey(key: string): string {
+  return PLAIN.test(key) ? key : encodeSegment(key);
 }
 
 /** An empty table. */
 export function createRecordTable(): RecordTable {
-  return { cells: new Map(), sorted: [] };
+  return { cells: new Map(), sorted: [], expiring: 0 };
 }
 
 /** Convert a cell into the record the port returns (a fresh copy of the value). */
@@ -55,8 +64,9 @@ function sortedKeys(t: RecordTable): string[] {
 /** Insert or replace a record. With `bulk`, the order is rebuilt lazily (fast loading of big files). */
 export function tableSet(t: RecordTable, key: string, cell: Omit<Cell, "enc">, bulk = false): void {
   const prev = t.cells.get(key);
-  const full: Cell = { ...cell, enc: prev?.enc ?? encodeSegment(key) };
+  const full: Cell = { ...cell, enc: prev?.enc ?? encodeKey(key) };
   t.cells.set(key, full);
+  t.expiring += (full.expiresAt !== null ? 1 : 0) - (prev && prev.expiresAt !== null ? 1 : 0);
   if (prev || t.sorted === null) return;
   if (bulk) {
     t.sorted = null;
@@ -74,6 +84,7 @@ export function tableDelete(t: RecordTable, key: string): boolean {
     if (t.sorted[i] === key) t.sorted.splice(i, 1);
     else t.sorted = null;
   }
+  if (cell.expiresAt !== null) t.expiring -= 1;
   t.cells.delete(key);
   return true;
 }
@@ -82,6 +93,7 @@ export function tableDelete(t: RecordTable, key: string): boolean {
 export function tableClear(t: RecordTable): void {
   t.cells.clear();
   t.sorted = [];
+  t.expiring = 0;
 }
 
 /** Live records in list order, starting after `cursor` (an encoded key) and under `prefix`. */
