@@ -13,6 +13,20 @@ export interface TtaClientOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * An error answered by the server: its code, message and details exactly as sent, and the HTTP status
+ * apart (a domain detail may itself be called `status`).
+ */
+export class TtaHttpError extends TtaError {
+  /** The HTTP status of the answer. */
+  readonly status: number;
+
+  constructor(status: number, code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+    this.status = status;
+  }
+}
+
 /** A typed client: `call(name, input)` with the contract's input and output types. */
 export interface TtaClient {
   call<N extends OperationName>(name: N, input: RawInputOf<N>): Promise<OutputOf<N>>;
@@ -20,7 +34,7 @@ export interface TtaClient {
 
 /**
  * A client generated from the contract: the same operation names and types as the server.
- * Errors come back as `TtaError`s with the server's code, message and details.
+ * Errors come back as {@link TtaHttpError}s (`TtaError`s) with the server's code, message and details.
  *
  * @example
  * const tta = createTtaClient({ baseUrl: "http://127.0.0.1:7411", token: process.env.TTA_TOKEN });
@@ -63,18 +77,22 @@ export function createTtaClient(options: TtaClientOptions): TtaClient {
       try {
         json = text ? JSON.parse(text) : undefined;
       } catch {
-        throw new TtaError("INTERNAL", `The server answered ${res.status} with a body that is not JSON.`, {
-          status: res.status,
-        });
+        throw new TtaHttpError(
+          res.status,
+          "INTERNAL",
+          `The server answered ${res.status} with a body that is not JSON.`,
+        );
       }
       if (!res.ok) {
         const e = (
           json as { error?: { code?: ErrorCode; message?: string; details?: Record<string, unknown> } }
         )?.error;
-        throw new TtaError(e?.code ?? "INTERNAL", e?.message ?? `HTTP ${res.status}`, {
-          ...(e?.details ?? {}),
-          status: res.status,
-        });
+        throw new TtaHttpError(
+          res.status,
+          e?.code ?? "INTERNAL",
+          e?.message ?? `HTTP ${res.status}`,
+          e?.details,
+        );
       }
       return json as OutputOf<typeof name>;
     },

@@ -8,7 +8,7 @@ export {
   type TokenRecord,
   type TokenScope,
 } from "./auth.js";
-export { createTtaClient, type TtaClient, type TtaClientOptions } from "./client.js";
+export { createTtaClient, type TtaClient, type TtaClientOptions, TtaHttpError } from "./client.js";
 export { main as runHttpMain } from "./main.js";
 export { type ServeHttpOptions, serveHttp } from "./serve.js";
 export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";

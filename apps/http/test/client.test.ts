@@ -1,6 +1,12 @@
 import { hasErrorCode } from "@tta-dev/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTtaClient, hashToken, type RunningHttpServer, startHttpServer } from "../src/index.js";
+import {
+  createTtaClient,
+  hashToken,
+  type RunningHttpServer,
+  startHttpServer,
+  TtaHttpError,
+} from "../src/index.js";
 import { makeApp } from "./helpers.js";
 
 const S = "client-test-2026-11-25";
@@ -47,7 +53,12 @@ describe("typed client", () => {
       err = e;
     }
     expect(hasErrorCode(err, "SESSION_NOT_FOUND")).toBe(true);
-    expect((err as { details: { status: number } }).details.status).toBe(404);
+    expect(err).toBeInstanceOf(TtaHttpError);
+    expect((err as TtaHttpError).status).toBe(404);
+    expect((err as TtaHttpError).details).toEqual({
+      sessionId: "missing-thing-2026-11-25",
+      namespace: "ns1",
+    });
     const anon = createTtaClient({ baseUrl: server.url });
     await expect(anon.call("session.list", {})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { cleanEnv } from "./cli-process.js";
 
 /** tsx's loader by absolute URL, so children can run anywhere. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -22,7 +23,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--conditions=source", "--import", TSX, BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: cleanEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

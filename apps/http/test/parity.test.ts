@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { OPERATION_NAMES, type OperationName } from "@tta-dev/contract";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTtaClient, HTTP_STATUS, TtaHttpError } from "../src/index.js";
+import { runCliProcess } from "./cli-process.js";
+import { PAFCORE, PARITY_SCENARIO } from "./parity-scenario.js";
+import { type ServerProcess, startServerProcess } from "./process.js";
+
+/*
+ * The CLI and the HTTP server are two faces of one contract: the same scenario, run through `tta …
+ * --json` child processes on one workspace and through the typed client against a `tta-http` process
+ * on another, must give the same JSON (ids of deep memories and timestamps aside) and the same codes.
+ */
+
+const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
+const MEM = /\bmem_[0-9A-HJKMNP-TV-Z]{26}\b/g;
+/** Measured durations: they differ from run to run by nature. */
+const TIMING_KEYS = new Set(["latencyMs", "tookMs", "elapsedMs", "durationMs"]);
+
+/** A workspace of its own: `.git` stops the workspace search here; the same PAF file on both sides. */
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tta-parity-"));
+  mkdirSync(join(dir, ".git"));
+  writeFileSync(join(dir, "PAFCORE.md"), PAFCORE);
+  return dir;
+}
+
+/** JSON with memory ids numbered by first appearance and timestamps and timings blanked. */
+function normaliser() {
+  const ids = new Map<string, string>();
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === "string") {
+      return v
+        .replace(MEM, (id) => {
+          if (!ids.has(id)) ids.set(id, `mem_#${ids.size + 1}`);
+          return ids.get(id)!;
+        })
+        .replace(ISO, "<time>");
+    }
+    if (typeof v === "number" && key && TIMING_KEYS.has(key)) return "<ms>";
+    // Ranking decays with age, so two runs seconds apart differ in the ninth digit.
+    if (typeof v === "number" && key === "score") return Number(v.toFixed(4));
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    }
+    return v;
+  };
+  return (v: unknown) => walk(v);
+}
+
+function fill<T>(value: T, mem: string): T {
+  return JSON.parse(JSON.stringify(value).replaceAll("{mem}", mem)) as T;
+}
+
+type Outcome =
+  | { ok: true; output: unknown }
+  | { ok: false; code: string; message: string; details: unknown; status: number };
+
+describe("CLI and HTTP parity", () => {
+  let server: ServerProcess;
+  let cliDir: string;
+
+  beforeAll(async () => {
+    cliDir = workspace();
+    server = await startServerProcess(["--port", "0"], { cwd: workspace() });
+  });
+
+  afterAll(async () => {
+    server?.child.kill("SIGTERM");
+    await server?.exited;
+  });
+
+  it("gives the same output and the same error codes for every operation", async () => {
+    const client = createTtaClient({ baseUrl: server.url });
+    const normCli = normaliser();
+    const normHttp = normaliser();
+    let cliMem = "";
+    let httpMem = "";
+    const seen = new Set<OperationName>();
+    const codes = new Set<string>();
+
+    for (const [i, step] of PARITY_SCENARIO.entries()) {
+      const label = `#${i} ${step.op}: tta ${step.cli.join(" ").slice(0, 80)}`;
+      const r = await runCliProcess([...fill(step.cli, cliMem), "--json"], cliDir);
+      let cli: Outcome;
+      if (r.stdout.trim() !== "") cli = { ok: true, output: JSON.parse(r.stdout) };
+      else {
+        const e = JSON.parse(r.stderr.trim().split("\n").pop() ?? "{}").error;
+        cli = { ok: false, code: e?.code, message: e?.message, details: e?.details, status: r.code ?? -1 };
+      }
+      let http: Outcome;
+      try {
+        http = { ok: true, output: await client.call(step.op, fill(step.http, httpMem) as never) };
+      } catch (err) {
+        if (!(err instanceof TtaHttpError)) throw err;
+        http = { ok: false, code: err.code, message: err.message, details: err.details, status: err.status };
+      }
+      if (step.op === "memory.create" && cli.ok && http.ok) {
+        cliMem = (cli.output as { id: string }).id;
+        httpMem = (http.output as { id: string }).id;
+      }
+      if (step.error) {
+        expect(cli.ok ? "success" : cli.code, label).toBe(step.error);
+        expect(http.ok ? "success" : http.code, label).toBe(step.error);
+        expect(http.ok ? 0 : http.status, label).toBe(HTTP_STATUS[step.error]);
+        expect(cli.ok ? 0 : cli.status, label).toBeGreaterThan(1);
+        expect(normHttp(http.ok ? {} : http.details), label).toEqual(normCli(cli.ok ? {} : cli.details));
+        // The CLI names its flags in a validation message (`--importance`); the details are the same.
+        if (step.error !== "VALIDATION_FAILED") {
+          expect(normHttp(http.ok ? "" : http.message), label).toEqual(normCli(cli.ok ? "" : cli.message));
+        }
+        codes.add(step.error);
+      } else {
+        expect(cli.ok ? "success" : `${cli.code} ${r.stderr}`, label).toBe("success");
+        expect(http.ok ? "success" : http.code, label).toBe("success");
+        expect(normHttp(http.ok ? http.output : null), label).toEqual(normCli(cli.ok ? cli.output : null));
+      }
+      seen.add(step.op);
+    }
+    expect([...seen].sort()).toEqual([...OPERATION_NAMES].sort());
+    expect(codes.size).toBeGreaterThanOrEqual(10);
+  }, 240_000);
+});
