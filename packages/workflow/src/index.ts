@@ -1,4 +1,4 @@
-export { boostHits, deepQuery, TAG_BOOST } from "./deep-query.js";
+export { deepQuery } from "./deep-query.js";
 export * from "./handlers/index.js";
 export {
   type LoaderDeps,

@@ -15,7 +15,7 @@ import type { GroupStore } from "@tta-dev/groups";
 import type { MemoryStore } from "@tta-dev/memory";
 import type { PafSource } from "@tta-dev/paf";
 import type { Candidate, StagePlan, StagePolicyEngine } from "@tta-dev/stages";
-import { boostHits, deepQuery } from "./deep-query.js";
+import { deepQuery } from "./deep-query.js";
 import { renderLayerItem } from "./render/index.js";
 
 /** How many candidates beyond a layer's limit are fetched, so `explain[]` shows what the limit cut. */
@@ -128,12 +128,12 @@ export async function loadContext(
   let hits: MemoryHit[] = [];
   if (layers.deep.enabled) {
     const query = deepQuery(options.query ?? ctx.metadata.query, session, messages);
-    const boost = new Set([...session.tags, ...groupTags]);
-    const found = await deps.memory.memories.search({
+    const boostTags = [...new Set([...session.tags, ...groupTags])];
+    hits = await deps.memory.memories.search({
       ...(query ? { query } : {}),
+      ...(boostTags.length ? { boostTags } : {}),
       limit: fetchCount(layers.deep.limit, MAX_DEEP_FETCH),
     });
-    hits = boostHits(found, boost);
   }
 
   const tokens = <L extends keyof LoadedContext["layers"]>(
