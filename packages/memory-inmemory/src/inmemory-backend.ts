@@ -64,6 +64,18 @@ export interface InMemoryBackend extends MemoryBackend {
 export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InMemoryBackend {
   const clock = options.clock ?? systemClock;
   const records = new Map<string, Map<string, Cell>>();
+  // Keys of a table sorted by their encoded form, rebuilt only when the set of keys changes.
+  const order = new WeakMap<Map<string, Cell>, (readonly [string, string])[]>();
+  function sortedKeys(t: Map<string, Cell>): (readonly [string, string])[] {
+    let keys = order.get(t);
+    if (!keys) {
+      keys = [...t.keys()]
+        .map((k) => [encodeSegment(k), k] as const)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      order.set(t, keys);
+    }
+    return keys;
+  }
   const logs = new Map<string, Log>();
   let closed = false;
 
@@ -110,7 +122,12 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
   }
 
   function sweep(t: Map<string, Cell>): void {
-    for (const [k, c] of t) if (!live(c)) t.delete(k);
+    for (const [k, c] of t) {
+      if (!live(c)) {
+        t.delete(k);
+        order.delete(t);
+      }
+    }
   }
 
   const backend: InMemoryBackend = {
@@ -148,6 +165,7 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
         version: currentVersion + 1,
         expiresAt: opts.ttlMs === undefined ? null : clock.now() + opts.ttlMs,
       };
+      if (!t.has(key)) order.delete(t);
       t.set(key, cell);
       return toRecord(key, cell);
     },
@@ -161,7 +179,7 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       if (opts.ifVersion !== undefined && opts.ifVersion !== (current?.version ?? 0)) {
         throw new VersionConflictError(`Record "${key}"`, opts.ifVersion, current?.version ?? 0);
       }
-      t?.delete(key);
+      if (t?.delete(key)) order.delete(t);
       if (t && t.size === 0) records.delete(scopePrefix(scope));
       return current !== undefined;
     },
@@ -171,14 +189,28 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       const { prefix, cursor, limit } = normalizeListOptions(opts);
       const t = table(scope, false);
       if (!t) return { items: [], nextCursor: null };
-      const keys = [...t.keys()]
-        .filter((k) => k.startsWith(prefix) && live(t.get(k)))
-        .map((k) => [encodeSegment(k), k] as const)
-        .filter(([e]) => cursor === null || e > cursor)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const page = keys.slice(0, limit);
+      const keys = sortedKeys(t);
+      // Binary search for the first encoded key after the cursor.
+      let lo = 0;
+      let hi = keys.length;
+      while (cursor !== null && lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid]![0] <= cursor) lo = mid + 1;
+        else hi = mid;
+      }
+      const page: (readonly [string, string])[] = [];
+      let more = false;
+      for (let i = lo; i < keys.length; i++) {
+        const entry = keys[i]!;
+        if (!entry[1].startsWith(prefix) || !live(t.get(entry[1]))) continue;
+        if (page.length === limit) {
+          more = true;
+          break;
+        }
+        page.push(entry);
+      }
       const items = page.map(([, k]) => toRecord(k, t.get(k)!));
-      const nextCursor = keys.length > limit ? page[page.length - 1]![0] : null;
+      const nextCursor = more ? page[page.length - 1]![0] : null;
       return { items, nextCursor } satisfies RecordPage;
     },
 
