@@ -8,19 +8,23 @@ import {
   closeSync,
   fdatasyncSync,
   fstatSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import lockfile from "proper-lockfile";
 import { Bench } from "tinybench";
 import { createFileBackend } from "../src/index.js";
+import { putBody } from "../src/journal-lines.js";
+import { frameLine } from "../src/line-codec.js";
 import { createLockManager } from "../src/lock.js";
 
 const MESSAGE = {
@@ -168,6 +172,61 @@ function runWorkers(mode: "backend" | "raw", count: number, each: number): Promi
   });
 }
 
+/** A fresh process's first `list` of every memory (load the journal, then page through it). */
+async function coldMemories(count: number): Promise<void> {
+  const dir = join(root, `memories-${count}`);
+  const file = join(dir, "ns", "default", "rec", "memories.jsonl");
+  mkdirSync(dirname(file), { recursive: true });
+  const memory = (i: number) => ({
+    id: `mem_${String(i).padStart(26, "0")}`,
+    content: "a lesson learned while debugging the cache ".repeat(12),
+    kind: "lesson",
+    tags: ["cache", "debug"],
+    importance: 0.5,
+    groupIds: [],
+    pinned: false,
+    createdAt: "2026-11-25T12:00:00.000Z",
+    updatedAt: "2026-11-25T12:00:00.000Z",
+    version: 1,
+  });
+  const text = Array.from({ length: count }, (_, i) => {
+    const m = memory(i);
+    return frameLine(putBody(m.id, 1, null, JSON.stringify(m)));
+  }).join("");
+  writeFileSync(file, text);
+  const scope = { namespace: "default", collection: "memories" };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    let t = performance.now();
+    const backend = createFileBackend({ root: dir });
+    let cursor: string | null = null;
+    let n = 0;
+    do {
+      const page = await backend.list(scope, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      n += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    await backend.close();
+    if (n !== count) throw new Error(`listed ${n} of ${count}`);
+    a.push((performance.now() - t) * 1000);
+    t = performance.now();
+    const values = readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l.slice(l.indexOf("\t") + 1)));
+    if (values.length !== count) throw new Error("raw");
+    b.push((performance.now() - t) * 1000);
+  }
+  rows.push({
+    name: `cold load + list all of ${count.toLocaleString("en")} memories (floor: readFileSync + JSON.parse per line)`,
+    tta: mid(a),
+    floor: mid(b),
+    unit: "µs",
+    target: "",
+  });
+}
+
 async function locks(): Promise<void> {
   const manager = createLockManager({ ownersDir: join(root, "locks"), staleMs: 30_000, timeoutMs: 10_000 });
   const path = join(root, "bench.lock");
@@ -197,6 +256,8 @@ async function main(): Promise<void> {
     small = await lastFifty(1_000);
     await lastFifty(10_000);
     big = await lastFifty(100_000);
+    await coldMemories(10_000);
+    await coldMemories(100_000);
     await locks();
   }
   const tta4: number[] = [];
@@ -214,7 +275,11 @@ async function main(): Promise<void> {
   });
 
   const fmt = (n: number, unit: string) =>
-    unit === "µs" ? `${n.toFixed(1)} µs` : `${Math.round(n).toLocaleString("en")} ${unit}`;
+    unit !== "µs"
+      ? `${Math.round(n).toLocaleString("en")} ${unit}`
+      : n >= 10_000
+        ? `${(n / 1000).toFixed(1)} ms`
+        : `${n.toFixed(1)} µs`;
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(" ");
