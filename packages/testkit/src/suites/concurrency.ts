@@ -1,4 +1,4 @@
-import type { MemoryBackend } from "@tta-dev/core";
+import { assertCapabilities, type MemoryBackend } from "@tta-dev/core";
 import { expect, it } from "vitest";
 import { runChildren } from "../child/run-children.js";
 import { casIncrement, readAll } from "../util.js";
@@ -43,12 +43,22 @@ export function concurrencySuite(h: Harness): void {
     expect((await backend.get(s, "once"))?.version).toBe(1);
   });
 
-  it("two backend instances over one store: no lost update, gapless seqs", async (ctx) => {
-    if (!h.options.createPeer) return ctx.skip("no second instance (createPeer) for this store");
+  it("two backend instances over one store: no lost update, gapless seqs (or honestly not offered)", async () => {
+    if (!h.options.createPeer) {
+      // A store with no second instance over it must not claim to be shared.
+      const { backend } = await h.setup();
+      expect(backend.capabilities.crossProcess).toBe(false);
+      expect(() => assertCapabilities(backend, { crossProcess: true })).toThrow(/does not support/);
+      return;
+    }
     const first = await h.setup();
     const peer = await h.peer(first);
-    if (!first.backend.capabilities.atomicCompareAndSet)
-      return ctx.skip("store declares no atomic compare-and-set");
+    if (!first.backend.capabilities.atomicCompareAndSet) {
+      expect(() => assertCapabilities(first.backend, { atomicCompareAndSet: true })).toThrow(
+        /does not support/,
+      );
+      return;
+    }
     await hammer([first.backend, peer], first.namespace, writers, each);
     const rec = await peer.get({ namespace: first.namespace, collection: "things" }, "counter");
     expect(rec?.value).toEqual({ n: writers * each });
@@ -63,10 +73,14 @@ export function concurrencySuite(h: Harness): void {
     );
   });
 
-  it("child processes appending and updating at once: unique gapless seqs, no lost update", async (ctx) => {
+  it("child processes appending and updating at once: unique gapless seqs, no lost update (or honestly refused)", async () => {
     const child = h.options.childProcess;
     const { backend, namespace } = await h.setup();
-    if (!backend.capabilities.crossProcess) return ctx.skip("store declares it is not cross-process safe");
+    if (!backend.capabilities.crossProcess) {
+      // Not cross-process safe: asking for it fails NOT_SUPPORTED rather than running weaker.
+      expect(() => assertCapabilities(backend, { crossProcess: true })).toThrow(/does not support/);
+      return;
+    }
     if (!child)
       throw new Error(`${h.options.name} declares crossProcess but gives no childProcess module to prove it`);
     const count = 3;
