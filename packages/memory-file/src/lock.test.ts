@@ -1,13 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, linkSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, linkSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasErrorCode } from "@tta-dev/core";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../test/temp-dirs.js";
 import { createLockManager } from "./lock.js";
 
+const tempDir = useTempDirs();
+
 function setup(staleMs = 30_000, timeoutMs = 2_000) {
-  const root = mkdtempSync(join(tmpdir(), "tta-lock-"));
+  const root = tempDir("tta-lock-");
   const ownersDir = join(root, "locks");
   return { root, ownersDir, locks: createLockManager({ ownersDir, staleMs, timeoutMs }) };
 }

@@ -1,16 +1,16 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { readAll } from "@tta-dev/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../test/temp-dirs.js";
 import { createFileBackend } from "./file-backend.js";
+
+const tempDir = useTempDirs();
 
 const scope = { namespace: "default", collection: "messages", partition: "model-2026-01-01" };
 
 describe("log files", () => {
   it("answers every range (afterSeq, beforeSeq, limit, fromEnd) like an array model, for lines of very different sizes", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tta-log-model-"));
+    const root = tempDir("tta-log-model-");
     const backend = createFileBackend({ root });
     const model: unknown[] = [];
     // Sizes from a few bytes to 200 KiB, so searches and backward reads cross chunk boundaries.
@@ -45,7 +45,7 @@ describe("log files", () => {
   }, 60_000);
 
   it("finds idempotency keys written by another instance without rescanning the log", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tta-log-keys-"));
+    const root = tempDir("tta-log-keys-");
     const a = createFileBackend({ root });
     const b = createFileBackend({ root });
     await a.append(scope, [{ value: 1, idempotencyKey: "one" }]);
@@ -74,7 +74,7 @@ describe("log files", () => {
 
 describe("idempotency keys read back from disk", () => {
   it("recognises keys with quotes, backslashes, tabs and non-ASCII characters", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tta-log-keys-odd-"));
+    const root = tempDir("tta-log-keys-odd-");
     const keys = ["plain", 'q"uote', "back\\slash", "tab\there", "é✓🎉", '}\t{"s":1}'];
     const a = createFileBackend({ root });
     await a.append(

@@ -1,9 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../test/temp-dirs.js";
 import { createFileBackend } from "./file-backend.js";
 import { createLayout, segmentName } from "./paths.js";
+
+const tempDir = useTempDirs();
 
 describe("layout", () => {
   it("builds every name from escaped segments, never from raw input", () => {
@@ -23,7 +24,7 @@ describe("layout", () => {
     expect(segmentName(long).length).toBeLessThan(160);
     expect(segmentName(long)).toContain("~");
     expect(segmentName(`${long}x`)).not.toBe(segmentName(long));
-    const root = mkdtempSync(join(tmpdir(), "tta-paths-"));
+    const root = tempDir("tta-paths-");
     const backend = createFileBackend({ root });
     const scope = { namespace: "é".repeat(200), collection: "messages", partition: long };
     await backend.append(scope, [{ value: 1 }]);

@@ -1,16 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createManualClock } from "@tta-dev/core";
 import { listAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
+import { useTempDirs } from "../test/temp-dirs.js";
 import { createFileBackend } from "./file-backend.js";
+
+const tempDir = useTempDirs();
 
 const scope = { namespace: "default", collection: "memories" };
 
 describe("record journals", () => {
   it("compacts a journal that is mostly overwritten records, and other instances follow", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tta-journal-"));
+    const root = tempDir("tta-journal-");
     const a = createFileBackend({ root });
     const b = createFileBackend({ root });
     const file = join(root, "ns", "default", "rec", "memories.jsonl");
@@ -26,7 +28,7 @@ describe("record journals", () => {
   });
 
   it("sweeps expired records when it compacts, and removes the file when nothing is left", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tta-journal-ttl-"));
+    const root = tempDir("tta-journal-ttl-");
     const clock = createManualClock("2026-01-01T00:00:00.000Z");
     const backend = createFileBackend({ root, clock });
     const cache = { namespace: "default", collection: "cache", partition: "s-a-2026-01-01" };
@@ -45,7 +47,7 @@ describe("record journals", () => {
   });
 
   it("lists 20 000 records page by page in key order after loading them from disk", async () => {
-    const root = mkdtempSync(join(tmpdir(), "tta-journal-big-"));
+    const root = tempDir("tta-journal-big-");
     const a = createFileBackend({ root });
     for (let i = 0; i < 20_000; i += 1) await a.put(scope, `mem_${String(i).padStart(6, "0")}`, { i });
     await a.close();

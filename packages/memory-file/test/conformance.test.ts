@@ -1,13 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeBackendConformance } from "@tta-dev/testkit";
 import { createFileBackend, type FileBackend } from "../src/index.js";
+import { useTempDirs } from "./temp-dirs.js";
+
+const tempDir = useTempDirs();
 
 // One root for the suite (child processes get it through the environment); every test has its own namespace.
-const root = mkdtempSync(join(tmpdir(), "tta-file-conformance-"));
-const fsyncRoot = mkdtempSync(join(tmpdir(), "tta-file-conformance-fsync-"));
+const root = tempDir("tta-file-conformance-");
+const fsyncRoot = tempDir("tta-file-conformance-fsync-");
 const child = fileURLToPath(new URL("./child-backend.ts", import.meta.url));
 
 describeBackendConformance({

@@ -1,12 +1,14 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { groupsScope, messagesScope, type SessionGroup, sessionsScope } from "@tta-dev/core";
 import { expectCode, readAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
+import { useTempDirs } from "./temp-dirs.js";
 
-const fresh = () => mkdtempSync(join(tmpdir(), "tta-file-corrupt-"));
+const tempDir = useTempDirs();
+
+const fresh = () => tempDir("tta-file-corrupt-");
 const group = (id: string): SessionGroup => ({
   id,
   description: "",

@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -12,11 +11,14 @@ import {
 import { listAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
+import { useTempDirs } from "./temp-dirs.js";
+
+const tempDir = useTempDirs();
 
 const fixture = fileURLToPath(new URL("./fixtures/session_groups.v1.json", import.meta.url));
 
 function storeWithV1(): string {
-  const root = mkdtempSync(join(tmpdir(), "tta-file-legacy-"));
+  const root = tempDir("tta-file-legacy-");
   copyFileSync(fixture, join(root, "session_groups.json"));
   return root;
 }

@@ -1,14 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LogEntry, SessionGroup } from "@tta-dev/core";
 import { readAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
 import { runWorker, startWorker } from "./spawn-worker.js";
+import { useTempDirs } from "./temp-dirs.js";
+
+const tempDir = useTempDirs();
 
 const log = (namespace: string) => ({ namespace, collection: "messages", partition: "shared-2026-01-01" });
-const fresh = () => mkdtempSync(join(tmpdir(), "tta-file-proc-"));
+const fresh = () => tempDir("tta-file-proc-");
 
 describe("file backend across real processes", () => {
   it("4 processes × 500 appends to one session give seqs 1..2000 exactly once", async () => {
