@@ -7,6 +7,7 @@ import {
   type Message,
   type Paf,
   type Session,
+  type SessionGroup,
   SessionNotFoundError,
   type TokenEstimator,
   type WorkflowContext,
@@ -58,11 +59,10 @@ async function loadPeers(
   deps: LoaderDeps,
   session: Session,
   plan: StagePlan,
-): Promise<{ peers: GroupPeer[]; tags: string[] }> {
-  const groups = await deps.groups.getGroupsOfSession(session.id);
-  const tags = groups.flatMap((g) => g.tags);
+  groups: readonly SessionGroup[],
+): Promise<GroupPeer[]> {
   const rule = plan.layers.groups;
-  if (!rule.enabled || groups.length === 0) return { peers: [], tags };
+  if (!rule.enabled || groups.length === 0) return [];
   const seen = new Set<string>([session.id]);
   const wanted: { group: (typeof groups)[number]; sessionId: string }[] = [];
   for (const group of groups) {
@@ -73,12 +73,13 @@ async function loadPeers(
     }
   }
   const picked = wanted.slice(0, fetchCount(rule.limit, UNLIMITED_FETCH));
+  if (picked.length === 0) return [];
   const reads = picked.flatMap(({ sessionId }) => {
     const r = deps.memory.reads(sessionId);
     return [r.session(), r.lastMessages(Math.max(1, rule.messages))];
   });
-  const results = reads.length ? await deps.memory.backend.batch(reads) : [];
-  const peers = picked.map(({ group, sessionId }, i): GroupPeer => {
+  const results = await deps.memory.backend.batch(reads);
+  return picked.map(({ group, sessionId }, i): GroupPeer => {
     const r = deps.memory.reads(sessionId);
     const peerSession = r.decodeSession(results[2 * i]);
     const messages = rule.messages > 0 ? r.decodeMessages(results[2 * i + 1]) : [];
@@ -92,7 +93,6 @@ async function loadPeers(
       messages,
     };
   });
-  return { peers, tags };
 }
 
 /**
@@ -107,34 +107,35 @@ export async function loadContext(
   const plan = deps.policy.resolve(options.stage, options.mode);
   const { layers } = plan;
   const reads = deps.memory.reads(ctx.sessionId);
-  // One batch for the session, its latest messages and its cache.
+  // Round trip 1: the session, its latest messages, its cache and its groups, sent together.
   const sessionFetch = Math.max(fetchCount(layers.session.enabled ? layers.session.limit : 0, 10_000), 20);
   const cacheFetch = layers.cache.enabled ? fetchCount(layers.cache.limit, 1000) : 1;
-  const [s, log, cache] = await deps.memory.backend.batch([
-    reads.session(),
-    reads.lastMessages(sessionFetch),
-    reads.cache(cacheFetch),
+  const [[s, log, cache], groups] = await Promise.all([
+    deps.memory.backend.batch([reads.session(), reads.lastMessages(sessionFetch), reads.cache(cacheFetch)]),
+    deps.groups.getGroupsOfSession(ctx.sessionId),
   ]);
   const session = reads.decodeSession(s);
   if (!session) throw new SessionNotFoundError(ctx.sessionId, deps.memory.namespace);
   const messages = reads.decodeMessages(log);
   const cacheEntries = layers.cache.enabled ? reads.decodeCache(cache, deps.clock.now()) : [];
 
-  const [pafs, { peers, tags: groupTags }] = await Promise.all([
-    layers.pafs.enabled ? loadPafs(deps.pafSource) : Promise.resolve<Paf[]>([]),
-    loadPeers(deps, session, plan),
-  ]);
-
-  let hits: MemoryHit[] = [];
-  if (layers.deep.enabled) {
+  // Round trip 2: the group peers and the deep-memory search (its change-log check), sent together;
+  // a third only when other processes changed memories since the last search.
+  const searchDeep = async (): Promise<MemoryHit[]> => {
+    if (!layers.deep.enabled) return [];
     const query = deepQuery(options.query ?? ctx.metadata.query, session, messages);
-    const boostTags = [...new Set([...session.tags, ...groupTags])];
-    hits = await deps.memory.memories.search({
+    const boostTags = [...new Set([...session.tags, ...groups.flatMap((g) => g.tags)])];
+    return deps.memory.memories.search({
       ...(query ? { query } : {}),
       ...(boostTags.length ? { boostTags } : {}),
       limit: fetchCount(layers.deep.limit, MAX_DEEP_FETCH),
     });
-  }
+  };
+  const [pafs, peers, hits] = await Promise.all([
+    layers.pafs.enabled ? loadPafs(deps.pafSource) : Promise.resolve<Paf[]>([]),
+    loadPeers(deps, session, plan, groups),
+    searchDeep(),
+  ]);
 
   const tokens = <L extends keyof LoadedContext["layers"]>(
     layer: L,

@@ -1,3 +1,4 @@
+export { type CountingProxy, startCountingProxy } from "./counting-proxy.js";
 export {
   freePort,
   probe,
