@@ -106,6 +106,16 @@ describe("HTTP security", () => {
     ).toBe(403);
   });
 
+  it("refuses a hostile namespace header with 400 before touching a store", async () => {
+    const { req } = await makeApp();
+    for (const ns of ["../../etc", "a:b", "..", "x".repeat(65)]) {
+      const r = await req("POST", "/v1/sessions", { id: S }, { "x-tta-namespace": ns });
+      expect(r.status, ns).toBe(400);
+      expect(r.body.error.code).toBe("NAME_INVALID");
+    }
+    expect((await req("GET", "/v1/sessions")).body.items).toEqual([]);
+  });
+
   it("logs requests without message contents or tokens", async () => {
     const { req, logs } = await makeApp({ tokens });
     await req("POST", "/v1/sessions", { id: S }, auth("write-a"));
