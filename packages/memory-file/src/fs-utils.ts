@@ -5,13 +5,15 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { BackendUnavailableError, isTtaError } from "@tta-dev/core";
+import { isProcessAlive } from "./process-alive.js";
 
 const madeDirs = new Set<string>();
 
@@ -50,6 +52,7 @@ export function openReadWrite(path: string): number {
 export function writeFileAtomic(path: string, data: string | Buffer, syncDir: boolean): void {
   const dir = dirname(path);
   ensureDir(dir);
+  sweepTemps(path);
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
@@ -65,6 +68,27 @@ export function writeFileAtomic(path: string, data: string | Buffer, syncDir: bo
   closeSync(fd);
   renameSync(tmp, path);
   if (syncDir) fsyncDir(dir);
+}
+
+/** Remove temp files of `path` left by processes that were killed while replacing it. */
+function sweepTemps(path: string): void {
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || isProcessAlive(pid, null)) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {
+      /* removed by someone else */
+    }
+  }
 }
 
 /** Read `length` bytes at `position` (fewer at end of file). */
