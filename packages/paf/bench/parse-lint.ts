@@ -13,48 +13,7 @@ import remarkParse from "remark-parse";
 import { Bench } from "tinybench";
 import { unified } from "unified";
 import { createPafSource, lintParsedPafs, parsePafDocument } from "../src/index.js";
-
-const CATEGORIES = ["LANG", "PKG", "QUAL", "AGENT", "GIT", "QA", "ARCH", "DOC", "SEC", "PERF"];
-
-/** A registry of `n` facts in the fixture's shape: headings per category, a few deprecations and checks. */
-export function generateRegistry(n: number): string {
-  const out = ["# Permanent Architectural Facts (PAF) - Core Registry", "", "## PAF Categories", ""];
-  const per = Math.ceil(n / CATEGORIES.length);
-  let made = 0;
-  for (const [c, cat] of CATEGORIES.entries()) {
-    out.push(`### ${c + 1}. ${cat} facts`, "", `#### ${cat} rules`);
-    for (let i = 1; i <= per && made < n; i++, made++) {
-      const id = `${cat}-${String(i).padStart(3, "0")}`;
-      if (i % 50 === 0) {
-        out.push(`- **${id}**: ~~Old rule ${i} about \`module-${i}\`~~ **DEPRECATED**`);
-        out.push(
-          "  - Reason: superseded by a stricter rule",
-          `  - Replaced by: ${cat}-${String(i - 1).padStart(3, "0")}`,
-          "  - Date: 2025-10-28",
-        );
-      } else if (i % 10 === 0) {
-        out.push(
-          `- **${id}**: Files of area ${i} stay small`,
-          `  - Check: max-lines ${400 + i} src/area-${i}/**/*.ts`,
-        );
-      } else {
-        out.push(
-          `- **${id}**: Rule ${i} of ${cat}: components use \`Thing${i}\` and **never** call the network directly`,
-        );
-      }
-    }
-    out.push("");
-  }
-  out.push(
-    "```markdown",
-    "- **LANG-001**: ~~example~~ **DEPRECATED**",
-    "```",
-    "",
-    `Total Active PAFs: ${n}`,
-    "",
-  );
-  return out.join("\n");
-}
+import { generateRegistry } from "./registry.js";
 
 const text = generateRegistry(5_000);
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -65,8 +24,8 @@ const check = lintParsedPafs(await parsePafDocument(text));
 const facts = (await parsePafDocument(text)).facts;
 if (facts.length !== 5_000) throw new Error(`expected 5000 facts, got ${facts.length}`);
 
-async function median(name: string, fn: () => unknown, time: number): Promise<number> {
-  const bench = new Bench({ time, warmupTime: 200 });
+async function median(name: string, fn: () => unknown, time: number, iterations = 64): Promise<number> {
+  const bench = new Bench({ time, iterations, warmupTime: 200, warmupIterations: Math.min(iterations, 8) });
   bench.add(name, fn);
   await bench.run();
   const r = bench.tasks[0]!.result;
@@ -76,12 +35,12 @@ async function median(name: string, fn: () => unknown, time: number): Promise<nu
 const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Alternate rounds of the project and its floor (the machine is shared); median of medians, ms. */
-async function pair(tta: () => unknown, floor: () => unknown, rounds = 5, time = 1_500) {
+async function pair(tta: () => unknown, floor: () => unknown, rounds = 5, time = 1_500, iterations = 64) {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    a.push(await median("tta", tta, time));
-    b.push(await median("floor", floor, time));
+    a.push(await median("tta", tta, time, iterations));
+    b.push(await median("floor", floor, time, iterations));
   }
   return { tta: mid(a), floor: mid(b) };
 }
@@ -92,7 +51,7 @@ const fmt = (ms: number) =>
 const row = (what: string, tta: number, floor: number, floorName: string) =>
   rows.push(`| ${what} | ${fmt(tta)} | ${fmt(floor)} (${floorName}) | ${(tta / floor).toFixed(2)}× |`);
 
-const parse = await pair(ours, floorParse);
+const parse = await pair(ours, floorParse, 3, 0, 5);
 row(
   `parse + lint, 5 000 facts (${(text.length / 1024).toFixed(0)} KiB), ${check.length} problems`,
   parse.tta,
@@ -118,6 +77,7 @@ const cold = await pair(
   async () => JSON.parse(await readFile(cacheFile, "utf8")),
   3,
   1_000,
+  10,
 );
 row(
   "PafSource.load() from the cache file, new source, 5 000 facts",

@@ -251,6 +251,17 @@ describe("command", () => {
     expect(bad[0]!.message).toContain("broken");
   });
 
+  it("does not wait for a background child the command leaves behind", async () => {
+    const t0 = Date.now();
+    const [r] = await check(
+      "- **CMD-1**: quick\n  - Check: command sleep 20 & exit 0\n",
+      {},
+      { allowCommands: true },
+    );
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(r).toMatchObject({ ok: true, actual: 0 });
+  });
+
   it("kills a command that outlives its timeout, children included", async () => {
     const t0 = Date.now();
     const [r] = await check(

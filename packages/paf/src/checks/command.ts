@@ -47,22 +47,34 @@ function runShell(cmd: string, cwd: string, timeoutMs: number, expected: string)
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    let settled = false;
+    const killGroup = () => {
       try {
         if (child.pid !== undefined && process.platform !== "win32") process.kill(-child.pid, "SIGKILL");
         else child.kill("SIGKILL");
       } catch {
         // already gone
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
     }, timeoutMs);
     const tail = () => (out.trim() ? `\n${out.trim()}` : "");
     child.on("error", (err) => {
       clearTimeout(timer);
+      settled = true;
       resolve({ ok: false, actual: null, expected, message: `\`${cmd}\` could not start: ${err.message}.` });
     });
-    child.on("close", (code, signal) => {
+    // Decide on "exit", not only "close": a command that leaves a background child holding its
+    // output open must not wait for that child. "close" usually follows at once with the last output.
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
+      killGroup(); // nothing the check started outlives it
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       if (timedOut) {
         resolve({
           ok: false,
@@ -76,6 +88,10 @@ function runShell(cmd: string, cwd: string, timeoutMs: number, expected: string)
         const how = code === null ? `was killed by ${signal}` : `exited ${code}`;
         resolve({ ok: false, actual: code ?? signal, expected, message: `\`${cmd}\` ${how}.${tail()}` });
       }
+    };
+    child.on("close", finish);
+    child.on("exit", (code, signal) => {
+      setTimeout(() => finish(code, signal), 200);
     });
   });
 }
