@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-import { processIo } from "./io.js";
-import { run } from "./run.js";
+import { freshBundle } from "./bundle-freshness.js";
+import { cliVersion } from "./version.js";
 
-// `tta … | head` closes the pipe early: that is not an error of tta.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-process.exitCode = await run(process.argv.slice(2), processIo());
+// `tta --version` needs nothing but this package's version.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  process.stdout.write(`${cliVersion()}\n`);
+} else {
+  // The same sources bundled into a few files start faster; used only while they match the sources.
+  const bundle = freshBundle(new URL("./bundle/", import.meta.url));
+  await import(bundle ? bundle.href : "./main.js");
+}

@@ -1,4 +1,5 @@
 import type { ErrorCode, TtaError } from "@tta-dev/core";
+import { importYaml } from "@tta-dev/workflow/runtime";
 import type { CliOutput } from "./io.js";
 
 /** How this run prints. */
@@ -75,6 +76,6 @@ export async function withProgress<T>(
 /** Human-readable text of a value: YAML, which reads well for entities and lists. */
 export async function toHuman(value: unknown): Promise<string> {
   if (value === null || value === undefined) return "(none)\n";
-  const { stringify } = await import("yaml");
+  const { stringify } = await importYaml();
   return stringify(value, { lineWidth: 0 });
 }

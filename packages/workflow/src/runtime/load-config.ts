@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from "@tta-dev/core";
 import { configFromEnv } from "./env.js";
+import { importYaml } from "./import-yaml.js";
 import { configPath, findWorkspaceRoot } from "./workspace.js";
 
 /** Configuration given as global flags. */
@@ -62,7 +63,7 @@ async function readConfigFile(file: string): Promise<unknown> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new ValidationError(`Cannot read ${file}: ${(error as Error).message}`, { file });
   }
-  const { parseDocument } = await import("yaml");
+  const { parseDocument } = await importYaml();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
