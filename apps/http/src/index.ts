@@ -1,4 +1,4 @@
-export { createHttpApp, type HttpAppOptions, honoPath } from "./app.js";
+export { createHttpApp, DEFAULT_BODY_LIMIT, type HttpAppOptions, honoPath } from "./app.js";
 export {
   authenticate,
   hashToken,
