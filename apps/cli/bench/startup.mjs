@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Start-up of the built `tta` (dist/bin.js) as whole processes, beside `node -e 0` (the floor):
+// `tta --version`, and `tta context <session> --stage plan` on a file-backend store holding one
+// session of 10 000 messages (plus the starter PAFCORE.md of `tta init`). Commands run
+// round-robin so that machine noise hits each alike. BENCH_RUNS (default 40) runs per command.
+//   node scripts/bundle.mjs && node bench/startup.mjs     (what `pnpm bench` runs here)
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
+
+const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const { freshBundle } = await import(new URL("../dist/bundle-freshness.js", import.meta.url).href);
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const MESSAGES = 10_000;
+const S = "bench-startup-2025-10-01";
+
+function run(args, cwd) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+async function populate(cwd) {
+  run([BIN, "init", "-q"], cwd);
+  run([BIN, "session", "create", S, "-q"], cwd);
+  const resolved = await loadConfig(cwd, {});
+  const backend = await openBackend(resolved);
+  try {
+    const handlers = await openHandlers(resolved, backend, { version: "bench" });
+    for (let i = 0; i < MESSAGES; i += 1000) {
+      const messages = Array.from({ length: 1000 }, (_, j) => ({
+        role: j % 2 ? "assistant" : "user",
+        content: `message ${i + j}: the preferences store keeps one Redis hash per user, cached reads`,
+      }));
+      await handlers["message.append"]({ sessionId: S, messages }, { namespace: resolved.namespace });
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+const cwd = mkdtempSync(join(tmpdir(), "tta-bench-"));
+mkdirSync(join(cwd, ".git"));
+try {
+  await populate(cwd);
+  const commands = [
+    ["node -e 0 (floor)", ["-e", "0"]],
+    ["tta --version", [BIN, "--version"]],
+    ["tta context <s> --stage plan", [BIN, "context", S, "--stage", "plan"]],
+    ["same, unbundled (dist/main.js)", [MAIN, "context", S, "--stage", "plan"]],
+  ];
+  const times = commands.map(() => []);
+  for (const [, args] of commands) run(args, cwd); // warm-up: file cache, PAF cache
+  for (let i = 0; i < RUNS; i++) commands.forEach(([, args], c) => times[c].push(run(args, cwd)));
+  const stats = times.map((t) => {
+    const sorted = [...t].sort((a, b) => a - b);
+    return { median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+  });
+  const floor = stats[0].median;
+  const bundle = freshBundle(new URL("../dist/bundle/", import.meta.url)) ? "bundle" : "unbundled";
+  console.log(
+    `tta start-up, ${RUNS} runs each, ${MESSAGES} messages, file backend; dist/bin.js ran the ${bundle} build`,
+  );
+  console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}\n`);
+  console.log("| command | median ms | p95 ms | × floor |");
+  console.log("| --- | ---: | ---: | ---: |");
+  commands.forEach(([name], c) => {
+    const { median, p95 } = stats[c];
+    console.log(
+      `| \`${name}\` | ${median.toFixed(0)} | ${p95.toFixed(0)} | ${(median / floor).toFixed(2)} |`,
+    );
+  });
+} finally {
+  rmSync(cwd, { recursive: true, force: true });
+}
