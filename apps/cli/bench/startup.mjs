@@ -59,7 +59,9 @@ try {
   ];
   const times = commands.map(() => []);
   for (const [, args] of commands) run(args, cwd); // warm-up: file cache, PAF cache
-  for (let i = 0; i < RUNS; i++) commands.forEach(([, args], c) => times[c].push(run(args, cwd)));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [c, [, args]] of commands.entries()) times[c].push(run(args, cwd));
+  }
   const stats = times.map((t) => {
     const sorted = [...t].sort((a, b) => a - b);
     return { median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
