@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import {
-  buildOpenApi,
   checkInputLimits,
   type Handlers,
   OPERATION_LIST,
@@ -19,6 +18,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
+import { serverOpenApi } from "./openapi-doc.js";
 import { coerceQuery, queryShape } from "./query.js";
 import { HTTP_STATUS } from "./status.js";
 
@@ -72,11 +72,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   const tokens = options.tokens ?? [];
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const defaultNamespace = options.defaultNamespace ?? "default";
-  const openapi = buildOpenApi({
-    errorStatus: HTTP_STATUS,
-    title: "tta",
-    version: options.version ?? "0.0.0",
-  });
+  const openapi = serverOpenApi(options.version ?? "0.0.0");
   const prepare = (name: OperationName, raw: unknown) => {
     const input = parseInput(name, raw, { namingPolicy: options.namingPolicy ?? "strict" });
     checkInputLimits(name, input, options.limits ?? {});

@@ -21,6 +21,14 @@ describe("OpenAPI document", () => {
     const result = await new Validator().validate(doc);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { parameters: { name: string; in: string }[] }>>,
+    )) {
+      for (const [method, op] of Object.entries(item)) {
+        const headers = op.parameters.filter((p) => p.in === "header").map((p) => p.name);
+        expect(headers, `${method} ${path}`).toEqual(["x-tta-namespace", "x-request-id"]);
+      }
+    }
   });
 
   it("describes every real response of every route it was asked for", async () => {

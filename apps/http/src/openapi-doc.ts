@@ -1,0 +1,37 @@
+import { buildOpenApi } from "@tta-dev/contract";
+import { HTTP_STATUS } from "./status.js";
+
+type Operation = { parameters?: unknown[]; responses?: Record<string, unknown> };
+type Doc = { paths: Record<string, Record<string, Operation>> };
+
+/** The `x-tta-namespace` request header, as the server reads it. */
+const NAMESPACE_HEADER = {
+  name: "x-tta-namespace",
+  in: "header",
+  required: false,
+  description:
+    "Namespace to work in. Honoured only when the bearer token lists it (or `*`); default: the token's first namespace, or the server's namespace without tokens.",
+  schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" },
+} as const;
+
+const REQUEST_ID_HEADER = {
+  name: "x-request-id",
+  in: "header",
+  required: false,
+  description: "Request id to log and echo (1-64 of `A-Za-z0-9._-`); made up when absent or invalid.",
+  schema: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" },
+} as const;
+
+/**
+ * The OpenAPI 3.1 document of the server: the contract's, with the headers the HTTP edge reads
+ * (`x-tta-namespace`, `x-request-id`) on every operation.
+ */
+export function serverOpenApi(version: string): Record<string, unknown> {
+  const doc = buildOpenApi({ errorStatus: HTTP_STATUS, title: "tta", version }) as unknown as Doc;
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item)) {
+      op.parameters = [...(op.parameters ?? []), NAMESPACE_HEADER, REQUEST_ID_HEADER];
+    }
+  }
+  return doc as unknown as Record<string, unknown>;
+}
