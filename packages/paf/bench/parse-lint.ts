@@ -99,9 +99,17 @@ if (existsSync(dist)) {
     }
     return mid(t);
   };
+  const core = fileURLToPath(new URL("../../core/dist/index.js", import.meta.url));
   const base = run(["-e", "0"]);
+  const coreOnly = run(["--input-type=module", "-e", `await import(${JSON.stringify(core)})`]);
   const imp = run(["--input-type=module", "-e", `await import(${JSON.stringify(dist)})`]);
   row("`import('@tta-dev/paf')` (dist), whole process", imp, base, "`node -e 0`");
+  row(
+    "`import('@tta-dev/paf')` (dist), whole process",
+    imp,
+    coreOnly,
+    "`import('@tta-dev/core')`, which it needs",
+  );
 } else {
   rows.push("| import cost | not measured: run `npx tsc -b` first | | |");
 }

@@ -7,11 +7,13 @@ export function generateRegistry(n: number): string {
   const out = ["# Permanent Architectural Facts (PAF) - Core Registry", "", "## PAF Categories", ""];
   const per = Math.ceil(n / CATEGORIES.length);
   let made = 0;
+  let deprecated = 0;
   for (const [c, cat] of CATEGORIES.entries()) {
     out.push(`### ${c + 1}. ${cat} facts`, "", `#### ${cat} rules`);
     for (let i = 1; i <= per && made < n; i++, made++) {
       const id = `${cat}-${String(i).padStart(3, "0")}`;
       if (i % 50 === 0) {
+        deprecated++;
         out.push(`- **${id}**: ~~Old rule ${i} about \`module-${i}\`~~ **DEPRECATED**`);
         out.push(
           "  - Reason: superseded by a stricter rule",
@@ -36,7 +38,7 @@ export function generateRegistry(n: number): string {
     "- **LANG-001**: ~~example~~ **DEPRECATED**",
     "```",
     "",
-    `Total Active PAFs: ${n}`,
+    `Total Active PAFs: ${n - deprecated}`,
     "",
   );
   return out.join("\n");

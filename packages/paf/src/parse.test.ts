@@ -54,13 +54,14 @@ describe("parsePafDocument", () => {
 
   it("treats the word DEPRECATED, a struck id and a Deprecated heading as deprecation", async () => {
     const { facts } = await parsePafDocument(
-      "- **A-1**: Old rule (DEPRECATED)\n- ~~**A-2**: Older rule~~\n## Deprecated facts\n- **A-3**: Oldest rule\n## Active\n- **A-4**: deprecated in lower case is just a word\n",
+      "- **A-1**: Old rule (DEPRECATED)\n- ~~**A-2**: Older rule~~\n## Deprecated facts\n- **A-3**: Oldest rule\n## Active\n- **A-4**: deprecated in lower case is just a word\n- **A-5**: `a~~b` in code is no strike\n",
     );
     expect(facts.map((f) => [f.id, f.status, f.text])).toEqual([
       ["A-1", "deprecated", "Old rule"],
       ["A-2", "deprecated", "Older rule"],
       ["A-3", "deprecated", "Oldest rule"],
       ["A-4", "active", "deprecated in lower case is just a word"],
+      ["A-5", "active", "`a~~b` in code is no strike"],
     ]);
   });
 

@@ -4,7 +4,14 @@ import { readFactHead, readSubItem } from "./fact-head.js";
 import { findExcessiveNesting, findMarkupBomb } from "./guards.js";
 import { hashFact } from "./hash.js";
 import { categoryOf, PAF_ID_IN_TEXT } from "./ids.js";
-import { loadMarkdownParser, type MarkdownParser, type MdNode, plainText, squash } from "./markdown.js";
+import {
+  containsType,
+  loadMarkdownParser,
+  type MarkdownParser,
+  type MdNode,
+  plainText,
+  squash,
+} from "./markdown.js";
 import {
   type PafDocument,
   type PafProblem,
@@ -172,7 +179,9 @@ class Walker {
     const plain = plainText(para);
     const section = this.headings.filter((h) => h !== undefined);
     const deprecated =
-      /~~/.test(raw) || /\bDEPRECATED\b/.test(plain) || section.some((h) => DEPRECATED_HEADING.test(h));
+      containsType(para, "delete") ||
+      /\bDEPRECATED\b/.test(plain) ||
+      section.some((h) => DEPRECATED_HEADING.test(h));
     const text = deprecated ? cleanDeprecated(raw) : squash(raw);
     const line = item.position?.start.line ?? 1;
     if (!text) {
@@ -252,12 +261,19 @@ function firstId(value: string): string | undefined {
   return m?.[0];
 }
 
+const MARK = String.raw`(?:\*\*|__)?\bDEPRECATED\b(?:\*\*|__)?`;
+/** The DEPRECATED marker, bare or in brackets, with a separator before or after it. */
+const DEPRECATED_MARK = new RegExp(
+  String.raw`(?:\s+[-–—:])?\s*(?:\(\s*${MARK}\s*\)|\[\s*${MARK}\s*\]|${MARK})(?:\s*[-–—:](?=\s|$))?`,
+  "g",
+);
+
 /** The text of a deprecated fact without its strike-through and DEPRECATED markers. */
 function cleanDeprecated(raw: string): string {
   return squash(
     raw
       .replace(/~~/g, "")
-      .replace(/[([]?\s*(?:\*\*|__)?DEPRECATED(?:\*\*|__)?\s*[)\]]?\s*:?/g, " ")
+      .replace(DEPRECATED_MARK, " ")
       .replace(/\(\s*replaced\s+by:?[^)]*\)/gi, " "),
-  ).replace(/^[-–—:,;\s]+|[-–—:,;\s]+$/g, "");
+  );
 }
