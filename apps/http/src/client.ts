@@ -34,7 +34,8 @@ export interface TtaClient {
 
 /**
  * A client generated from the contract: the same operation names and types as the server.
- * Errors come back as {@link TtaHttpError}s (`TtaError`s) with the server's code, message and details.
+ * Errors come back as {@link TtaHttpError}s (`TtaError`s) with the server's code, message and details;
+ * a server that cannot be reached is `BACKEND_UNAVAILABLE`.
  *
  * @example
  * const tta = createTtaClient({ baseUrl: "http://127.0.0.1:7411", token: process.env.TTA_TOKEN });
@@ -67,12 +68,23 @@ export function createTtaClient(options: TtaClientOptions): TtaClient {
         headers["content-type"] = "application/json";
         body = JSON.stringify(fields);
       }
-      const res = await doFetch(url, {
-        method: op.http.method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-      });
-      const text = await res.text();
+      let res: Response;
+      let text: string;
+      try {
+        res = await doFetch(url, {
+          method: op.http.method,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+        });
+        text = await res.text();
+      } catch (cause) {
+        throw new TtaError(
+          "BACKEND_UNAVAILABLE",
+          `The tta server at ${base} could not be reached: ${(cause as Error)?.message ?? String(cause)}.`,
+          { url: base },
+          { cause },
+        );
+      }
       let json: unknown;
       try {
         json = text ? JSON.parse(text) : undefined;

@@ -73,4 +73,15 @@ describe("typed client", () => {
     const c = createTtaClient({ baseUrl: server.url, token: "client-token-123456", namespace: "ns3" });
     await expect(c.call("session.list", {})).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
+
+  it("reports a server it cannot reach as BACKEND_UNAVAILABLE", async () => {
+    const { app } = await makeApp();
+    const gone = await startHttpServer({ app, port: 0, hasTokens: false });
+    await gone.close();
+    const tta = createTtaClient({ baseUrl: gone.url });
+    await expect(tta.call("session.list", {})).rejects.toMatchObject({
+      code: "BACKEND_UNAVAILABLE",
+      details: { url: gone.url },
+    });
+  });
 });
