@@ -58,6 +58,33 @@ describe("HTTP routes", () => {
     expect((await req("GET", "/v1/sessions")).body.items).toEqual([]);
   });
 
+  it("refuses a streamed body over the limit (no content-length) with 413, writing nothing", async () => {
+    const { app } = await makeApp();
+    const server = await startHttpServer({ app, port: 0, hasTokens: false });
+    const enc = new TextEncoder();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent === 0) c.enqueue(enc.encode(`{"id":"${S}","title":"`));
+        if (sent++ < 40) c.enqueue(enc.encode("x".repeat(65_536)));
+        else {
+          c.enqueue(enc.encode('"}'));
+          c.close();
+        }
+      },
+    });
+    const res = await fetch(`${server.url}/v1/sessions`, {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { "content-type": "application/json" },
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("LIMIT_EXCEEDED");
+    expect(await (await fetch(`${server.url}/v1/sessions`)).json()).toEqual({ items: [], nextCursor: null });
+    await server.close();
+  });
+
   it("serves /openapi.json with a path for every route", async () => {
     const { req } = await makeApp();
     const doc = (await req("GET", "/openapi.json")).body;
