@@ -5,7 +5,7 @@
 // round-robin so that machine noise hits each alike. BENCH_RUNS (default 40) runs per command.
 //   node scripts/bundle.mjs && node bench/startup.mjs     (what `pnpm bench` runs here)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const { freshBundle } = await import(new URL("../dist/bundle-freshness.js", import.meta.url).href);
+const VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const MESSAGES = 10_000;
 const S = "bench-startup-2025-10-01";
@@ -58,7 +59,7 @@ try {
     ["same, unbundled (dist/main.js)", [MAIN, "context", S, "--stage", "plan"]],
   ];
   const bundleDir = new URL("../dist/bundle/", import.meta.url);
-  const before = freshBundle(bundleDir) ? "bundle" : "unbundled";
+  const before = freshBundle(bundleDir, VERSION) ? "bundle" : "unbundled";
   const times = commands.map(() => []);
   for (const [, args] of commands) run(args, cwd); // warm-up: file cache, PAF cache
   for (let i = 0; i < RUNS; i++) {
@@ -69,7 +70,7 @@ try {
     return { median: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
   });
   const floor = stats[0].median;
-  const after = freshBundle(bundleDir) ? "bundle" : "unbundled";
+  const after = freshBundle(bundleDir, VERSION) ? "bundle" : "unbundled";
   const ran =
     before === after ? `the ${before} build` : `the ${before} build, then (sources changed) the ${after} one`;
   console.log(`tta start-up, ${RUNS} runs each, ${MESSAGES} messages, file backend; dist/bin.js ran ${ran}`);

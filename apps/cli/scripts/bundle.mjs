@@ -54,15 +54,17 @@ const result = await build({
   logLevel: "warning",
 });
 
-const sources = [
-  ...Object.keys(result.metafile.inputs).filter((p) => !p.includes("node_modules")),
-  "package.json",
-].map((p) => resolve(cli, p));
+const sources = Object.keys(result.metafile.inputs)
+  .filter((p) => !p.includes("node_modules"))
+  .map((p) => resolve(cli, p));
 const inputs = sources.map((file) => {
   const s = statSync(file);
   return [relative(outdir, file), s.mtimeMs, s.size];
 });
-writeFileSync(join(outdir, "inputs.json"), `${JSON.stringify({ entry: "main.js", inputs })}\n`);
+writeFileSync(
+  join(outdir, "inputs.json"),
+  `${JSON.stringify({ entry: "main.js", version: pkg.version, inputs })}\n`,
+);
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 const files = Object.keys(result.metafile.outputs).length;
 process.stdout.write(

@@ -8,6 +8,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${cliVersion()}\n`);
 } else {
   // The same sources bundled into a few files start faster; used only while they match the sources.
-  const bundle = freshBundle(new URL("./bundle/", import.meta.url));
+  const bundle = freshBundle(new URL("./bundle/", import.meta.url), cliVersion());
   await import(bundle ? bundle.href : "./main.js");
 }

@@ -19,7 +19,7 @@ function bundleDir(): { dir: URL; source: string; write(inputs: [string, number,
     write: (inputs) =>
       writeFileSync(
         join(root, "dist", "bundle", "inputs.json"),
-        JSON.stringify({ entry: "main.js", inputs }),
+        JSON.stringify({ entry: "main.js", version: "1.0.0", inputs }),
       ),
   };
 }
@@ -28,20 +28,21 @@ describe("freshBundle", () => {
   it("runs the bundle while every source it was built from is unchanged", () => {
     const b = bundleDir();
     b.write([["../../src/run.ts", 1_700_000_000_000, 20]]);
-    expect(freshBundle(b.dir)?.href).toBe(new URL("main.js", b.dir).href);
+    expect(freshBundle(b.dir, "1.0.0")?.href).toBe(new URL("main.js", b.dir).href);
+    expect(freshBundle(b.dir, "1.0.1")).toBeUndefined();
   });
 
   it("falls back to the unbundled build when a source changed, or when there is no bundle", () => {
     const b = bundleDir();
-    expect(freshBundle(b.dir)).toBeUndefined();
+    expect(freshBundle(b.dir, "1.0.0")).toBeUndefined();
     b.write([["../../src/run.ts", 1_700_000_000_000, 20]]);
     writeFileSync(b.source, "export const x = 2;\n");
-    expect(freshBundle(b.dir)).toBeUndefined();
+    expect(freshBundle(b.dir, "1.0.0")).toBeUndefined();
   });
 
   it("ignores sources that are absent (an installed package ships none)", () => {
     const b = bundleDir();
     b.write([["../../src/gone.ts", 1, 1]]);
-    expect(freshBundle(b.dir)).toBeDefined();
+    expect(freshBundle(b.dir, "1.0.0")).toBeDefined();
   });
 });
