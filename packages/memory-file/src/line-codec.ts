@@ -20,6 +20,12 @@ export function lineBody(header: string, valueJson?: string): string {
   return valueJson === undefined ? header : `${header}\t${valueJson}`;
 }
 
+/** Index of the first tab in `buf[from, end)`, or `end`: the search never runs past the line. */
+function tabOrEnd(buf: Buffer, from: number, end: number): number {
+  const tab = buf.subarray(from, end).indexOf(TAB);
+  return tab === -1 ? end : from + tab;
+}
+
 /** One decoded line: its header (parsed) and the raw JSON text of its value, if any. */
 export interface DecodedLine {
   header: Record<string, unknown>;
@@ -34,8 +40,7 @@ export function decodeLine(buf: Buffer, start: number, end: number): DecodedLine
   if (end - start < CRC_WIDTH + 2) return null;
   const stated = Number.parseInt(buf.toString("latin1", start, start + CRC_WIDTH), 16);
   if (!Number.isInteger(stated) || crc32(buf.subarray(start + CRC_WIDTH, end)) !== stated) return null;
-  const tab = buf.indexOf(TAB, start + CRC_WIDTH);
-  const headerEnd = tab === -1 || tab >= end ? end : tab;
+  const headerEnd = tabOrEnd(buf, start + CRC_WIDTH, end);
   let header: unknown;
   try {
     header = JSON.parse(buf.toString("utf8", start + CRC_WIDTH, headerEnd));
@@ -54,8 +59,7 @@ export function decodeLine(buf: Buffer, start: number, end: number): DecodedLine
  * many lines quickly (the value is not read).
  */
 export function peekHeader(buf: Buffer, start: number, end: number): Record<string, unknown> | null {
-  const tab = buf.indexOf(TAB, start + CRC_WIDTH);
-  const headerEnd = tab === -1 || tab >= end ? end : tab;
+  const headerEnd = tabOrEnd(buf, start + CRC_WIDTH, end);
   try {
     const header: unknown = JSON.parse(buf.toString("utf8", start + CRC_WIDTH, headerEnd));
     return typeof header === "object" && header !== null ? (header as Record<string, unknown>) : null;

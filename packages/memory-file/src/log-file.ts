@@ -11,6 +11,7 @@ import {
 import { dirname } from "node:path";
 import type { AppendedEntry, LogEntry } from "@tta-dev/core";
 import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt } from "./fs-utils.js";
+import { openKeyIndex } from "./key-index.js";
 import { frameLine, lineBody } from "./line-codec.js";
 import { type LogTail, offsetOfSeq, readBackward, readForward, readTail, scanKeys } from "./log-reader.js";
 import type { JournalContext } from "./record-journal.js";
@@ -52,6 +53,11 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
   let tail: LogTail = { validEnd: 0, lastSeq: 0 };
   let keys: Map<string, number> | null = null;
   let keysEnd = 0;
+  const keyIndex = openKeyIndex(path);
+  /** Whether `<log>.keys` can be appended to, or must be rewritten from `keys`. */
+  let indexUsable = true;
+  /** Keys found by scanning the log that the index file may lack. */
+  let unindexed: { key: string; seq: number }[] = [];
 
   function reset(): void {
     if (fd !== -1) closeSync(fd);
@@ -62,6 +68,8 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     tail = { validEnd: 0, lastSeq: 0 };
     keys = null;
     keysEnd = 0;
+    unindexed = [];
+    keyIndex.close();
   }
 
   /** Bring the cached view up to date; false when the log file does not exist. */
@@ -94,16 +102,48 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     return true;
   }
 
+  /** The log's keys: from the index file, then from the part of the log it does not cover yet. */
   function ensureKeys(): Map<string, number> {
     if (keys === null) {
       keys = new Map();
-      keysEnd = 0;
+      const covered = keyIndex.load(id, tail.validEnd, keys);
+      indexUsable = covered >= 0;
+      keysEnd = Math.max(0, covered);
+      unindexed = [];
     }
     if (keysEnd < tail.validEnd) {
-      scanKeys(fd, keysEnd, tail.validEnd, keys);
+      const gap = new Map<string, number>();
+      scanKeys(fd, keysEnd, tail.validEnd, gap);
+      for (const [key, seq] of gap) {
+        keys.set(key, seq);
+        unindexed.push({ key, seq });
+      }
       keysEnd = tail.validEnd;
     }
     return keys;
+  }
+
+  /** Bring `<log>.keys` up to the committed end (with `keys` current): append, or rewrite when untrusted. */
+  function updateIndex(added: { key: string; seq: number }[]): void {
+    if (keys === null || keysEnd !== tail.validEnd) return;
+    if (indexUsable && unindexed.length === 0 && added.length === 0) return;
+    const lines = [...unindexed, ...added];
+    if (!indexUsable || !keyIndex.add(id, lines, tail.validEnd)) keyIndex.rewrite(id, keys, tail.validEnd);
+    indexUsable = true;
+    unindexed = [];
+  }
+
+  /** The entry a key points to; a key the entry does not carry means a wrong index: rebuild it from the log. */
+  function duplicateOf(key: string): LogEntry | null {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const seq = ensureKeys().get(key);
+      if (seq === undefined) return null;
+      const e = seq >= 1 && seq <= tail.lastSeq ? entryOf(seq) : null;
+      if (e?.idempotencyKey === key) return e;
+      keyIndex.remove();
+      keys = null;
+    }
+    return null;
   }
 
   function entryOf(seq: number): LogEntry {
@@ -134,7 +174,8 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
       tail = st.size === 0 ? { validEnd: 0, lastSeq: 0 } : readTail(path, fd, st.size);
       if (ctx.durability === "fsync") fsyncDir(dirname(path));
     }
-    const index = items.some((i) => i.idempotencyKey !== undefined) ? ensureKeys() : null;
+    const keyed = items.some((i) => i.idempotencyKey !== undefined);
+    if (keyed) ensureKeys();
     const out: AppendedEntry[] = [];
     const inBatch = new Map<string, AppendedEntry>();
     const fresh: { seq: number; json: string; key: string | undefined }[] = [];
@@ -142,9 +183,8 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     for (const item of items) {
       const k = item.idempotencyKey;
       if (k !== undefined) {
-        const seen = index!.get(k);
-        if (seen !== undefined) {
-          const e = entryOf(seen);
+        const e = duplicateOf(k);
+        if (e !== null) {
           out.push({ seq: e.seq, value: e.value, idempotencyKey: k, duplicate: true });
           continue;
         }
@@ -165,7 +205,10 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
       if (k !== undefined) inBatch.set(k, appended);
       out.push(appended);
     }
-    if (fresh.length === 0) return out;
+    if (fresh.length === 0) {
+      if (keyed) updateIndex([]);
+      return out;
+    }
     const text = fresh
       .map((f, i) => {
         const key = f.key === undefined ? "" : `,"k":${JSON.stringify(f.key)}`;
@@ -185,6 +228,9 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
       for (const f of fresh) if (f.key !== undefined) keys!.set(f.key, f.seq);
       keysEnd = tail.validEnd;
     }
+    if (keyed && keysCurrent) {
+      updateIndex(fresh.flatMap((f) => (f.key === undefined ? [] : [{ key: f.key, seq: f.seq }])));
+    }
     return out;
   }
 
@@ -199,6 +245,7 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     remove() {
       return ctx.locks.withLock(lockPath, () => {
         reset();
+        keyIndex.remove(); // before the log, so that no index outlives its log
         try {
           unlinkSync(path);
         } catch (e) {
