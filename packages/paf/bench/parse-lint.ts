@@ -90,22 +90,25 @@ rmSync(root, { recursive: true, force: true });
 // Import cost of the built package in a fresh process, beside `node -e 0`.
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 if (existsSync(dist)) {
-  const run = (args: string[]) => {
+  // Each child reports its own CPU time (start-up included) when it is done: steadier than wall time here.
+  const report = "const c = process.cpuUsage(); console.log((c.user + c.system) / 1000);";
+  const run = (code: string) => {
     const t: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t0 = performance.now();
-      spawnSync(process.execPath, args, { stdio: "ignore" });
-      t.push(performance.now() - t0);
+    for (let i = 0; i < 11; i++) {
+      const out = spawnSync(process.execPath, ["--input-type=module", "-e", `${code}\n${report}`], {
+        encoding: "utf8",
+      });
+      t.push(Number(out.stdout.trim()));
     }
     return mid(t);
   };
   const core = fileURLToPath(new URL("../../core/dist/index.js", import.meta.url));
-  const base = run(["-e", "0"]);
-  const coreOnly = run(["--input-type=module", "-e", `await import(${JSON.stringify(core)})`]);
-  const imp = run(["--input-type=module", "-e", `await import(${JSON.stringify(dist)})`]);
-  row("`import('@tta-dev/paf')` (dist), whole process", imp, base, "`node -e 0`");
+  const base = run("");
+  const coreOnly = run(`await import(${JSON.stringify(core)});`);
+  const imp = run(`await import(${JSON.stringify(dist)});`);
+  row("`import('@tta-dev/paf')` (dist), whole process, CPU time", imp, base, "`node -e 0`");
   row(
-    "`import('@tta-dev/paf')` (dist), whole process",
+    "`import('@tta-dev/paf')` (dist), whole process, CPU time",
     imp,
     coreOnly,
     "`import('@tta-dev/core')`, which it needs",

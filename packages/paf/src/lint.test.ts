@@ -48,6 +48,27 @@ describe("lintPafDocument", () => {
     expect(problems.map((p) => p.code)).toEqual(["reused-id"]);
   });
 
+  it("checks the counts of a By Category list against the facts under each heading", async () => {
+    const text = [
+      "## 1. Code Quality", //               1
+      "- **Q-1**: a", //                     2
+      "- **Q-2**: b", //                     3
+      "## 2. Security", //                   4
+      "- **S-1**: c", //                     5
+      "## Index", //                         6
+      "By Category:", //                     7
+      "", //                                 8
+      "- Code Quality: 2", //                9
+      "- Security: 4", //                    10
+      "- Not A Heading: 3", //               11
+    ].join("\n");
+    const problems = await lintPafDocument(text);
+    expect(problems.map((p) => [p.source.line, p.code])).toEqual([[10, "total-mismatch"]]);
+    expect(problems[0]!.message).toBe(
+      'The document states "Security: 4" but 1 active facts are under that heading.',
+    );
+  });
+
   it("finds nothing wrong in a clean document", async () => {
     const text =
       "- **A-1**: ~~old~~\n  - Reason: r\n  - Replaced by: A-1-v2\n- **A-1-v2**: new\n  - Check: min-coverage 80 coverage/lcov.info\n\nTotal Active PAFs: 1\n";

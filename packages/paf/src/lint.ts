@@ -53,18 +53,34 @@ export function lintParsedPafs(doc: PafDocument): PafProblem[] {
     }
   }
 
-  const activeCount = doc.facts.filter((f) => f.status === "active").length;
+  const active = doc.facts.filter((f) => f.status === "active");
   for (const total of doc.statedTotals) {
-    if (total.value !== activeCount) {
-      problems.push({
-        code: PafProblemCode.TOTAL_MISMATCH,
-        severity: "warning",
-        message: `The document states "Total Active PAFs: ${total.value}" but ${activeCount} active facts were found.`,
-        source: { file: doc.file, line: total.line },
-      });
-    }
+    const key = total.section === undefined ? undefined : sectionKey(total.section);
+    const found =
+      key === undefined
+        ? active.length
+        : active.filter((f) => f.section.some((h) => sectionKey(h) === key)).length;
+    // A named count whose heading holds no active fact cannot be told from a name that is no heading.
+    if (total.value === found || (key !== undefined && found === 0)) continue;
+    problems.push({
+      code: PafProblemCode.TOTAL_MISMATCH,
+      severity: "warning",
+      message:
+        key === undefined
+          ? `The document states "Total Active PAFs: ${total.value}" but ${found} active facts were found.`
+          : `The document states "${total.section}: ${total.value}" but ${found} active facts are under that heading.`,
+      source: { file: doc.file, line: total.line },
+    });
   }
   return problems.sort((a, b) => a.source.line - b.source.line);
+}
+
+/** A heading name without its numbering, lower-cased: "3. Code Quality" → "code quality". */
+function sectionKey(heading: string): string {
+  return heading
+    .replace(/^\s*\d+(?:\.\d+)*[.)]?\s+/, "")
+    .trim()
+    .toLowerCase();
 }
 
 function lintDeprecated(

@@ -52,6 +52,12 @@ describe("parsePafDocument", () => {
     });
   });
 
+  it("keeps deprecation details only on deprecated facts", async () => {
+    const { facts } = await parsePafDocument("- **A-1**: adopted\n  - Date: 2025-01-01\n  - Reason: speed\n");
+    expect(facts[0]!.status).toBe("active");
+    expect(facts[0]!.deprecation).toBeUndefined();
+  });
+
   it("treats the word DEPRECATED, a struck id and a Deprecated heading as deprecation", async () => {
     const { facts } = await parsePafDocument(
       "- **A-1**: Old rule (DEPRECATED)\n- ~~**A-2**: Older rule~~\n## Deprecated facts\n- **A-3**: Oldest rule\n## Active\n- **A-4**: deprecated in lower case is just a word\n- **A-5**: `a~~b` in code is no strike\n",

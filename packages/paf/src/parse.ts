@@ -82,6 +82,7 @@ export function parsePafDocumentWith(parse: MarkdownParser, text: string, option
 }
 
 const TOTAL = /total\s+active\s+pafs?\s*:\s*(\d+)/gi;
+const BY_CATEGORY = /^\s*by\s+(?:category|section)\s*:?\s*$/i;
 const DEPRECATED_HEADING = /^\s*(?:\d+[.)]\s*)?deprecated\b/i;
 
 class Walker {
@@ -98,7 +99,7 @@ class Walker {
   ) {}
 
   blocks(nodes: MdNode[], depth: number): void {
-    for (const node of nodes) {
+    for (const [index, node] of nodes.entries()) {
       switch (node.type) {
         case "heading": {
           const level = node.depth ?? 1;
@@ -108,9 +109,13 @@ class Walker {
           this.totalsIn(title, node);
           break;
         }
-        case "paragraph":
-          this.totalsIn(plainText(node), node);
+        case "paragraph": {
+          const plain = plainText(node);
+          this.totalsIn(plain, node);
+          const next = nodes[index + 1];
+          if (BY_CATEGORY.test(plain) && next?.type === "list") this.categoryTotals(next);
           break;
+        }
         case "list":
         case "blockquote":
           if (this.enter(node, depth)) {
@@ -223,12 +228,25 @@ class Walker {
       source: { file: this.file, line },
       hash: "",
       ...(check ? { check } : {}),
-      ...(deprecated || Object.keys(deprecation).length ? { deprecation } : {}),
+      ...(deprecated ? { deprecation } : {}),
     };
     fact.hash = hashFact(fact);
     this.facts.push(fact);
     for (const [block, subs] of nested) if (this.enter(block, depth)) this.listItems(subs, depth + 1);
     this.blocks(others, depth);
+  }
+
+  /** "By Category:" followed by `- Name: N` items: per-section stated counts. */
+  private categoryTotals(list: MdNode): void {
+    for (const item of list.children ?? []) {
+      const m = /^\s*([^:]+?)\s*:\s*(\d+)\s*$/.exec(plainText(item.children?.[0] ?? item));
+      if (m)
+        this.totals.push({
+          value: Number(m[2]),
+          line: item.position?.start.line ?? 1,
+          section: m[1]!.trim(),
+        });
+    }
   }
 
   private totalsIn(plain: string, node: MdNode): void {

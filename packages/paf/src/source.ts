@@ -12,7 +12,7 @@ import { writeFileAtomic } from "./snapshot-file.js";
 import type { PafProblem, StatedTotal } from "./types.js";
 
 /** Bumped whenever the parser's output changes, so old cache files are ignored. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 
 /** Where the workflow gets its facts: loaded once, re-read only when the document changes. */
 export interface PafSource {

@@ -45,10 +45,12 @@ export interface PafProblem {
   pafId?: string;
 }
 
-/** A stated count such as "Total Active PAFs: 22". */
+/** A stated count such as "Total Active PAFs: 22", or "Code Quality: 6" in a "By Category:" list. */
 export interface StatedTotal {
   value: number;
   line: number;
+  /** The heading name the count is about; absent for the document's total. */
+  section?: string;
 }
 
 /** What the parser returns: the facts, the problems it saw, and what the linter needs besides. */
