@@ -94,13 +94,16 @@ describe("file backend across real processes", () => {
       const child = startWorker({ mode: "forever", root, namespace: "default", id: run, count: 0 });
       let buffered = "";
       let acks = 0;
+      let lastBatch = -1;
       child.stdout!.on("data", (d: Buffer) => {
         buffered += d.toString();
         const lines = buffered.split("\n");
         buffered = lines.pop()!;
         for (const line of lines) {
           if (!line.startsWith("ack ")) continue;
-          for (const s of line.slice(4).split(" ")) acked.set(Number(s), { run });
+          const [batch, ...seqs] = line.slice(4).split(" ");
+          for (const s of seqs) acked.set(Number(s), { run });
+          lastBatch = Number(batch);
           acks++;
         }
       });
@@ -128,6 +131,17 @@ describe("file backend across real processes", () => {
       const all: LogEntry[] = await readAll(backend, log("default"));
       expect(all.map((e) => e.seq)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
       for (const [seq, { run: r }] of acked) expect((all[seq - 1]!.value as { run: number }).run).toBe(r);
+      // Idempotency keys survive the kill: the last acknowledged batch is a duplicate when retried, and
+      // the batch that was in flight is either wholly there (written, not yet acknowledged) or appended anew.
+      const retried = await backend.append(log("default"), [
+        { value: "retry", idempotencyKey: `${run}-${lastBatch}-0` },
+      ]);
+      expect(retried[0]).toMatchObject({ duplicate: true, value: { run, i: lastBatch, j: 0 } });
+      const inFlight = await backend.append(log("default"), [
+        { value: { run, i: lastBatch + 1, j: 0 }, idempotencyKey: `${run}-${lastBatch + 1}-0` },
+      ]);
+      expect(inFlight[0]!.value).toMatchObject({ run, i: lastBatch + 1, j: 0 });
+      if (!inFlight[0]!.duplicate) acked.set(inFlight[0]!.seq, { run });
       await backend.close();
     }
     console.info(`SIGKILL runs: ${seen.staleLocks} left a lock behind, ${seen.tornTails} left a torn tail`);

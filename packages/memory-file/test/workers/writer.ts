@@ -2,7 +2,7 @@
  * Child process for the multi-process tests. Argument: JSON task. Modes:
  * - `append`: `count` single appends to one log; prints `{ seqs }`.
  * - `meta`: `count` metadata updates of one group with ifVersion and retry; prints `{ conflicts }`.
- * - `forever`: appends batches until killed, printing `ack <seq> <seq>…` after each acknowledged batch.
+ * - `forever`: appends keyed batches until killed, printing `ack <batch> <seq> <seq>…` after each acknowledged one.
  * - `die-holding-lock`: takes a log's lock and kills itself with SIGKILL while holding it.
  */
 import { join } from "node:path";
@@ -69,9 +69,12 @@ async function main(): Promise<void> {
       const n = i % 10 === 9 ? 300 : 1 + (i % 4);
       const entries = await backend.append(
         log,
-        Array.from({ length: n }, (_, j) => ({ value: { run: task.id, i, j, pad } })),
+        Array.from({ length: n }, (_, j) => ({
+          value: { run: task.id, i, j, pad },
+          idempotencyKey: `${task.id}-${i}-${j}`,
+        })),
       );
-      process.stdout.write(`ack ${entries.map((e) => e.seq).join(" ")}\n`);
+      process.stdout.write(`ack ${i} ${entries.map((e) => e.seq).join(" ")}\n`);
     }
   }
   await backend.close();
