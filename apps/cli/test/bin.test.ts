@@ -25,10 +25,13 @@ function tta(
 }
 
 describe("tta as a process", () => {
-  it("prints its version", () => {
+  it("prints its version, the same on the short path (--version alone) and through the program", () => {
     const r = tta(["--version"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(tta(["-V"]).stdout).toBe(r.stdout);
+    const viaProgram = tta(["--no-color", "--version"]);
+    expect(viaProgram).toMatchObject({ code: 0, stdout: r.stdout });
   });
 
   it("exits 2 on an unknown flag with the JSON error on stderr and nothing on stdout", () => {
