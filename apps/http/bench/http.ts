@@ -28,6 +28,7 @@ const FLOOR_BIN = new URL("./floor-server.ts", import.meta.url);
 interface Row {
   case: string;
   "req/s": number;
+  "p50 ms": number;
   "p99 ms": number;
   "× floor req/s": string;
   "p99 ÷ floor": string;
@@ -51,7 +52,7 @@ const PLAN: Load = {
   body: JSON.stringify({ stage: "plan", mode: "standard" }),
 };
 
-/** Run autocannon against each URL at once (connections split evenly); sum req/s, worst p99. */
+/** Run autocannon against each URL at once (connections split evenly); sum req/s, worst p50 and p99. */
 async function fire(urls: string[], load: Load, seconds: number) {
   const results = await Promise.all(
     urls.map((url) =>
@@ -67,6 +68,7 @@ async function fire(urls: string[], load: Load, seconds: number) {
   );
   return {
     rps: results.reduce((n, r) => n + r.requests.average, 0),
+    p50: Math.max(...results.map((r) => r.latency.p50)),
     p99: Math.max(...results.map((r) => r.latency.p99)),
     errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
   };
@@ -117,10 +119,15 @@ async function seed(url: string): Promise<void> {
   }
 }
 
-function row(name: string, m: { rps: number; p99: number; errors: number }, floor: typeof m): Row {
+function row(
+  name: string,
+  m: { rps: number; p50: number; p99: number; errors: number },
+  floor: typeof m,
+): Row {
   return {
     case: name,
     "req/s": Math.round(m.rps),
+    "p50 ms": m.p50,
     "p99 ms": m.p99,
     "× floor req/s": (m.rps / floor.rps).toFixed(2),
     "p99 ÷ floor": (m.p99 / Math.max(floor.p99, 1)).toFixed(1),
