@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Start-up of the built `tta` (dist/bin.js) as whole processes, beside `node -e 0` (the floor):
 // `tta --version`, and `tta context <session> --stage plan` on a file-backend store holding one
-// session of 10 000 messages (plus the starter PAFCORE.md of `tta init`). Commands run
+// session of 10 000 1-KiB messages (plus the starter PAFCORE.md of `tta init`). Commands run
 // round-robin so that machine noise hits each alike. BENCH_RUNS (default 40) runs per command.
 //   node scripts/bundle.mjs && node bench/startup.mjs     (what `pnpm bench` runs here)
 import { spawnSync } from "node:child_process";
@@ -18,6 +18,8 @@ const VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.u
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const MESSAGES = 10_000;
 const S = "bench-startup-2025-10-01";
+// SPEC §7 measures with 1 KiB messages.
+const FILLER = "the preferences store keeps one Redis hash per user, with cached reads; ".repeat(16);
 
 function run(args, cwd) {
   const start = performance.now();
@@ -37,7 +39,7 @@ async function populate(cwd) {
     for (let i = 0; i < MESSAGES; i += 1000) {
       const messages = Array.from({ length: 1000 }, (_, j) => ({
         role: j % 2 ? "assistant" : "user",
-        content: `message ${i + j}: the preferences store keeps one Redis hash per user, cached reads`,
+        content: `message ${i + j}: ${FILLER}`.slice(0, 1024),
       }));
       await handlers["message.append"]({ sessionId: S, messages }, { namespace: resolved.namespace });
     }
@@ -73,7 +75,9 @@ try {
   const after = freshBundle(bundleDir, VERSION) ? "bundle" : "unbundled";
   const ran =
     before === after ? `the ${before} build` : `the ${before} build, then (sources changed) the ${after} one`;
-  console.log(`tta start-up, ${RUNS} runs each, ${MESSAGES} messages, file backend; dist/bin.js ran ${ran}`);
+  console.log(
+    `tta start-up, ${RUNS} runs each, ${MESSAGES} × 1 KiB messages, file backend; dist/bin.js ran ${ran}`,
+  );
   console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}\n`);
   console.log("| command | median ms | p95 ms | × floor |");
   console.log("| --- | ---: | ---: | ---: |");
