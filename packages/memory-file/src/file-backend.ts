@@ -9,6 +9,7 @@ import {
   type MemoryBackend,
   normalizeListOptions,
   normalizeReadLogOptions,
+  runBatchSequentially,
   type Scope,
   serializeValue,
   sessionsScope,
@@ -187,33 +188,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       return guard("deleteLog", () => l.remove());
     },
 
-    async batch(reads: readonly BatchRead[]) {
-      const out: BatchResult[] = [];
-      for (const r of reads) {
-        switch (r.op) {
-          case "get":
-            out.push(await backend.get(r.scope, r.key));
-            break;
-          case "getMany":
-            out.push(await backend.getMany(r.scope, r.keys));
-            break;
-          case "list":
-            out.push(await backend.list(r.scope, r.options));
-            break;
-          case "readLog":
-            out.push(await backend.readLog(r.scope, r.options));
-            break;
-          case "logLength":
-            out.push(await backend.logLength(r.scope));
-            break;
-          default:
-            throw new ValidationError(`batch: unknown op ${JSON.stringify((r as { op: unknown }).op)}`, {
-              issues: [],
-            });
-        }
-      }
-      return out;
-    },
+    batch: (reads: readonly BatchRead[]) => runBatchSequentially(backend, reads),
 
     async ping() {
       open();
