@@ -4,7 +4,7 @@
 // parser stay behind their dynamic imports). dist/bin.js runs it while inputs.json says that every
 // source it was built from is unchanged; otherwise it runs the unbundled tsc build. Start-up is
 // mostly module loading, so fewer, larger files start faster.
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -54,9 +54,14 @@ const result = await build({
   logLevel: "warning",
 });
 
-const sources = Object.keys(result.metafile.inputs)
-  .filter((p) => !p.includes("node_modules"))
-  .map((p) => resolve(cli, p));
+// Third-party code changes only with the lockfile: it stands for every node_modules input.
+const lockfile = resolve(cli, "..", "..", "pnpm-lock.yaml");
+const sources = [
+  ...Object.keys(result.metafile.inputs)
+    .filter((p) => !p.includes("node_modules"))
+    .map((p) => resolve(cli, p)),
+  ...(existsSync(lockfile) ? [lockfile] : []),
+];
 const inputs = sources.map((file) => {
   const s = statSync(file);
   return [relative(outdir, file), s.mtimeMs, s.size];
