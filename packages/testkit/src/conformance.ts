@@ -5,6 +5,7 @@ import { concurrencySuite } from "./suites/concurrency.js";
 import { createHarness } from "./suites/harness.js";
 import { isolationSuite } from "./suites/isolation.js";
 import { logSuite } from "./suites/logs.js";
+import { modelSuite } from "./suites/model.js";
 import { recordSuite } from "./suites/records.js";
 import { ttlSuite } from "./suites/ttl.js";
 import { valueSuite } from "./suites/values.js";
@@ -32,5 +33,6 @@ export function describeBackendConformance(options: ConformanceOptions): void {
     describe("logs", () => logSuite(h));
     describe("concurrency", () => concurrencySuite(h));
     describe("capabilities", () => capabilitySuite(h));
+    describe("model", () => modelSuite(h));
   });
 }

@@ -25,6 +25,8 @@ export interface ConformanceOptions {
   manualClock?: boolean;
   /** Clean up after each test; default `backend.close()`. */
   destroy?(backend: MemoryBackend): Promise<void>;
+  /** Runs of the model-based property test (default 100). */
+  modelRuns?: number;
   /** Scale for the concurrency tests (default 1; use less than 1 for slow stores). */
   concurrencyScale?: number;
 }

@@ -1,0 +1,150 @@
+import { compareKeys, hasErrorCode } from "@tta-dev/core";
+import fc from "fast-check";
+import { expect, it } from "vitest";
+import type { Harness } from "./harness.js";
+
+type Op =
+  | { t: "put"; key: string; value: number; ifVersion?: number; ttl?: number }
+  | { t: "delete"; key: string; ifVersion?: number }
+  | { t: "get"; key: string }
+  | { t: "list"; limit: number }
+  | { t: "advance"; ms: number }
+  | { t: "append"; values: number[]; idem?: string }
+  | { t: "read"; after: number; limit: number; fromEnd: boolean };
+
+const key = fc.constantFrom("a", "b", "c", "a:b", "ü", "..");
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record(
+    {
+      t: fc.constant("put" as const),
+      key,
+      value: fc.integer(),
+      ifVersion: fc.integer({ min: 0, max: 4 }),
+      ttl: fc.integer({ min: 1, max: 50 }),
+    },
+    { requiredKeys: ["t", "key", "value"] },
+  ),
+  fc.record(
+    { t: fc.constant("delete" as const), key, ifVersion: fc.integer({ min: 0, max: 4 }) },
+    { requiredKeys: ["t", "key"] },
+  ),
+  fc.record({ t: fc.constant("get" as const), key }),
+  fc.record({ t: fc.constant("list" as const), limit: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ t: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 30 }) }),
+  fc.record(
+    {
+      t: fc.constant("append" as const),
+      values: fc.array(fc.integer(), { minLength: 1, maxLength: 3 }),
+      idem: fc.constantFrom("i1", "i2", "i3"),
+    },
+    { requiredKeys: ["t", "values"] },
+  ),
+  fc.record({
+    t: fc.constant("read" as const),
+    after: fc.integer({ min: 0, max: 12 }),
+    limit: fc.integer({ min: 1, max: 5 }),
+    fromEnd: fc.boolean(),
+  }),
+);
+
+/** Random operation sequences against a trivial Map-and-array model (needs the injected clock). */
+export function modelSuite(h: Harness): void {
+  it.runIf(h.options.manualClock !== false)(
+    "agrees with a Map-and-array model on random operation sequences",
+    async () => {
+      let run = 0;
+      const { backend: b, namespace, clock } = await h.setup();
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops) => {
+          const scope = { namespace, collection: "things", partition: `run${run++}` };
+          const recs = new Map<string, { value: number; version: number; exp: number | null }>();
+          const log: { value: number; idem?: string }[] = [];
+          const liveRec = (k: string) => {
+            const r = recs.get(k);
+            return r && (r.exp === null || r.exp > clock.now()) ? r : undefined;
+          };
+          for (const o of ops) {
+            switch (o.t) {
+              case "put": {
+                const cur = liveRec(o.key)?.version ?? 0;
+                const conflict = o.ifVersion !== undefined && o.ifVersion !== cur;
+                const got = await b
+                  .put(scope, o.key, o.value, { ifVersion: o.ifVersion, ttlMs: o.ttl })
+                  .catch((e) => e);
+                if (conflict) expect(hasErrorCode(got, "VERSION_CONFLICT")).toBe(true);
+                else {
+                  recs.set(o.key, {
+                    value: o.value,
+                    version: cur + 1,
+                    exp: o.ttl === undefined ? null : clock.now() + o.ttl,
+                  });
+                  expect(got.version).toBe(cur + 1);
+                }
+                break;
+              }
+              case "delete": {
+                const cur = liveRec(o.key);
+                const conflict = o.ifVersion !== undefined && o.ifVersion !== (cur?.version ?? 0);
+                const got = await b.delete(scope, o.key, { ifVersion: o.ifVersion }).catch((e) => e);
+                if (conflict) expect(hasErrorCode(got, "VERSION_CONFLICT")).toBe(true);
+                else {
+                  expect(got).toBe(cur !== undefined);
+                  recs.delete(o.key);
+                }
+                break;
+              }
+              case "get": {
+                const r = liveRec(o.key);
+                const got = await b.get(scope, o.key);
+                expect(got ? [got.value, got.version] : null).toEqual(r ? [r.value, r.version] : null);
+                break;
+              }
+              case "list": {
+                const want = [...recs.keys()].filter((k) => liveRec(k)).sort(compareKeys);
+                const seen: string[] = [];
+                let cursor: string | undefined;
+                for (;;) {
+                  const page = await b.list(scope, { limit: o.limit, ...(cursor ? { cursor } : {}) });
+                  seen.push(...page.items.map((i) => i.key));
+                  if (!page.nextCursor) break;
+                  cursor = page.nextCursor;
+                }
+                expect(seen).toEqual(want);
+                break;
+              }
+              case "advance":
+                clock.advance(o.ms);
+                break;
+              case "append": {
+                const got = await b.append(
+                  scope,
+                  o.values.map((v) => ({ value: v, ...(o.idem ? { idempotencyKey: o.idem } : {}) })),
+                );
+                const prior = o.idem === undefined ? -1 : log.findIndex((e) => e.idem === o.idem);
+                if (prior >= 0) {
+                  expect(got.every((g) => g.duplicate && g.seq === prior + 1)).toBe(true);
+                } else {
+                  log.push({ value: o.values[0]!, ...(o.idem ? { idem: o.idem } : {}) });
+                  for (const v of o.values.slice(1)) if (o.idem === undefined) log.push({ value: v });
+                  expect(got[0]?.seq).toBe(log.length - (o.idem === undefined ? o.values.length - 1 : 0));
+                }
+                break;
+              }
+              case "read": {
+                const seqs = log.map((_, i) => i + 1).filter((s) => s > o.after);
+                const want = o.fromEnd ? seqs.slice(-o.limit) : seqs.slice(0, o.limit);
+                const got = await b.readLog(scope, { afterSeq: o.after, limit: o.limit, fromEnd: o.fromEnd });
+                expect(got.map((e) => e.seq)).toEqual(want);
+                expect(got.map((e) => e.value)).toEqual(want.map((s) => log[s - 1]!.value));
+                break;
+              }
+            }
+          }
+          expect(await b.logLength(scope)).toBe(log.length);
+        }),
+        { numRuns: h.options.modelRuns ?? 100 },
+      );
+    },
+    120_000,
+  );
+}
