@@ -4,7 +4,6 @@ import {
   type BackendCapabilities,
   BackendUnavailableError,
   type BatchRead,
-  type BatchResult,
   Collections,
   type MemoryBackend,
   normalizeListOptions,

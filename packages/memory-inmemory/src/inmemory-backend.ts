@@ -3,7 +3,6 @@ import {
   type BackendCapabilities,
   BackendUnavailableError,
   type BatchRead,
-  type BatchResult,
   type Clock,
   compareKeys,
   type DeleteOptions,
