@@ -14,3 +14,18 @@ describeBackendConformance({
   create: async ({ clock }) => createKeyvBackend({ store: new Map(), clock, atomicSetMany: false }),
   rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
 });
+
+// Tiny index pages, so that splits and emptied pages happen within a few operations of the model test.
+describeBackendConformance({
+  name: "keyv (Map store, 3-key index pages)",
+  create: async ({ clock }) => createKeyvBackend({ store: new Map(), clock, indexPageSize: 3 }),
+  rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
+  modelRuns: 150,
+});
+
+describeBackendConformance({
+  name: "keyv (Map store, 3-key index pages, writes one by one)",
+  create: async ({ clock }) =>
+    createKeyvBackend({ store: new Map(), clock, indexPageSize: 3, atomicSetMany: false }),
+  rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
+});

@@ -1,4 +1,4 @@
-import { compareKeys, hasErrorCode } from "@tta-dev/core";
+import { compareKeys, hasErrorCode, type ManualClock, type MemoryBackend, type Scope } from "@tta-dev/core";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import type { Harness } from "./harness.js";
@@ -7,30 +7,48 @@ type Op =
   | { t: "put"; key: string; value: number; ifVersion?: number; ttl?: number }
   | { t: "delete"; key: string; ifVersion?: number }
   | { t: "get"; key: string }
-  | { t: "list"; limit: number }
+  | { t: "list"; limit: number; prefix?: string }
+  | { t: "clear" }
   | { t: "advance"; ms: number }
   | { t: "append"; values: number[]; idem?: string }
   | { t: "read"; after: number; limit: number; fromEnd: boolean };
 
-const key = fc.constantFrom("a", "b", "c", "a:b", "ü", "..");
+const key = fc.oneof(
+  fc.constantFrom("a", "b", "a:b", "ü", "..", "a b", "A", "~", "k%41"),
+  fc.integer({ min: 0, max: 40 }).map((n) => `k${n}`),
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record(
+      {
+        t: fc.constant("put" as const),
+        key,
+        value: fc.integer(),
+        ifVersion: fc.integer({ min: 0, max: 3 }),
+        ttl: fc.constantFrom(1, 5, 10, 15, 40),
+      },
+      { requiredKeys: ["t", "key", "value"] },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      { t: fc.constant("delete" as const), key, ifVersion: fc.integer({ min: 0, max: 3 }) },
+      { requiredKeys: ["t", "key"] },
+    ),
+  },
+  fc.record({ t: fc.constant("get" as const), key }),
   fc.record(
     {
-      t: fc.constant("put" as const),
-      key,
-      value: fc.integer(),
-      ifVersion: fc.integer({ min: 0, max: 4 }),
-      ttl: fc.integer({ min: 1, max: 50 }),
+      t: fc.constant("list" as const),
+      limit: fc.integer({ min: 1, max: 5 }),
+      prefix: fc.constantFrom("a", "k1", "k", ""),
     },
-    { requiredKeys: ["t", "key", "value"] },
+    { requiredKeys: ["t", "limit"] },
   ),
-  fc.record(
-    { t: fc.constant("delete" as const), key, ifVersion: fc.integer({ min: 0, max: 4 }) },
-    { requiredKeys: ["t", "key"] },
-  ),
-  fc.record({ t: fc.constant("get" as const), key }),
-  fc.record({ t: fc.constant("list" as const), limit: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ t: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 30 }) }),
+  { weight: 1, arbitrary: fc.constant({ t: "clear" as const }) },
+  fc.record({ t: fc.constant("advance" as const), ms: fc.constantFrom(0, 1, 4, 5, 10) }),
   fc.record(
     {
       t: fc.constant("append" as const),
@@ -47,104 +65,130 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   }),
 );
 
-/** Random operation sequences against a trivial Map-and-array model (needs the injected clock). */
+interface ModelRecord {
+  value: number;
+  version: number;
+  exp: number | null;
+}
+
+async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op[]): Promise<void> {
+  const recs = new Map<string, ModelRecord>();
+  const log: { value: number; idem?: string }[] = [];
+  const live = (k: string) => {
+    const r = recs.get(k);
+    return r && (r.exp === null || r.exp > clock.now()) ? r : undefined;
+  };
+  for (const o of ops) {
+    switch (o.t) {
+      case "put": {
+        const cur = live(o.key)?.version ?? 0;
+        const got = await b
+          .put(scope, o.key, o.value, { ifVersion: o.ifVersion, ttlMs: o.ttl })
+          .catch((e) => e);
+        if (o.ifVersion !== undefined && o.ifVersion !== cur) {
+          expect(hasErrorCode(got, "VERSION_CONFLICT")).toBe(true);
+        } else {
+          recs.set(o.key, {
+            value: o.value,
+            version: cur + 1,
+            exp: o.ttl === undefined ? null : clock.now() + o.ttl,
+          });
+          expect(got.version).toBe(cur + 1);
+        }
+        break;
+      }
+      case "delete": {
+        const cur = live(o.key);
+        const got = await b.delete(scope, o.key, { ifVersion: o.ifVersion }).catch((e) => e);
+        if (o.ifVersion !== undefined && o.ifVersion !== (cur?.version ?? 0)) {
+          expect(hasErrorCode(got, "VERSION_CONFLICT")).toBe(true);
+        } else {
+          expect(got).toBe(cur !== undefined);
+          recs.delete(o.key);
+        }
+        break;
+      }
+      case "get": {
+        const r = live(o.key);
+        const got = await b.get(scope, o.key);
+        expect(got ? [got.value, got.version] : null).toEqual(r ? [r.value, r.version] : null);
+        break;
+      }
+      case "list": {
+        const prefix = o.prefix ?? "";
+        const want = [...recs.keys()].filter((k) => live(k) && k.startsWith(prefix)).sort(compareKeys);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (;;) {
+          const page = await b.list(scope, { limit: o.limit, prefix, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((i) => i.key));
+          expect(page.items.every((i) => i.value === live(i.key)?.value)).toBe(true);
+          if (!page.nextCursor) break;
+          cursor = page.nextCursor;
+        }
+        expect(seen).toEqual(want);
+        break;
+      }
+      case "clear": {
+        const want = [...recs.keys()].filter((k) => live(k)).length;
+        expect(await b.clear(scope)).toBe(want);
+        recs.clear();
+        break;
+      }
+      case "advance":
+        clock.advance(o.ms);
+        break;
+      case "append": {
+        const got = await b.append(
+          scope,
+          o.values.map((v) => ({ value: v, ...(o.idem ? { idempotencyKey: o.idem } : {}) })),
+        );
+        const prior = o.idem === undefined ? -1 : log.findIndex((e) => e.idem === o.idem);
+        if (prior >= 0) {
+          expect(got.every((g) => g.duplicate && g.seq === prior + 1)).toBe(true);
+        } else {
+          log.push({ value: o.values[0]!, ...(o.idem ? { idem: o.idem } : {}) });
+          for (const v of o.values.slice(1)) if (o.idem === undefined) log.push({ value: v });
+          expect(got[0]?.seq).toBe(log.length - (o.idem === undefined ? o.values.length - 1 : 0));
+        }
+        break;
+      }
+      case "read": {
+        const seqs = log.map((_, i) => i + 1).filter((s) => s > o.after);
+        const want = o.fromEnd ? seqs.slice(-o.limit) : seqs.slice(0, o.limit);
+        const got = await b.readLog(scope, { afterSeq: o.after, limit: o.limit, fromEnd: o.fromEnd });
+        expect(got.map((e) => e.seq)).toEqual(want);
+        expect(got.map((e) => e.value)).toEqual(want.map((s) => log[s - 1]!.value));
+        break;
+      }
+    }
+  }
+  expect(await b.logLength(scope)).toBe(log.length);
+  // Whatever happened, clearing and deleting the log leave the scope empty.
+  await b.clear(scope);
+  await b.deleteLog(scope);
+  expect((await b.list(scope)).items).toEqual([]);
+}
+
+/**
+ * Random operation sequences (puts with `ifVersion` and TTL, deletes, gets, paged and prefixed lists,
+ * clears, clock moves, idempotent appends, range reads) against a trivial Map-and-array model. Each
+ * run uses its own partition; at the end nothing of the namespace is left in the raw store.
+ */
 export function modelSuite(h: Harness): void {
   it.runIf(h.options.manualClock !== false)(
     "agrees with a Map-and-array model on random operation sequences",
     async () => {
       let run = 0;
-      const { backend: b, namespace, clock } = await h.setup();
+      const { backend, namespace, clock } = await h.setup();
       await fc.assert(
-        fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops) => {
-          const scope = { namespace, collection: "things", partition: `run${run++}` };
-          const recs = new Map<string, { value: number; version: number; exp: number | null }>();
-          const log: { value: number; idem?: string }[] = [];
-          const liveRec = (k: string) => {
-            const r = recs.get(k);
-            return r && (r.exp === null || r.exp > clock.now()) ? r : undefined;
-          };
-          for (const o of ops) {
-            switch (o.t) {
-              case "put": {
-                const cur = liveRec(o.key)?.version ?? 0;
-                const conflict = o.ifVersion !== undefined && o.ifVersion !== cur;
-                const got = await b
-                  .put(scope, o.key, o.value, { ifVersion: o.ifVersion, ttlMs: o.ttl })
-                  .catch((e) => e);
-                if (conflict) expect(hasErrorCode(got, "VERSION_CONFLICT")).toBe(true);
-                else {
-                  recs.set(o.key, {
-                    value: o.value,
-                    version: cur + 1,
-                    exp: o.ttl === undefined ? null : clock.now() + o.ttl,
-                  });
-                  expect(got.version).toBe(cur + 1);
-                }
-                break;
-              }
-              case "delete": {
-                const cur = liveRec(o.key);
-                const conflict = o.ifVersion !== undefined && o.ifVersion !== (cur?.version ?? 0);
-                const got = await b.delete(scope, o.key, { ifVersion: o.ifVersion }).catch((e) => e);
-                if (conflict) expect(hasErrorCode(got, "VERSION_CONFLICT")).toBe(true);
-                else {
-                  expect(got).toBe(cur !== undefined);
-                  recs.delete(o.key);
-                }
-                break;
-              }
-              case "get": {
-                const r = liveRec(o.key);
-                const got = await b.get(scope, o.key);
-                expect(got ? [got.value, got.version] : null).toEqual(r ? [r.value, r.version] : null);
-                break;
-              }
-              case "list": {
-                const want = [...recs.keys()].filter((k) => liveRec(k)).sort(compareKeys);
-                const seen: string[] = [];
-                let cursor: string | undefined;
-                for (;;) {
-                  const page = await b.list(scope, { limit: o.limit, ...(cursor ? { cursor } : {}) });
-                  seen.push(...page.items.map((i) => i.key));
-                  if (!page.nextCursor) break;
-                  cursor = page.nextCursor;
-                }
-                expect(seen).toEqual(want);
-                break;
-              }
-              case "advance":
-                clock.advance(o.ms);
-                break;
-              case "append": {
-                const got = await b.append(
-                  scope,
-                  o.values.map((v) => ({ value: v, ...(o.idem ? { idempotencyKey: o.idem } : {}) })),
-                );
-                const prior = o.idem === undefined ? -1 : log.findIndex((e) => e.idem === o.idem);
-                if (prior >= 0) {
-                  expect(got.every((g) => g.duplicate && g.seq === prior + 1)).toBe(true);
-                } else {
-                  log.push({ value: o.values[0]!, ...(o.idem ? { idem: o.idem } : {}) });
-                  for (const v of o.values.slice(1)) if (o.idem === undefined) log.push({ value: v });
-                  expect(got[0]?.seq).toBe(log.length - (o.idem === undefined ? o.values.length - 1 : 0));
-                }
-                break;
-              }
-              case "read": {
-                const seqs = log.map((_, i) => i + 1).filter((s) => s > o.after);
-                const want = o.fromEnd ? seqs.slice(-o.limit) : seqs.slice(0, o.limit);
-                const got = await b.readLog(scope, { afterSeq: o.after, limit: o.limit, fromEnd: o.fromEnd });
-                expect(got.map((e) => e.seq)).toEqual(want);
-                expect(got.map((e) => e.value)).toEqual(want.map((s) => log[s - 1]!.value));
-                break;
-              }
-            }
-          }
-          expect(await b.logLength(scope)).toBe(log.length);
-        }),
+        fc.asyncProperty(fc.array(op, { maxLength: 80 }), (ops) =>
+          check(backend, clock, { namespace, collection: "things", partition: `run${run++}` }, ops),
+        ),
         { numRuns: h.options.modelRuns ?? 100 },
       );
+      if (h.options.rawKeys) expect(await h.options.rawKeys(backend, namespace)).toEqual([]);
     },
-    120_000,
+    180_000,
   );
 }
