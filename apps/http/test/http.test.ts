@@ -33,6 +33,11 @@ describe("HTTP routes", () => {
     expect((await req("POST", "/v1/sessions", "{not json")).body.error.code).toBe("VALIDATION_FAILED");
     expect((await req("POST", "/v1/sessions", "[1,2]")).status).toBe(400);
     expect((await req("GET", "/v1/nothing-here")).status).toBe(404);
+    // A misspelt field is refused, not silently dropped.
+    const typo = await req("POST", "/v1/sessions", { id: "typo-check-2026-11-25", titel: "x" });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toContain("titel");
+    expect((await req("GET", "/v1/sessions/typo-check-2026-11-25")).status).toBe(404);
   });
 
   it("refuses hostile ids with 400 and bodies over the limit with 413, writing nothing", async () => {

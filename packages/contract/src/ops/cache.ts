@@ -19,7 +19,7 @@ const keyArg = { name: "key", field: "key", description: "Cache key" } as const;
 export const cacheSet = defineOperation({
   name: "cache.set",
   summary: "Set a cache value (any JSON) with a time to live (default 1h, 1s…30d).",
-  input: z.object({
+  input: z.strictObject({
     sessionId: SessionIdField,
     key: CacheKeyField,
     value: JsonValueField,
@@ -61,7 +61,7 @@ export const cacheSet = defineOperation({
 export const cacheGet = defineOperation({
   name: "cache.get",
   summary: "Get a live cache entry; null when absent or expired.",
-  input: z.object({ sessionId: SessionIdField, key: CacheKeyField }),
+  input: z.strictObject({ sessionId: SessionIdField, key: CacheKeyField }),
   output: CacheEntry.nullable(),
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{sessionId}/cache/{key}", scope: "read" },
@@ -78,7 +78,7 @@ export const cacheGet = defineOperation({
 export const cacheList = defineOperation({
   name: "cache.list",
   summary: "List a session's live cache entries.",
-  input: z.object({
+  input: z.strictObject({
     sessionId: SessionIdField,
     cursor: CursorField.optional(),
     limit: LimitField.optional(),
@@ -107,7 +107,7 @@ export const cacheList = defineOperation({
 export const cacheDelete = defineOperation({
   name: "cache.delete",
   summary: "Delete a cache entry.",
-  input: z.object({ sessionId: SessionIdField, key: CacheKeyField }),
+  input: z.strictObject({ sessionId: SessionIdField, key: CacheKeyField }),
   output: z.object({
     sessionId: z.string(),
     key: z.string(),

@@ -15,7 +15,7 @@ export const ContextFormat = z.enum(["json", "markdown"]);
 export const contextLoad = defineOperation({
   name: "context.load",
   summary: "Load the context a workflow stage needs, within its token budget, with an explanation.",
-  input: z.object({
+  input: z.strictObject({
     sessionId: SessionIdField,
     stage: WorkflowStage,
     mode: WorkflowMode.optional(),

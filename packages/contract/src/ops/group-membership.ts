@@ -5,8 +5,8 @@ import { GroupIdField, IfVersionField, page, SessionIdField } from "../fields.js
 
 const groupArg = { name: "group", field: "groupId", description: "Group name" } as const;
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
-const GroupInput = z.object({ groupId: GroupIdField });
-const Membership = z.object({
+const GroupInput = z.strictObject({ groupId: GroupIdField });
+const Membership = z.strictObject({
   groupId: GroupIdField,
   sessionId: SessionIdField,
   ifVersion: IfVersionField.optional(),

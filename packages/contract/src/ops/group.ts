@@ -16,13 +16,13 @@ import {
 import { groupAddSession, groupRemoveSession, groupSessions } from "./group-membership.js";
 
 const groupArg = { name: "group", field: "groupId", description: "Group name" } as const;
-const GroupInput = z.object({ groupId: GroupIdField });
+const GroupInput = z.strictObject({ groupId: GroupIdField });
 
 /** `group.create`: a new active group; its id is its name. */
 export const groupCreate = defineOperation({
   name: "group.create",
   summary: "Create a session group; its id is its name (lower-case kebab-case, ≤ 64 characters).",
-  input: z.object({
+  input: z.strictObject({
     name: GroupIdField,
     description: z.string().max(INPUT_CAPS.description).optional(),
     tags: TagsField.optional(),
@@ -86,7 +86,7 @@ export const groupGet = defineOperation({
 export const groupList = defineOperation({
   name: "group.list",
   summary: "List session groups, filtered by status and tags.",
-  input: z.object({
+  input: z.strictObject({
     status: GroupStatus.optional(),
     tags: TagsField.optional(),
     tagMode: TagMode.optional(),
@@ -136,7 +136,11 @@ export const groupList = defineOperation({
 export const groupUpdateMetadata = defineOperation({
   name: "group.updateMetadata",
   summary: "Merge a metadata patch into a group (a null value removes the key).",
-  input: z.object({ groupId: GroupIdField, patch: MetadataPatchField, ifVersion: IfVersionField.optional() }),
+  input: z.strictObject({
+    groupId: GroupIdField,
+    patch: MetadataPatchField,
+    ifVersion: IfVersionField.optional(),
+  }),
   output: SessionGroup,
   errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "GROUP_NOT_FOUND", "VERSION_CONFLICT"],
   http: { method: "PATCH", path: "/v1/groups/{groupId}/metadata", scope: "write" },
@@ -172,7 +176,7 @@ const summaryFlag = {
 export const groupSetStatus = defineOperation({
   name: "group.setStatus",
   summary: "Close, reopen or archive a group.",
-  input: z.object({
+  input: z.strictObject({
     groupId: GroupIdField,
     status: GroupStatus,
     summary: z.string().max(INPUT_CAPS.summary).optional(),
@@ -214,7 +218,7 @@ export const groupSetStatus = defineOperation({
 export const groupDelete = defineOperation({
   name: "group.delete",
   summary: "Delete a group (its sessions stay).",
-  input: z.object({ groupId: GroupIdField, ifVersion: IfVersionField.optional() }),
+  input: z.strictObject({ groupId: GroupIdField, ifVersion: IfVersionField.optional() }),
   output: z.object({
     groupId: z.string(),
     deleted: z.boolean(),
@@ -235,7 +239,7 @@ export const groupDelete = defineOperation({
 export const groupSummary = defineOperation({
   name: "group.summary",
   summary: "Summarise all groups: counts by status, sessions tracked, unique tags.",
-  input: z.object({}),
+  input: z.strictObject({}),
   output: z.object({
     total: z.number().int().min(0),
     byStatus: z.object({

@@ -25,7 +25,7 @@ const memoryLimits = [
 export const memoryCreate = defineOperation({
   name: "memory.create",
   summary: "Add a deep memory (observation, lesson, decision, pattern or failure).",
-  input: z.object({
+  input: z.strictObject({
     content: z.string().min(1),
     kind: MemoryKind.optional(),
     tags: TagsField.optional(),
@@ -84,7 +84,7 @@ export const memoryCreate = defineOperation({
 export const memoryGet = defineOperation({
   name: "memory.get",
   summary: "Show one deep memory.",
-  input: z.object({ id: MemoryIdField }),
+  input: z.strictObject({ id: MemoryIdField }),
   output: DeepMemory,
   errors: ["NAME_INVALID", "MEMORY_NOT_FOUND"],
   http: { method: "GET", path: "/v1/memories/{id}", scope: "read" },
@@ -101,7 +101,7 @@ export const memoryGet = defineOperation({
 export const memoryUpdate = defineOperation({
   name: "memory.update",
   summary: "Update a deep memory's content, kind, tags, importance, groups or pin.",
-  input: z.object({
+  input: z.strictObject({
     id: MemoryIdField,
     content: z.string().min(1).optional(),
     kind: MemoryKind.optional(),
@@ -155,7 +155,7 @@ export const memoryUpdate = defineOperation({
 export const memoryDelete = defineOperation({
   name: "memory.delete",
   summary: "Delete a deep memory.",
-  input: z.object({ id: MemoryIdField, ifVersion: IfVersionField.optional() }),
+  input: z.strictObject({ id: MemoryIdField, ifVersion: IfVersionField.optional() }),
   output: z.object({
     id: z.string(),
     deleted: z.boolean(),
@@ -178,7 +178,7 @@ export const memoryDelete = defineOperation({
 export const memorySearch = defineOperation({
   name: "memory.search",
   summary: "Search deep memory by text, tags, kind, importance, session or group.",
-  input: z.object({
+  input: z.strictObject({
     query: z.string().max(INPUT_CAPS.query).optional(),
     tags: TagsField.optional(),
     tagMode: TagMode.optional(),

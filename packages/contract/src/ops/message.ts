@@ -6,7 +6,7 @@ import { INPUT_CAPS, MetadataField, page, SessionIdField, TimestampField } from 
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
 
 /** One message of a batch append. */
-export const MessageItemInput = z.object({
+export const MessageItemInput = z.strictObject({
   role: MessageRole.default("user"),
   content: z.string(),
   metadata: MetadataField.optional(),
@@ -21,7 +21,7 @@ export const messageAppend = defineOperation({
   name: "message.append",
   summary: "Append a message (or a batch) to an active session; seqs are assigned 1, 2, 3…",
   input: z
-    .object({
+    .strictObject({
       sessionId: SessionIdField,
       role: MessageRole.optional(),
       content: z.string().optional(),
@@ -95,7 +95,7 @@ export const messageAppend = defineOperation({
 export const messageList = defineOperation({
   name: "message.list",
   summary: "List a session's messages: the last N, after a seq, or since a time.",
-  input: z.object({
+  input: z.strictObject({
     sessionId: SessionIdField,
     last: z.number().int().min(1).max(10_000).optional(),
     afterSeq: z.number().int().min(0).optional(),

@@ -24,7 +24,7 @@ export const PafValidateFormat = z.enum(["text", "json", "github"]);
 export const pafList = defineOperation({
   name: "paf.list",
   summary: "List the Permanent Architectural Facts of PAFCORE.md.",
-  input: z.object({
+  input: z.strictObject({
     category: z
       .string()
       .regex(/^[A-Z]+$/, "must be an upper-case id prefix such as QUAL")
@@ -54,7 +54,7 @@ export const pafList = defineOperation({
 export const pafValidate = defineOperation({
   name: "paf.validate",
   summary: "Lint PAFCORE.md and run its compliance checks (exit 0 pass, 1 warnings, 2 errors).",
-  input: z.object({
+  input: z.strictObject({
     strict: z.boolean().optional(),
     format: PafValidateFormat.optional(),
     allowCommands: z.boolean().optional(),
@@ -99,7 +99,7 @@ export const PafChange = z.object({ before: Paf, after: Paf });
 export const pafDiff = defineOperation({
   name: "paf.diff",
   summary: "Show facts added, changed, deprecated or removed since the last recorded snapshot.",
-  input: z.object({ record: z.boolean().optional() }),
+  input: z.strictObject({ record: z.boolean().optional() }),
   output: z.object({
     since: z.string().nullable(),
     added: z.array(Paf),

@@ -25,7 +25,7 @@ export const PolicyCell = z.object({
 export const policyShow = defineOperation({
   name: "policy.show",
   summary: "Show the effective stage policy, its hash and where it came from.",
-  input: z.object({ stage: WorkflowStage.optional(), mode: WorkflowMode.optional() }),
+  input: z.strictObject({ stage: WorkflowStage.optional(), mode: WorkflowMode.optional() }),
   output: z.object({
     policyHash: z.string(),
     /** The policy file applied over the defaults, or `null`. */

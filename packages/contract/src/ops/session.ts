@@ -20,7 +20,7 @@ const idArg = { name: "id", field: "id", description: "Session id, e.g. auth-des
 export const sessionCreate = defineOperation({
   name: "session.create",
   summary: "Create a session; its id is its name ({component}-{purpose}-{YYYY-MM-DD}).",
-  input: z.object({
+  input: z.strictObject({
     id: SessionIdField,
     title: z.string().max(INPUT_CAPS.title).optional(),
     tags: TagsField.optional(),
@@ -62,7 +62,7 @@ export const sessionCreate = defineOperation({
 export const sessionGet = defineOperation({
   name: "session.get",
   summary: "Show one session.",
-  input: z.object({ id: SessionIdField }),
+  input: z.strictObject({ id: SessionIdField }),
   output: Session,
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{id}", scope: "read" },
@@ -79,7 +79,7 @@ export const sessionGet = defineOperation({
 export const sessionList = defineOperation({
   name: "session.list",
   summary: "List sessions, filtered by status, tag, component or date range.",
-  input: z.object({
+  input: z.strictObject({
     status: SessionStatus.optional(),
     tag: TagField.optional(),
     component: z.string().min(1).max(128).optional(),
@@ -122,7 +122,7 @@ export const sessionList = defineOperation({
 export const sessionComplete = defineOperation({
   name: "session.complete",
   summary: "Complete a session; each lesson becomes a deep memory of kind lesson linked to it.",
-  input: z.object({
+  input: z.strictObject({
     id: SessionIdField,
     lessons: z.array(z.string().min(1)).max(INPUT_CAPS.tagsPerList).optional(),
     ifVersion: IfVersionField.optional(),
@@ -160,7 +160,7 @@ export const sessionComplete = defineOperation({
 export const sessionArchive = defineOperation({
   name: "session.archive",
   summary: "Archive a session.",
-  input: z.object({ id: SessionIdField, ifVersion: IfVersionField.optional() }),
+  input: z.strictObject({ id: SessionIdField, ifVersion: IfVersionField.optional() }),
   output: Session,
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND", "INVALID_TRANSITION", "VERSION_CONFLICT"],
   http: { method: "POST", path: "/v1/sessions/{id}/archive", scope: "write" },
@@ -193,7 +193,7 @@ export const sessionDelete = defineOperation({
   name: "session.delete",
   summary:
     "Delete a session (cascade: also its messages, cache and memberships; forgetMemories: its memories).",
-  input: z.object({
+  input: z.strictObject({
     id: SessionIdField,
     cascade: z.boolean().optional(),
     forgetMemories: z.boolean().optional(),

@@ -14,7 +14,7 @@ export const ConfigSource = z.object({
 export const systemDoctor = defineOperation({
   name: "system.doctor",
   summary: "Report the backend, its connectivity and capability table, and the configuration sources.",
-  input: z.object({}),
+  input: z.strictObject({}),
   output: z.object({
     ok: z.boolean(),
     version: z.string(),
