@@ -1,4 +1,5 @@
 import type { Handler } from "@tta-dev/contract";
+import { ValidationError } from "@tta-dev/core";
 import type { HandlerEnv } from "./create-handlers.js";
 
 type HandlerMap = {
@@ -29,13 +30,13 @@ function defined<T extends Record<string, unknown>>(o: T): T {
 export function dataHandlers(env: HandlerEnv): HandlerMap {
   const m = (ns: string) => env.workflow(ns).memory;
   return {
-    "session.create": (i, c) => m(c.namespace).sessions.create(defined(i) as never),
+    "session.create": (i, c) => m(c.namespace).sessions.create(defined(i)),
     "session.get": (i, c) => m(c.namespace).sessions.get({ id: i.id }),
-    "session.list": (i, c) => m(c.namespace).sessions.list(defined(i) as never) as never,
-    "session.complete": async (i, c) => (await m(c.namespace).sessions.complete(defined(i) as never)).session,
-    "session.archive": (i, c) => m(c.namespace).sessions.archive(defined(i) as never),
+    "session.list": (i, c) => m(c.namespace).sessions.list(defined(i)),
+    "session.complete": async (i, c) => (await m(c.namespace).sessions.complete(defined(i))).session,
+    "session.archive": (i, c) => m(c.namespace).sessions.archive(defined(i)),
     "session.delete": async (i, c) => {
-      const r = await m(c.namespace).sessions.delete(defined(i) as never);
+      const r = await m(c.namespace).sessions.delete(defined(i));
       return {
         id: r.id,
         deleted: r.sessions > 0,
@@ -54,8 +55,13 @@ export function dataHandlers(env: HandlerEnv): HandlerMap {
         const items = await store.appendBatch({
           sessionId: i.sessionId,
           messages: i.messages.map((x) => defined(x)),
-        } as never);
+        });
         return { items };
+      }
+      if (i.content === undefined) {
+        throw new ValidationError("message.append: give either content or messages.", {
+          issues: [{ path: "content", message: "required without messages" }],
+        });
       }
       return store.append(
         defined({
@@ -64,26 +70,26 @@ export function dataHandlers(env: HandlerEnv): HandlerMap {
           content: i.content,
           metadata: i.metadata,
           idempotencyKey: i.idempotencyKey,
-        }) as never,
+        }),
       );
     },
-    "message.list": (i, c) => m(c.namespace).messages.list(defined(i) as never) as never,
-    "cache.set": (i, c) => m(c.namespace).cache.set(defined(i) as never),
+    "message.list": (i, c) => m(c.namespace).messages.list(defined(i)),
+    "cache.set": (i, c) => m(c.namespace).cache.set(defined(i)),
     "cache.get": (i, c) => m(c.namespace).cache.get({ sessionId: i.sessionId, key: i.key }),
-    "cache.list": (i, c) => m(c.namespace).cache.list(defined(i) as never) as never,
+    "cache.list": (i, c) => m(c.namespace).cache.list(defined(i)),
     "cache.delete": async (i, c) => {
       const r = await m(c.namespace).cache.delete({ sessionId: i.sessionId, key: i.key });
       return { sessionId: i.sessionId, key: i.key, deleted: r.cache > 0, counts: { cache: r.cache } };
     },
-    "memory.create": (i, c) => m(c.namespace).memories.create(defined(i) as never),
+    "memory.create": (i, c) => m(c.namespace).memories.create(defined(i)),
     "memory.get": (i, c) => m(c.namespace).memories.get({ id: i.id }),
-    "memory.update": (i, c) => m(c.namespace).memories.update(defined(i) as never),
+    "memory.update": (i, c) => m(c.namespace).memories.update(defined(i)),
     "memory.delete": async (i, c) => {
-      const r = await m(c.namespace).memories.delete(defined(i) as never);
+      const r = await m(c.namespace).memories.delete(defined(i));
       return { id: r.id, deleted: r.memories > 0, counts: { memories: r.memories } };
     },
     "memory.search": async (i, c) => ({
-      items: await m(c.namespace).memories.search(defined(i) as never),
+      items: await m(c.namespace).memories.search(defined(i)),
       nextCursor: null,
     }),
   };

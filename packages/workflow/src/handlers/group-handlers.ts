@@ -29,9 +29,7 @@ export function groupHandlers(env: HandlerEnv): HandlerMap {
       }),
     "group.get": (i, c) => g(c.namespace).getGroup(i.groupId),
     "group.list": (i, c) =>
-      g(c.namespace).listGroups(
-        Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined)) as never,
-      ) as never,
+      g(c.namespace).listGroups(Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined))),
     "group.addSession": (i, c) => g(c.namespace).addSessionToGroup(i.groupId, i.sessionId, opt(i.ifVersion)),
     "group.removeSession": (i, c) =>
       g(c.namespace).removeSessionFromGroup(i.groupId, i.sessionId, opt(i.ifVersion)),
@@ -48,7 +46,7 @@ export function groupHandlers(env: HandlerEnv): HandlerMap {
       return { items: found.filter((s) => s !== null), nextCursor: null };
     },
     "group.updateMetadata": (i, c) =>
-      g(c.namespace).updateGroupMetadata(i.groupId, i.patch as never, opt(i.ifVersion)),
+      g(c.namespace).updateGroupMetadata(i.groupId, i.patch, opt(i.ifVersion)),
     "group.setStatus": (i, c) =>
       g(c.namespace).updateGroupStatus(i.groupId, i.status, {
         ...(i.summary !== undefined ? { summary: i.summary } : {}),

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Handler } from "@tta-dev/contract";
-import { isTtaError, LAYERS, toTtaError, WORKFLOW_MODES, WORKFLOW_STAGES } from "@tta-dev/core";
+import { isTtaError, type Layer, toTtaError, WORKFLOW_MODES, WORKFLOW_STAGES } from "@tta-dev/core";
 import {
   diffPafs,
   formatResults,
@@ -124,9 +124,14 @@ export function systemHandlers(env: HandlerEnv): HandlerMap {
       const cells = stages.flatMap((stage) =>
         modes.map((mode) => {
           const plan = policy.resolve(stage, mode);
-          const layers = Object.fromEntries(
-            LAYERS.map((l) => [l, { enabled: plan.layers[l].enabled, limit: plan.layers[l].limit }]),
-          );
+          const rule = (l: Layer) => ({ enabled: plan.layers[l].enabled, limit: plan.layers[l].limit });
+          const layers = {
+            session: rule("session"),
+            cache: rule("cache"),
+            deep: rule("deep"),
+            pafs: rule("pafs"),
+            groups: rule("groups"),
+          };
           return {
             stage: plan.stage,
             mode: plan.mode,
@@ -136,7 +141,7 @@ export function systemHandlers(env: HandlerEnv): HandlerMap {
           };
         }),
       );
-      return { policyHash: policy.policyHash, source: o.policySource ?? null, cells } as never;
+      return { policyHash: policy.policyHash, source: o.policySource ?? null, cells };
     },
     "system.doctor": async (_i, c) => {
       const started = performance.now();
