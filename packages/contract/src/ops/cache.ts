@@ -11,6 +11,7 @@ import {
   SessionIdField,
   TtlMsField,
 } from "../fields.js";
+import { IF_VERSION_FLAG } from "./common-flags.js";
 
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
 const keyArg = { name: "key", field: "key", description: "Cache key" } as const;
@@ -48,7 +49,7 @@ export const cacheSet = defineOperation({
         valueName: "DURATION",
         description: "Time to live: 30s, 15m, 1h, 7d",
       },
-      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+      "if-version": IF_VERSION_FLAG,
     },
     stdin: "value",
     example: 'tta cache set auth-design-2025-10-01 current-file \'{"path":"src/auth.ts"}\' --ttl 1h',

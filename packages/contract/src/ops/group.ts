@@ -13,6 +13,7 @@ import {
   TagMode,
   TagsField,
 } from "../fields.js";
+import { IF_VERSION_FLAG, METADATA_FLAG, TAG_FLAG, TAGS_AND_METADATA_LIMITS } from "./common-flags.js";
 import { groupAddSession, groupRemoveSession, groupSessions } from "./group-membership.js";
 
 const groupArg = { name: "group", field: "groupId", description: "Group name" } as const;
@@ -41,28 +42,13 @@ export const groupCreate = defineOperation({
         valueName: "D",
         description: "What the group is for",
       },
-      tag: {
-        field: "tags",
-        type: "string",
-        valueName: "X",
-        repeatable: true,
-        description: "Tag (repeatable)",
-      },
-      metadata: {
-        field: "metadata",
-        type: "json",
-        valueName: "JSON",
-        description: "Metadata object as JSON",
-      },
+      tag: TAG_FLAG,
+      metadata: METADATA_FLAG,
     },
     example: 'tta group create feature-auth --description "Authentication feature" --tag feature',
   },
   ids: { name: "group-new" },
-  limits: [
-    { path: "tags", limit: "tagsPerItem", measure: "count" },
-    { path: "metadata", limit: "metadataKeys", measure: "count" },
-    { path: "metadata", limit: "metadataBytes", measure: "jsonBytes" },
-  ],
+  limits: TAGS_AND_METADATA_LIMITS,
 });
 
 /** `group.get`: one group. */
@@ -107,13 +93,7 @@ export const groupList = defineOperation({
         choices: GroupStatus.options,
         description: "Only groups with this status",
       },
-      tag: {
-        field: "tags",
-        type: "string",
-        valueName: "X",
-        repeatable: true,
-        description: "Tag (repeatable)",
-      },
+      tag: TAG_FLAG,
       "any-tag": {
         field: "tagMode",
         type: "boolean",
@@ -157,7 +137,7 @@ export const groupUpdateMetadata = defineOperation({
       },
     ],
     flags: {
-      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+      "if-version": IF_VERSION_FLAG,
     },
     example: "tta group meta feature-auth priority=high sprint=42",
   },

@@ -12,6 +12,7 @@ import {
   TagsField,
   TimestampField,
 } from "../fields.js";
+import { IF_VERSION_FLAG, TAG_FLAG } from "./common-flags.js";
 
 const idArg = { name: "id", field: "id", description: "Memory id (mem_…)" } as const;
 const Importance = z.number().min(0).max(1);
@@ -55,13 +56,7 @@ export const memoryCreate = defineOperation({
         choices: MemoryKind.options,
         description: "Kind (default observation)",
       },
-      tag: {
-        field: "tags",
-        type: "string",
-        valueName: "X",
-        repeatable: true,
-        description: "Tag (repeatable)",
-      },
+      tag: TAG_FLAG,
       importance: { field: "importance", type: "number", valueName: "N", description: "0…1 (default 0.5)" },
       session: { field: "sessionId", type: "string", valueName: "S", description: "Link to this session" },
       group: {
@@ -143,7 +138,7 @@ export const memoryUpdate = defineOperation({
       },
       pin: { field: "pinned", type: "boolean", description: "Pin it" },
       unpin: { field: "pinned", type: "boolean", value: false, description: "Unpin it" },
-      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+      "if-version": IF_VERSION_FLAG,
     },
     example: "tta memory update mem_01JD2XKQ3V4W5X6Y7Z8A9B0C1D --importance 1 --pin --if-version 1",
   },
@@ -167,7 +162,7 @@ export const memoryDelete = defineOperation({
     words: ["memory", "delete"],
     positionals: [idArg],
     flags: {
-      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+      "if-version": IF_VERSION_FLAG,
     },
     example: "tta memory delete mem_01JD2XKQ3V4W5X6Y7Z8A9B0C1D",
   },
@@ -196,13 +191,7 @@ export const memorySearch = defineOperation({
     words: ["memory", "search"],
     positionals: [{ name: "query", field: "query", description: "Search text", required: false }],
     flags: {
-      tag: {
-        field: "tags",
-        type: "string",
-        valueName: "X",
-        repeatable: true,
-        description: "Tag (repeatable)",
-      },
+      tag: TAG_FLAG,
       "any-tag": {
         field: "tagMode",
         type: "boolean",

@@ -2,6 +2,7 @@ import { Message, MessageRole } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
 import { INPUT_CAPS, MetadataField, page, SessionIdField, TimestampField } from "../fields.js";
+import { METADATA_FLAG } from "./common-flags.js";
 
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
 
@@ -69,12 +70,7 @@ export const messageAppend = defineOperation({
         valueName: "K",
         description: "A key seen before returns the original message",
       },
-      metadata: {
-        field: "metadata",
-        type: "json",
-        valueName: "JSON",
-        description: "Metadata object as JSON",
-      },
+      metadata: METADATA_FLAG,
     },
     stdin: "content",
     example: 'tta message add auth-design-2025-10-01 "Use PKCE for the mobile client" --role user',

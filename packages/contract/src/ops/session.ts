@@ -13,6 +13,7 @@ import {
   TagField,
   TagsField,
 } from "../fields.js";
+import { IF_VERSION_FLAG, METADATA_FLAG, TAG_FLAG, TAGS_AND_METADATA_LIMITS } from "./common-flags.js";
 
 const idArg = { name: "id", field: "id", description: "Session id, e.g. auth-design-2025-10-01" } as const;
 
@@ -34,28 +35,13 @@ export const sessionCreate = defineOperation({
     positionals: [idArg],
     flags: {
       title: { field: "title", type: "string", valueName: "T", description: "Human-readable title" },
-      tag: {
-        field: "tags",
-        type: "string",
-        valueName: "X",
-        repeatable: true,
-        description: "Tag (repeatable)",
-      },
-      metadata: {
-        field: "metadata",
-        type: "json",
-        valueName: "JSON",
-        description: "Metadata object as JSON",
-      },
+      tag: TAG_FLAG,
+      metadata: METADATA_FLAG,
     },
     example: 'tta session create auth-design-2025-10-01 --title "Auth design" --tag auth',
   },
   ids: { id: "session-new" },
-  limits: [
-    { path: "tags", limit: "tagsPerItem", measure: "count" },
-    { path: "metadata", limit: "metadataKeys", measure: "count" },
-    { path: "metadata", limit: "metadataBytes", measure: "jsonBytes" },
-  ],
+  limits: TAGS_AND_METADATA_LIMITS,
 });
 
 /** `session.get`: one session. */
@@ -148,7 +134,7 @@ export const sessionComplete = defineOperation({
         repeatable: true,
         description: "A lesson to keep (repeatable)",
       },
-      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+      "if-version": IF_VERSION_FLAG,
     },
     example: 'tta session complete auth-design-2025-10-01 --lesson "Rotate refresh tokens"',
   },
@@ -168,7 +154,7 @@ export const sessionArchive = defineOperation({
     words: ["session", "archive"],
     positionals: [idArg],
     flags: {
-      "if-version": { field: "ifVersion", type: "integer", valueName: "N", description: "Expected version" },
+      "if-version": IF_VERSION_FLAG,
     },
     example: "tta session archive auth-design-2025-10-01",
   },
