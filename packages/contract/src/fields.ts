@@ -1,8 +1,8 @@
 import {
-  assertNoForbiddenKeys,
   FORBIDDEN_KEYS,
-  isTtaError,
+  findJsonProblem,
   JsonValue,
+  type JsonValue as JsonValueType,
   MAX_LIST_LIMIT,
   MAX_SESSION_ID_LENGTH,
   Metadata,
@@ -61,36 +61,23 @@ export const DateField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date
 export const TagMode = z.enum(["all", "any"]);
 
 /**
- * Metadata as given by a caller: prototype-reaching keys are refused at any depth before parsing
- * (zod would silently drop an own `__proto__` key, and a silent drop is not a refusal).
+ * Metadata as given by a caller: core's `Metadata`, which refuses prototype-reaching keys at any depth
+ * before anything copies the object (zod would silently drop an own `__proto__` key, and a silent drop
+ * is not a refusal), without recursion.
  */
-export const MetadataField = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    try {
-      assertNoForbiddenKeys(value, "metadata");
-    } catch (error) {
-      if (!isTtaError(error)) throw error;
-      ctx.addIssue({ code: "custom", message: error.message });
-    }
-  })
-  .pipe(Metadata);
+export const MetadataField = Metadata;
 
 /** A metadata patch: like metadata, but a `null` value removes the key. */
 export const MetadataPatchField = MetadataField;
 
-/** Any JSON value (a cache value). Prototype-reaching keys are refused. */
+/** Any JSON value (a cache value), nested at most 64 levels. Prototype-reaching keys are refused. */
 export const JsonValueField = z
   .unknown()
   .superRefine((value, ctx) => {
-    try {
-      assertNoForbiddenKeys(value, "value");
-    } catch (error) {
-      if (!isTtaError(error)) throw error;
-      ctx.addIssue({ code: "custom", message: error.message });
-    }
+    const problem = findJsonProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path, input: value });
   })
-  .pipe(JsonValue);
+  .meta(JsonValue.meta() ?? {}) as unknown as z.ZodType<JsonValueType>;
 
 /** A cache key: 1-256 printable characters, never a prototype-reaching name. */
 export const CacheKeyField = z

@@ -19,6 +19,18 @@ export interface OpenApiOptions {
 
 const REF = "#/components/schemas/";
 
+/** The JSON Schema of any JSON value (the `JsonValue` component refers to itself). */
+const JSON_VALUE_SCHEMA: JsonObject = {
+  anyOf: [
+    { type: "string" },
+    { type: "number" },
+    { type: "boolean" },
+    { type: "null" },
+    { type: "array", items: { $ref: `${REF}JsonValue` } },
+    { type: "object", additionalProperties: { $ref: `${REF}JsonValue` } },
+  ],
+};
+
 /** `session.create` → `sessionCreate`; `group.addSession` → `groupAddSession`. */
 export function operationId(name: string): string {
   return name.replace(/\.(\w)/g, (_, c: string) => c.toUpperCase());
@@ -42,11 +54,19 @@ function componentsFor(io: "input" | "output", entries: [z.ZodType, string][]): 
     io,
     unrepresentable: "any",
     uri: (id) => REF + id,
-    // Input metadata and cache values are checked for forbidden keys before their schema; show the schema.
+    // JSON values and metadata are checked by one walk without recursion (no zod shape to show):
+    // describe them as the usual recursive JSON Schema.
     override: (ctx) => {
-      if (ctx.zodSchema === MetadataField) {
+      const schema = ctx.zodSchema as unknown;
+      if (schema === JsonValue) {
+        delete ctx.jsonSchema.type;
+        Object.assign(ctx.jsonSchema, JSON_VALUE_SCHEMA);
+      } else if (schema === MetadataField) {
         Object.assign(ctx.jsonSchema, { type: "object", additionalProperties: { $ref: `${REF}JsonValue` } });
-      } else if (ctx.zodSchema === JsonValueField) Object.assign(ctx.jsonSchema, { $ref: `${REF}JsonValue` });
+      } else if (schema === JsonValueField) {
+        delete ctx.jsonSchema.type;
+        Object.assign(ctx.jsonSchema, { $ref: `${REF}JsonValue` });
+      }
     },
   });
   const text = JSON.stringify(out.schemas).replace(

@@ -32,6 +32,23 @@ describe("parseInput", () => {
     expect(parseInput("session.get", { id: "MySession" }).id).toBe("MySession");
   });
 
+  it("refuses metadata and cache values nested 3 000+ levels with VALIDATION_FAILED, not a stack overflow", () => {
+    const deep = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${"}".repeat(n)}`) as unknown;
+    const session = "auth-design-2025-10-01";
+    for (const n of [65, 3000, 50_000]) {
+      expect(codeOf(() => parseInput("session.create", { id: session, metadata: deep(n) }))).toBe(
+        "VALIDATION_FAILED",
+      );
+      expect(codeOf(() => parseInput("cache.set", { sessionId: session, key: "k", value: deep(n) }))).toBe(
+        "VALIDATION_FAILED",
+      );
+      expect(codeOf(() => parseInput("group.updateMetadata", { groupId: "g", patch: deep(n) }))).toBe(
+        "VALIDATION_FAILED",
+      );
+    }
+    expect(parseInput("cache.set", { sessionId: session, key: "k", value: deep(60) }).key).toBe("k");
+  });
+
   it("refuses bad group names and memory ids with NAME_INVALID", () => {
     expect(codeOf(() => parseInput("group.create", { name: "Feature Auth" }))).toBe("NAME_INVALID");
     expect(codeOf(() => parseInput("memory.get", { id: "mem_bad" }))).toBe("NAME_INVALID");

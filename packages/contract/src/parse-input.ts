@@ -1,4 +1,5 @@
 import {
+  assertPlainJson,
   checkByteLimit,
   checkCountLimit,
   checkGroupId,
@@ -64,6 +65,8 @@ export function parseInput<N extends OperationName>(
       }
     }
   }
+  // Before the schema, which recurses: any nesting depth gives VALIDATION_FAILED, never a stack overflow.
+  if (raw !== undefined) assertPlainJson(raw);
   return parseOrThrow(op.input, raw, `${name} input`) as InputOf<N>;
 }
 

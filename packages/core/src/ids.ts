@@ -168,6 +168,3 @@ export function normalizeTags(tags: readonly unknown[], field = "tags"): string[
   });
   return out;
 }
-
-/** Keys that are never accepted in metadata or as record keys, because they reach object prototypes. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

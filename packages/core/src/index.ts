@@ -2,6 +2,7 @@ export * from "./batch.js";
 export * from "./collections.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export * from "./json-check.js";
 export * from "./keys.js";
 export * from "./limits.js";
 export * from "./port.js";

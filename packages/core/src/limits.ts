@@ -1,5 +1,5 @@
 import { LimitExceededError, ValidationError } from "./errors.js";
-import { FORBIDDEN_KEYS } from "./ids.js";
+import { assertPlainJson } from "./json-check.js";
 
 /** Size and count limits; exceeding one fails `LIMIT_EXCEEDED` before anything is written. */
 export interface Limits {
@@ -64,34 +64,13 @@ export function checkCountLimit(count: number, max: number, field: string): void
 }
 
 /**
- * Refuse prototype-reaching keys anywhere in a JSON value.
+ * Refuse prototype-reaching keys and non-plain objects anywhere in a JSON value, at any depth and
+ * without recursion.
  *
- * @throws ValidationError naming the path of the first forbidden key
+ * @throws ValidationError naming the path of the first problem
  */
 export function assertNoForbiddenKeys(value: unknown, path: string): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => {
-      assertNoForbiddenKeys(v, `${path}.${i}`);
-    });
-    return;
-  }
-  if (typeof value !== "object" || value === null) return;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) {
-      throw new ValidationError(`${path}.${key}: the key "${key}" is not allowed.`, {
-        issues: [{ path: `${path}.${key}`, message: "forbidden key" }],
-      });
-    }
-    assertNoForbiddenKeys((value as Record<string, unknown>)[key], `${path}.${key}`);
-  }
-  // JSON.parse creates an own "__proto__" property that Object.keys lists; an object literal does not,
-  // so also look for a non-standard prototype.
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) {
-    throw new ValidationError(`${path}: must be a plain JSON object.`, {
-      issues: [{ path, message: "not a plain object" }],
-    });
-  }
+  assertPlainJson(value, path, { maxDepth: Number.POSITIVE_INFINITY });
 }
 
 /**

@@ -1,18 +1,11 @@
 import { GroupStatus, MAX_LIST_LIMIT, Metadata } from "@tta-dev/core";
 import { z } from "zod";
-import { findForbiddenKey } from "./metadata-patch.js";
 
 /**
- * Metadata as given by a caller. Prototype-reaching keys (`__proto__`, `constructor`, `prototype`) are
- * refused at any depth *before* the record is parsed: zod silently drops an own `__proto__` key, and a
- * silent drop is not a refusal. A preprocess step (not a pipe) keeps the JSON Schema of the input an object.
+ * Metadata as given by a caller: core's `Metadata`, which refuses prototype-reaching keys
+ * (`__proto__`, `constructor`, `prototype`) at any depth before anything copies the object.
  */
-export const MetadataInput = z.preprocess((value, ctx) => {
-  const path = findForbiddenKey(value);
-  if (path)
-    ctx.addIssue({ code: "custom", message: `the key "${path.at(-1)}" is not allowed`, path, input: value });
-  return value;
-}, Metadata);
+export const MetadataInput = Metadata;
 
 /**
  * A group id as given by a caller. The naming rule itself is checked by the store so that every bad name,

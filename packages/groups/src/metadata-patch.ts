@@ -1,27 +1,15 @@
-import { FORBIDDEN_KEYS, type Metadata } from "@tta-dev/core";
+import { findJsonProblem, type Metadata } from "@tta-dev/core";
 
 /**
  * The path of the first prototype-reaching key (`__proto__`, `constructor`, `prototype`) anywhere in a
- * JSON-like value, or `null`. Works on the raw input, before any parser can drop such a key.
+ * JSON-like value, or `null`. Works on the raw input, before any parser can drop such a key, at any
+ * depth and without recursion.
  *
  * @example
  * findForbiddenKey(JSON.parse('{"a":{"__proto__":1}}')) // ["a", "__proto__"]
  */
-export function findForbiddenKey(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findForbiddenKey(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return [...path, key];
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], [...path, key]);
-    if (found) return found;
-  }
-  return null;
+export function findForbiddenKey(value: unknown): (string | number)[] | null {
+  return findJsonProblem(value, { onlyForbiddenKeys: true })?.path ?? null;
 }
 
 /**

@@ -1,71 +1,18 @@
 import {
+  assertPlainJson,
   checkByteLimit,
   checkCountLimit,
   checkMetadata,
-  FORBIDDEN_KEYS,
   type Limits,
+  MAX_JSON_DEPTH,
   normalizeTags,
   parseOrThrow,
   ValidationError,
 } from "@tta-dev/core";
 import type { z } from "zod";
 
-/** Inputs nested deeper than this are refused (schemas and JSON walk them recursively). */
-export const MAX_INPUT_DEPTH = 64;
-
-function refuse(path: string, message: string): never {
-  throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
-}
-
-/**
- * Walk an input once, without recursion and without building paths unless something is wrong:
- * refuse keys that reach object prototypes (`__proto__`, `constructor`, `prototype`) at any depth,
- * non-plain objects, values JSON cannot carry (non-finite numbers, bigint, functions, symbols,
- * `undefined` in arrays) and nesting deeper than {@link MAX_INPUT_DEPTH}.
- */
-function inspect(raw: unknown): void {
-  const nodes: unknown[] = [raw];
-  const parents: number[] = [-1];
-  const keys: (string | number)[] = [""];
-  const depths: number[] = [0];
-  const pathOf = (i: number, last?: string) => {
-    const parts: (string | number)[] = last === undefined ? [] : [last];
-    for (let at = i; at > 0; at = parents[at]!) parts.unshift(keys[at]!);
-    return parts.length ? parts.join(".") : "(root)";
-  };
-  for (let i = 0; i < nodes.length; i++) {
-    const value = nodes[i];
-    const type = typeof value;
-    if (type === "number") {
-      if (!Number.isFinite(value)) refuse(pathOf(i), "numbers must be finite");
-      continue;
-    }
-    if (type === "bigint" || type === "function" || type === "symbol")
-      refuse(pathOf(i), `a ${type} is not JSON`);
-    if (type !== "object" || value === null) continue;
-    const depth = depths[i]! + 1;
-    if (depth > MAX_INPUT_DEPTH) refuse(pathOf(i), `nested more than ${MAX_INPUT_DEPTH} levels deep`);
-    if (Array.isArray(value)) {
-      for (let j = 0; j < value.length; j++) {
-        if (value[j] === undefined) refuse(pathOf(i, String(j)), "undefined is not JSON");
-        nodes.push(value[j]);
-        parents.push(i);
-        keys.push(j);
-        depths.push(depth);
-      }
-      continue;
-    }
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) refuse(pathOf(i), "must be a plain JSON object");
-    for (const key of Object.keys(value as object)) {
-      if (FORBIDDEN_KEYS.has(key)) refuse(pathOf(i, key), `the key "${key}" is not allowed`);
-      nodes.push((value as Record<string, unknown>)[key]);
-      parents.push(i);
-      keys.push(key);
-      depths.push(depth);
-    }
-  }
-}
+/** Inputs nested deeper than this are refused. */
+export const MAX_INPUT_DEPTH = MAX_JSON_DEPTH;
 
 /**
  * Parse an operation's input: prototype-reaching keys and over-deep nesting fail first (zod would
@@ -74,12 +21,14 @@ function inspect(raw: unknown): void {
  * @throws ValidationError
  */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
-  inspect(raw);
+  if (raw !== undefined) assertPlainJson(raw);
   return parseOrThrow(schema, raw, what);
 }
 
 function tooDeep(path: string): never {
-  refuse(path, "the value is nested too deeply");
+  throw new ValidationError(`${path}: the value is nested too deeply`, {
+    issues: [{ path, message: "the value is nested too deeply" }],
+  });
 }
 
 /** Normalise tags (lower-case, unique, valid) and enforce the per-item limit. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findJsonProblem } from "../json-check.js";
 
 /** ISO-8601 UTC timestamp with milliseconds. */
 export const Timestamp = z
@@ -7,54 +8,47 @@ export const Timestamp = z
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number().refine(Number.isFinite, "must be a finite number"),
-    z.boolean(),
-    z.null(),
-    z.array(JsonValue),
-    z.record(z.string(), JsonValue),
-  ]),
-);
 
-function forbiddenKeyPath(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = forbiddenKeyPath(value[i], [...path, i]);
-      if (found) return found;
+function jsonRefinement(options: { forbiddenKeys: boolean; object: boolean }) {
+  return (value: unknown, ctx: z.RefinementCtx) => {
+    if (options.object && (typeof value !== "object" || value === null || Array.isArray(value))) {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object", input: value });
+      return;
     }
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  for (const key of Object.keys(value)) {
-    if (key === "__proto__" || key === "constructor" || key === "prototype") return [...path, key];
-    const found = forbiddenKeyPath((value as Record<string, unknown>)[key], [...path, key]);
-    if (found) return found;
-  }
-  return null;
+    const problem = findJsonProblem(value, options);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path, input: value });
+  };
 }
 
 /**
- * Free-form metadata: a JSON object. `__proto__`, `constructor` and `prototype` keys are refused at
- * any depth before parsing (a zod record would silently drop an own `__proto__`). Size limits are
- * checked by `checkMetadata`.
+ * Any JSON value, nested at most 64 levels (`MAX_JSON_DEPTH`). Checked by one walk without
+ * recursion, so that no input and no stored value can overflow the stack (a recursive schema would).
+ * Its JSON Schema is the usual recursive one (see `@tta-dev/contract`'s OpenAPI document).
  */
-export const Metadata = z.preprocess(
-  (value, ctx) => {
-    const path = forbiddenKeyPath(value, []);
-    if (path)
-      ctx.addIssue({
-        code: "custom",
-        message: `the key "${String(path[path.length - 1])}" is not allowed`,
-        path,
-        input: value,
-      });
-    return value;
-  },
-  z.record(z.string(), JsonValue),
-);
-export type Metadata = z.infer<typeof Metadata>;
+export const JsonValue = z
+  .unknown()
+  .superRefine(jsonRefinement({ forbiddenKeys: false, object: false }))
+  .meta({
+    anyOf: [
+      { type: "string" },
+      { type: "number" },
+      { type: "boolean" },
+      { type: "null" },
+      { type: "array" },
+      { type: "object" },
+    ],
+  }) as unknown as z.ZodType<JsonValue>;
+
+/**
+ * Free-form metadata: a JSON object. `__proto__`, `constructor` and `prototype` keys are refused at
+ * any depth, before anything copies the object (a copy would silently drop or apply an own
+ * `__proto__`). Size limits are checked by `checkMetadata`.
+ */
+export const Metadata = z
+  .unknown()
+  .superRefine(jsonRefinement({ forbiddenKeys: true, object: true }))
+  .meta({ type: "object" }) as unknown as z.ZodType<Record<string, JsonValue>>;
+export type Metadata = Record<string, JsonValue>;
 
 /** Record version: 1 on create, +1 on each change. */
 export const Version = z.number().int().min(1);
