@@ -101,6 +101,42 @@ export type BatchRead =
 /** The result of each `BatchRead`, in order. */
 export type BatchResult = StoredRecord | null | (StoredRecord | null)[] | RecordPage | LogEntry[] | number;
 
+/** One piece of damaged data a backend found (see `MemoryBackend.inspect`). */
+export interface StoreProblem {
+  /** `corrupt-line` (a line that fails its checksum or shape), `corrupt-entry`, `seq-gap`, … */
+  kind: string;
+  /** Where, relative to the store (a file under the data directory, or a key): never an absolute path. */
+  place: string;
+  /** 1-based line in `place`, when it is a file of lines. */
+  line?: number;
+  /** What is wrong and what it costs. */
+  message: string;
+  /** Whether `repair()` can set it aside without touching good data. */
+  repairable: boolean;
+}
+
+/** What `MemoryBackend.inspect` looked at and found. */
+export interface StoreInspection {
+  /** How many files (or keys) were read. */
+  checked: number;
+  problems: StoreProblem[];
+}
+
+/** What `MemoryBackend.repair` set aside (or would, with `dryRun`). */
+export interface StoreRepair {
+  dryRun: boolean;
+  /** Each damaged piece moved out of the way: from where, how many lines, and into which side file. */
+  moved: { place: string; lines: number[]; to: string }[];
+  /** Problems left as they were (not repairable automatically), as `inspect` reports them. */
+  remaining: StoreProblem[];
+}
+
+/** Options of `inspect` and `repair`. */
+export interface StoreCheckOptions {
+  /** Only this namespace; default every namespace the store holds. */
+  namespace?: string;
+}
+
 /**
  * The storage port: the one interface a contributor implements to add a backend.
  *
@@ -132,6 +168,16 @@ export interface MemoryBackend {
   batch(reads: readonly BatchRead[]): Promise<BatchResult[]>;
   /** Resolves when the store is reachable; fails `BACKEND_UNAVAILABLE` otherwise. */
   ping(): Promise<void>;
+  /**
+   * Optional: read everything the store holds and list damaged data (`tta doctor`). A backend whose
+   * store validates its own data (a database) may leave it out.
+   */
+  inspect?(options?: StoreCheckOptions): Promise<StoreInspection>;
+  /**
+   * Optional: move damaged data aside (into side files, never deleting it) so that the good data around
+   * it reads and writes normally; with `dryRun`, only say what would move (`tta repair`).
+   */
+  repair?(options?: StoreCheckOptions & { dryRun?: boolean }): Promise<StoreRepair>;
   /** Release what the backend opened (never an injected client). */
   close(): Promise<void>;
 }
