@@ -20,6 +20,7 @@ export const INPUT_CAPS = {
   summary: 65_536,
   tag: 64,
   tagsPerList: 1000,
+  lessons: 100,
   cacheKey: 256,
   cursor: 2048,
   query: 4096,

@@ -10,7 +10,7 @@ import type { Scope } from "./port.js";
  * | messages (partition = session id) | log | `StoredMessage`; idempotency keys per session |
  * | cache (partition = session id) | records with TTL | cache key → `StoredCacheValue` |
  * | memories | records | memory id → `DeepMemory` |
- * | memory-changes | log | `{ id, op }` for every memory write, so other processes refresh their index |
+ * | memory-changes | log | `{ id, op, base, at }` announced before every memory write, so other processes refresh their index |
  * | groups | records | group id → `SessionGroup` |
  */
 export const Collections = {
@@ -54,10 +54,18 @@ export interface StoredCacheValue {
   createdAt: string;
 }
 
-/** The value of a memory-changes log entry. */
+/**
+ * The value of a memory-changes log entry. A writer appends it *before* it writes the memory record:
+ * `base` is the record's version before the write (0: it is created) and `at` the writer's clock
+ * (epoch ms). A reader that finds the record not yet changed past `base` keeps checking it for a
+ * while, so a write announced but not yet done (or never done) cannot be missed or invented. An entry
+ * without `base` announces a write that is already done.
+ */
 export interface MemoryChange {
   id: string;
   op: "put" | "delete";
+  base?: number;
+  at?: number;
 }
 
 /** The default namespace. */

@@ -86,7 +86,7 @@ describe("schemas and guards on deep values", () => {
 
   it("keeps a JSON Schema for JsonValue and an object schema for Metadata", async () => {
     const { z } = await import("zod");
-    const schema = z.toJSONSchema(z.object({ m: Metadata, j: JsonValue }), { io: "input" }) as {
+    const schema = z.toJSONSchema(z.object({ m: Metadata, j: JsonValue }), { io: "input" }) as unknown as {
       properties: { m: { type?: string }; j: { type?: string[] } };
     };
     expect(schema.properties.m.type).toBe("object");

@@ -2,6 +2,7 @@ import {
   checkCountLimit,
   checkSessionId,
   type DeepMemory,
+  GroupNotFoundError,
   hasErrorCode,
   isSafeId,
   type MemoryChange,
@@ -13,10 +14,11 @@ import {
   VersionConflictError,
 } from "@tta-dev/core";
 import { monotonicFactory } from "ulid";
+import type { z } from "zod";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
 import { checkNotBlank, checkTags, checkText, parseInput } from "./guards.js";
 import { ScoreScratch, searchIndex } from "./memory-search.js";
-import { createIndexSync, type IndexSync } from "./memory-sync.js";
+import { createIndexSync, type IndexSync, PENDING_WINDOW_MS } from "./memory-sync.js";
 import { readModifyWrite } from "./read-modify-write.js";
 import { toMemory } from "./records.js";
 import {
@@ -27,6 +29,7 @@ import {
   MemoryUpdateInput,
 } from "./schemas/memory.js";
 import { planSearch } from "./search-plan.js";
+import { requireSession } from "./session-lookup.js";
 
 /** At most this many group ids on one memory. */
 export const MAX_MEMORY_GROUPS = 64;
@@ -39,7 +42,13 @@ export interface MemoryDeleteReceipt {
 
 /** Deep memory: lessons, decisions and failures that outlive a session (SPEC §3.4). */
 export interface DeepMemoryStore {
+  /** @throws SESSION_NOT_FOUND, GROUP_NOT_FOUND when it links to a session or group that does not exist */
   create(input: MemoryCreateInput): Promise<DeepMemory>;
+  /**
+   * Create the memory under a given id unless it exists (then return the stored one): for writes that
+   * must be idempotent on retry, such as the lessons of a completed session. Links are not checked.
+   */
+  ensure(id: string, input: MemoryCreateInput): Promise<{ memory: DeepMemory; created: boolean }>;
   /** @throws MEMORY_NOT_FOUND */
   get(input: MemoryGetInput): Promise<DeepMemory>;
   /** Change the given fields; `ifVersion` guards against lost updates. */
@@ -51,8 +60,19 @@ export interface DeepMemoryStore {
   readonly index: IndexSync;
 }
 
+/** What deep memory needs to know of session groups (wired by the workflow to @tta-dev/groups). */
+export interface GroupLinks {
+  /** The ids among `groupIds` that name no group of the namespace. */
+  missing(groupIds: readonly string[]): Promise<string[]>;
+  /** How many groups list the session. */
+  memberships(sessionId: string): Promise<number>;
+}
+
 /** Options of {@link createDeepMemory}. */
-export type DeepMemoryOptions = MemoryContextOptions;
+export interface DeepMemoryOptions extends MemoryContextOptions {
+  /** Checks that linked groups exist; without it group ids are taken as given. */
+  groups?: GroupLinks;
+}
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -84,11 +104,11 @@ function checkGroupIds(groupIds: readonly string[] | undefined): string[] {
  * const [hit] = await memories.search({ query: "redis pooling" });
  */
 export function createDeepMemory(options: DeepMemoryOptions): DeepMemoryStore {
-  return createDeepMemoryIn(resolveMemoryContext(options));
+  return createDeepMemoryIn(resolveMemoryContext(options), options.groups);
 }
 
 /** {@link createDeepMemory} over an already resolved context. */
-export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
+export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): DeepMemoryStore {
   const { backend, namespace, limits, clock } = ctx;
   const scope = memoriesScope(namespace);
   const changes = memoryChangesScope(namespace);
@@ -96,43 +116,97 @@ export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
   const index = createIndexSync(ctx);
   const scratch = new ScoreScratch();
 
-  const announce = async (id: string, op: MemoryChange["op"]) => {
-    await backend.append(changes, [{ value: { id, op } satisfies MemoryChange }]);
+  // Every write is announced first (see memory-sync.ts): a reader then cannot miss it, whichever of
+  // the two writes fails, and a write that fails after its announcement is simply never seen.
+  const announce = async (id: string, op: MemoryChange["op"], base: number): Promise<number> => {
+    const at = clock.now();
+    await backend.append(changes, [{ value: { id, op, base, at } satisfies MemoryChange }]);
+    return at;
+  };
+  const announceDoneIfSlow = async (id: string, op: MemoryChange["op"], at: number) => {
+    const now = clock.now();
+    if (now - at < PENDING_WINDOW_MS / 2) return;
+    await backend.append(changes, [{ value: { id, op, at: now } satisfies MemoryChange }]);
   };
   const what = (id: string) => `Memory "${id}"`;
+
+  /** SESSION_NOT_FOUND / GROUP_NOT_FOUND for links to what does not exist. */
+  async function checkLinks(sessionId: string | null | undefined, groupIds: readonly string[] | undefined) {
+    if (typeof sessionId === "string") {
+      checkSessionId(sessionId, "off");
+      await requireSession(ctx, sessionId);
+    }
+    if (groups && groupIds?.length) {
+      const [missing] = await groups.missing(groupIds);
+      if (missing !== undefined) throw new GroupNotFoundError(missing, namespace);
+    }
+  }
+
+  function newMemory(
+    id: string,
+    input: z.output<typeof MemoryCreateInput>,
+    tags: string[],
+    groupIds: string[],
+  ) {
+    const now = ctx.nowIso();
+    return {
+      id,
+      content: input.content,
+      kind: input.kind ?? "observation",
+      tags,
+      importance: input.importance ?? 0.5,
+      ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
+      groupIds,
+      pinned: input.pinned ?? false,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies Omit<DeepMemory, "version">;
+  }
+
+  function checkCreate(raw: MemoryCreateInput) {
+    const input = parseInput(MemoryCreateInput, raw, "memory.create input");
+    checkNotBlank(input.content, "content");
+    checkText(input.content, limits.memoryContentBytes, "content");
+    const tags = checkTags(input.tags, limits);
+    const groupIds = checkGroupIds(input.groupIds);
+    if (input.sessionId !== undefined) checkSessionId(input.sessionId, "off");
+    return { input, tags, groupIds };
+  }
 
   return {
     index,
 
     async create(raw) {
-      const input = parseInput(MemoryCreateInput, raw, "memory.create input");
-      checkNotBlank(input.content, "content");
-      checkText(input.content, limits.memoryContentBytes, "content");
-      const tags = checkTags(input.tags, limits);
-      const groupIds = checkGroupIds(input.groupIds);
-      if (input.sessionId !== undefined) checkSessionId(input.sessionId, "off");
-      const now = ctx.nowIso();
+      const { input, tags, groupIds } = checkCreate(raw);
+      await checkLinks(input.sessionId, groupIds);
       for (;;) {
-        const memory: Omit<DeepMemory, "version"> = {
-          id: `mem_${nextUlid(clock.now())}`,
-          content: input.content,
-          kind: input.kind ?? "observation",
-          tags,
-          importance: input.importance ?? 0.5,
-          ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
-          groupIds,
-          pinned: input.pinned ?? false,
-          createdAt: now,
-          updatedAt: now,
-        };
+        const memory = newMemory(`mem_${nextUlid(clock.now())}`, input, tags, groupIds);
+        const at = await announce(memory.id, "put", 0);
         try {
           const record = await backend.put(scope, memory.id, memory, { ifVersion: 0 });
-          await announce(memory.id, "put");
+          await announceDoneIfSlow(memory.id, "put", at);
           return toMemory(namespace, record);
         } catch (error) {
           // Another process drew the same ULID: draw again.
           if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
         }
+      }
+    },
+
+    async ensure(id, raw) {
+      const { input, tags, groupIds } = checkCreate(raw);
+      const existing = await backend.get(scope, id);
+      if (existing) return { memory: toMemory(namespace, existing), created: false };
+      const at = await announce(id, "put", 0);
+      try {
+        const record = await backend.put(scope, id, newMemory(id, input, tags, groupIds), { ifVersion: 0 });
+        await announceDoneIfSlow(id, "put", at);
+        return { memory: toMemory(namespace, record), created: true };
+      } catch (error) {
+        if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
+        const raced = await backend.get(scope, id);
+        if (!raced) throw error;
+        return { memory: toMemory(namespace, raced), created: false };
       }
     },
 
@@ -152,6 +226,8 @@ export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
       const tags = input.tags === undefined ? undefined : checkTags(input.tags, limits);
       const groupIds = input.groupIds === undefined ? undefined : checkGroupIds(input.groupIds);
       if (typeof input.sessionId === "string") checkSessionId(input.sessionId, "off");
+      await checkLinks(input.sessionId, groupIds);
+      let announcedAt: number | undefined;
       const { after, changed } = await readModifyWrite({
         backend,
         scope,
@@ -160,6 +236,9 @@ export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
         what: what(input.id),
         notFound: () => new MemoryNotFoundError(input.id),
         decode: (record) => toMemory(namespace, record),
+        beforeWrite: async (record) => {
+          announcedAt = await announce(input.id, "put", record.version);
+        },
         change: (current) => {
           const next = {
             content: input.content ?? current.content,
@@ -189,23 +268,29 @@ export function createDeepMemoryIn(ctx: MemoryContext): DeepMemoryStore {
           };
         },
       });
-      if (changed) await announce(input.id, "put");
+      if (changed && announcedAt !== undefined) await announceDoneIfSlow(input.id, "put", announcedAt);
       return after;
     },
 
     async delete(raw) {
       const { id, ifVersion } = parseInput(MemoryDeleteInput, raw, "memory.delete input");
+      const current = await backend.get(scope, id);
+      if (!current) throw new MemoryNotFoundError(id);
+      if (ifVersion !== undefined && ifVersion !== current.version) {
+        throw new VersionConflictError(what(id), ifVersion, current.version);
+      }
+      const at = await announce(id, "delete", current.version);
       let deleted: boolean;
       try {
         deleted = await backend.delete(scope, id, ifVersion === undefined ? {} : { ifVersion });
       } catch (error) {
         if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
-        const current = Number((error.details as { currentVersion?: unknown }).currentVersion ?? 0);
-        if (current === 0) throw new MemoryNotFoundError(id);
-        throw new VersionConflictError(what(id), ifVersion ?? 0, current);
+        const now = Number((error.details as { currentVersion?: unknown }).currentVersion ?? 0);
+        if (now === 0) throw new MemoryNotFoundError(id);
+        throw new VersionConflictError(what(id), ifVersion ?? 0, now);
       }
       if (!deleted) throw new MemoryNotFoundError(id);
-      await announce(id, "delete");
+      await announceDoneIfSlow(id, "delete", at);
       return { id, memories: 1 };
     },
 

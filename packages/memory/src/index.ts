@@ -1,8 +1,9 @@
 export * from "./cache.js";
 export * from "./context.js";
 export * from "./deep-memory.js";
+export { lessonMemoryId } from "./lesson-id.js";
 export * from "./memory-store.js";
-export type { IndexSync, IndexSyncStats } from "./memory-sync.js";
+export { type IndexSync, type IndexSyncStats, PENDING_WINDOW_MS } from "./memory-sync.js";
 export * from "./messages.js";
 export { compareRank, finalScore, RANKING, recencyWeight } from "./ranking.js";
 export * from "./reads.js";

@@ -1,7 +1,7 @@
 import type { MemoryBackend } from "@tta-dev/core";
 import { type CacheStore, createCacheStoreIn } from "./cache.js";
 import { type MemoryContextOptions, resolveMemoryContext } from "./context.js";
-import { createDeepMemoryIn, type DeepMemoryStore } from "./deep-memory.js";
+import { createDeepMemoryIn, type DeepMemoryStore, type GroupLinks } from "./deep-memory.js";
 import { createMessageStoreIn, type MessageStore } from "./messages.js";
 import { type SessionLayerReads, sessionLayerReads } from "./reads.js";
 import { createSessionStoreIn, type OnSessionDelete, type SessionStore } from "./sessions.js";
@@ -10,6 +10,12 @@ import { createSessionStoreIn, type OnSessionDelete, type SessionStore } from ".
 export interface MemoryStoreOptions extends MemoryContextOptions {
   /** Called by a cascading session delete to remove the session from its groups. */
   onSessionDelete?: OnSessionDelete;
+  /**
+   * What the store needs to know of session groups: that linked groups exist, and a session's
+   * memberships (a delete without cascade refuses while it has any). Without it, group ids are taken
+   * as given.
+   */
+  groups?: GroupLinks;
 }
 
 /** Sessions, messages, cache and deep memory of one namespace over one backend. */
@@ -36,11 +42,14 @@ export interface MemoryStore {
  */
 export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const ctx = resolveMemoryContext(options);
-  const memories = createDeepMemoryIn(ctx);
+  const memories = createDeepMemoryIn(ctx, options.groups);
   return {
     namespace: ctx.namespace,
     backend: ctx.backend,
-    sessions: createSessionStoreIn(ctx, memories, options.onSessionDelete),
+    sessions: createSessionStoreIn(ctx, memories, {
+      ...(options.onSessionDelete ? { onSessionDelete: options.onSessionDelete } : {}),
+      ...(options.groups ? { groups: options.groups } : {}),
+    }),
     messages: createMessageStoreIn(ctx),
     cache: createCacheStoreIn(ctx),
     memories,

@@ -1,19 +1,33 @@
 import {
   type LogEntry,
-  type MemoryBackend,
   memoriesScope,
   memoryChangesScope,
   parseStored,
+  type StoredRecord,
 } from "@tta-dev/core";
 import { z } from "zod";
 import type { MemoryContext } from "./context.js";
 import { MemoryIndex } from "./memory-index.js";
 import { toMemory } from "./records.js";
 
-const MemoryChangeValue = z.object({ id: z.string(), op: z.enum(["put", "delete"]) });
+const MemoryChangeValue = z.object({
+  id: z.string(),
+  op: z.enum(["put", "delete"]),
+  base: z.number().int().min(0).optional(),
+  at: z.number().finite().optional(),
+});
 const LIST_PAGE = 1000;
 const LOG_PAGE = 10_000;
 const GET_MANY_CHUNK = 1000;
+const RECENT_PAGE = 1000;
+const RECENT_PAGES = 20;
+
+/**
+ * How long (ms) a reader keeps checking a memory write that was announced but is not visible yet. A
+ * writer announces, then writes at once; a writer that took longer than half of this announces again
+ * once done, so a slow write is not missed either.
+ */
+export const PENDING_WINDOW_MS = 120_000;
 
 /** What the last build or refresh did, for benchmarks and diagnostics. */
 export interface IndexSyncStats {
@@ -25,6 +39,8 @@ export interface IndexSyncStats {
   lastRefreshMs: number;
   lastRefreshChanges: number;
   seenSeq: number;
+  /** Memories announced by a writer whose write this process has not seen land yet. */
+  pending: number;
 }
 
 /** Keeps a process's memory index in step with the store. */
@@ -36,17 +52,36 @@ export interface IndexSync {
   readonly stats: Readonly<IndexSyncStats>;
 }
 
+/** A write announced in the memory-changes log: `base` is the version it starts from. */
+interface Intent {
+  op: "put" | "delete";
+  base: number | undefined;
+  at: number;
+}
+
+/** Whether the record shows the announced write (an announcement without `base` is of a done write). */
+function landed(intent: Intent, record: StoredRecord | null): boolean {
+  if (intent.base === undefined) return true;
+  if (intent.op === "delete") return record === null;
+  return record !== null && record.version > intent.base;
+}
+
 /**
  * Build the index on first use by paging `list` over the memories, then keep it fresh from the
- * `memory-changes` log: each `fresh()` costs one round trip when nothing moved (`logLength` and the new
- * entries, batched), plus one `getMany` per 1000 changed ids. Concurrent callers share a refresh, but a
- * refresh never serves a caller that asked after it started reading.
+ * `memory-changes` log, whose entries writers append *before* each write. Each `fresh()` costs one
+ * round trip when nothing moved (`logLength` and the new entries, batched), plus one `getMany` per
+ * 1000 changed ids. An announced write whose record does not show it yet (the writer is between its
+ * two writes, or died there) stays pending: its record is read again on every refresh for
+ * {@link PENDING_WINDOW_MS}, so every process ends with the same memories whichever of the two writes
+ * failed. Concurrent callers share a refresh, but a refresh never serves a caller that asked after it
+ * started reading.
  */
 export function createIndexSync(ctx: MemoryContext): IndexSync {
-  const { backend, namespace } = ctx;
+  const { backend, namespace, clock } = ctx;
   const changes = memoryChangesScope(namespace);
   const memories = memoriesScope(namespace);
   const index = new MemoryIndex();
+  const pending = new Map<string, Intent[]>();
   const stats: IndexSyncStats = {
     builds: 0,
     refreshes: 0,
@@ -55,16 +90,84 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     lastRefreshMs: 0,
     lastRefreshChanges: 0,
     seenSeq: 0,
+    pending: 0,
   };
   let built = false;
   let requested = 0;
   let completed = 0;
   let chain: Promise<void> = Promise.resolve();
 
+  /** The id and intent of a log entry; `stamped` is false for entries written before `at` existed. */
+  function intentOf(entry: LogEntry): [string, Intent, boolean] {
+    const change = parseStored(
+      MemoryChangeValue,
+      entry.value,
+      `namespace "${namespace}", memory-changes seq ${entry.seq}`,
+    );
+    return [
+      change.id,
+      { op: change.op, base: change.base, at: change.at ?? clock.now() },
+      change.at !== undefined,
+    ];
+  }
+
+  function announced(into: Map<string, Intent[]>, id: string, intent: Intent): void {
+    const list = into.get(id);
+    if (list) list.push(intent);
+    else into.set(id, [intent]);
+  }
+
+  /** Apply the records read for `ids` to the index and keep the intents that have not landed yet. */
+  function settle(ids: readonly string[], records: (StoredRecord | null)[], fresh: Map<string, Intent[]>) {
+    const now = clock.now();
+    ids.forEach((id, i) => {
+      const record = records[i] ?? null;
+      if (record) index.upsert(toMemory(namespace, record));
+      else index.remove(id);
+      const open = [...(pending.get(id) ?? []), ...(fresh.get(id) ?? [])].filter(
+        (intent) => !landed(intent, record) && now - intent.at < PENDING_WINDOW_MS,
+      );
+      if (open.length) pending.set(id, open);
+      else pending.delete(id);
+    });
+    stats.pending = pending.size;
+  }
+
+  async function readRecords(ids: readonly string[]): Promise<(StoredRecord | null)[]> {
+    const out: (StoredRecord | null)[] = [];
+    for (let i = 0; i < ids.length; i += GET_MANY_CHUNK) {
+      out.push(...(await backend.getMany(memories, ids.slice(i, i + GET_MANY_CHUNK))));
+    }
+    return out;
+  }
+
+  /** Announcements of the last {@link PENDING_WINDOW_MS} at or below seq `length`. */
+  async function recentIntents(length: number): Promise<Map<string, Intent[]>> {
+    const found = new Map<string, Intent[]>();
+    const cutoff = clock.now() - PENDING_WINDOW_MS;
+    let before = length + 1;
+    for (let page = 0; page < RECENT_PAGES && before > 1; page++) {
+      const entries = await backend.readLog(changes, {
+        beforeSeq: before,
+        limit: RECENT_PAGE,
+        fromEnd: true,
+      });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [id, intent, stamped] = intentOf(entries[i]!);
+        if (!stamped || intent.at < cutoff) return found;
+        if (intent.base !== undefined) announced(found, id, intent);
+      }
+      if (entries.length === 0) break;
+      before = entries[0]!.seq;
+    }
+    return found;
+  }
+
   async function build(): Promise<void> {
     const started = performance.now();
     index.clear();
-    // The log length is read first: every change at or below it finished its put before we list.
+    pending.clear();
+    // The log length is read first: every change at or below it was announced before we list.
     const length = await backend.logLength(changes);
     let cursor: string | undefined;
     let readMs = 0;
@@ -75,6 +178,12 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       for (const record of page.items) index.upsert(toMemory(namespace, record));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+    // A write announced just before the list may have landed after its page was read.
+    const recent = await recentIntents(length);
+    if (recent.size) {
+      const ids = [...recent.keys()];
+      settle(ids, await readRecords(ids), recent);
+    }
     stats.seenSeq = length;
     stats.builds++;
     stats.lastBuildMs = performance.now() - started;
@@ -84,45 +193,33 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
 
   async function refresh(): Promise<void> {
     const started = performance.now();
-    const [length, first] = (await backend.batch([
+    const waiting = [...pending.keys()];
+    const [length, first, waitingRecords] = (await backend.batch([
       { op: "logLength", scope: changes },
       { op: "readLog", scope: changes, options: { afterSeq: stats.seenSeq, limit: LOG_PAGE } },
-    ])) as [number, LogEntry[]];
+      ...(waiting.length ? [{ op: "getMany" as const, scope: memories, keys: waiting }] : []),
+    ])) as [number, LogEntry[], (StoredRecord | null)[] | undefined];
     if (length < stats.seenSeq) return build(); // the log was reset: start over
+    if (waitingRecords) settle(waiting, waitingRecords, new Map());
     if (length === stats.seenSeq) return;
-    const ids = new Set<string>();
+    const fresh = new Map<string, Intent[]>();
     let last = stats.seenSeq;
     let entries = first;
     for (;;) {
       for (const entry of entries) {
-        const change = parseStored(
-          MemoryChangeValue,
-          entry.value,
-          `namespace "${namespace}", memory-changes seq ${entry.seq}`,
-        );
-        ids.add(change.id);
+        const [id, intent] = intentOf(entry);
+        announced(fresh, id, intent);
         last = Math.max(last, entry.seq);
       }
       if (last >= length || entries.length === 0) break;
       entries = await backend.readLog(changes, { afterSeq: last, limit: LOG_PAGE });
     }
-    await apply(backend, [...ids]);
+    const ids = [...fresh.keys()];
+    settle(ids, await readRecords(ids), fresh);
     stats.seenSeq = last;
     stats.refreshes++;
-    stats.lastRefreshChanges = ids.size;
+    stats.lastRefreshChanges = ids.length;
     stats.lastRefreshMs = performance.now() - started;
-  }
-
-  async function apply(store: MemoryBackend, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += GET_MANY_CHUNK) {
-      const chunk = ids.slice(i, i + GET_MANY_CHUNK);
-      const records = await store.getMany(memories, chunk);
-      chunk.forEach((id, j) => {
-        const record = records[j];
-        if (record) index.upsert(toMemory(namespace, record));
-        else index.remove(id);
-      });
-    }
   }
 
   return {

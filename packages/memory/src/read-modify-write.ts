@@ -19,6 +19,8 @@ export interface ReadModifyWrite<T> {
   decode: (record: StoredRecord) => T;
   /** The new stored value, or `null` when nothing changes. May throw (e.g. INVALID_TRANSITION). */
   change: (current: T) => unknown;
+  /** Runs just before each write attempt, with the record the write replaces (e.g. to announce it). */
+  beforeWrite?: (record: StoredRecord) => Promise<void>;
   /** Retries after a lost race when no `ifVersion` was given; default 10. */
   retries?: number;
 }
@@ -46,6 +48,7 @@ export async function readModifyWrite<T>(op: ReadModifyWrite<T>): Promise<ReadMo
     const before = op.decode(record);
     const next = op.change(before);
     if (next === null) return { before, after: before, changed: false };
+    await op.beforeWrite?.(record);
     try {
       const written = await op.backend.put(op.scope, op.key, next, { ifVersion: record.version });
       return { before, after: op.decode(written), changed: true };

@@ -73,6 +73,7 @@ describe("deep memory search", () => {
 
   it("filters by tags (all or any), kinds, minImportance, sessionId, groupId and since", async () => {
     const { store, clock } = setup();
+    await store.sessions.create({ id: SID });
     const mk = (content: string, extra: Partial<MemoryCreateInput> = {}) =>
       store.memories.create({ content, ...extra });
     await mk("one", { tags: ["a", "b"], kind: "lesson", importance: 0.9, sessionId: SID });

@@ -122,9 +122,32 @@ describe("sessions", () => {
       ["lesson", SID, "Name sessions well"],
     ]);
     expect(lessons[1]).toMatchObject({ tags: ["naming"], importance: 0.9 });
-    const again = await store.sessions.complete({ id: SID, lessons: ["dup"] });
-    expect(again.session.version).toBe(2);
-    expect(again.lessons).toEqual([]);
+    // A retry of the same call stores nothing twice and returns the same lessons.
+    const retry = await store.sessions.complete({ id: SID, lessons: ["Pool Redis connections"] });
+    expect(retry.session.version).toBe(2);
+    expect(retry.lessons.map((l) => l.id)).toEqual([lessons[0]!.id]);
+    expect((await store.memories.search({ sessionId: SID })).length).toBe(2);
+    // A new lesson on a completed session is stored, never dropped.
+    const later = await store.sessions.complete({ id: SID, lessons: ["A later insight"] });
+    expect(later.session.version).toBe(2);
+    expect(later.lessons.map((l) => l.content)).toEqual(["A later insight"]);
+    expect((await store.memories.search({ sessionId: SID })).length).toBe(3);
+  });
+
+  it("gives lessons the session's tags and a shared importance, and refuses them on an archived session", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: SID, tags: ["redis", "perf"] });
+    const { lessons } = await store.sessions.complete({
+      id: SID,
+      importance: 0.8,
+      lessons: ["Pipeline the appends", { content: "Own tags too", tags: ["lua"], importance: 0.3 }],
+    });
+    expect(lessons.map((l) => [l.tags, l.importance])).toEqual([
+      [["redis", "perf"], 0.8],
+      [["redis", "perf", "lua"], 0.3],
+    ]);
+    await store.sessions.archive({ id: SID });
+    await expectCode(store.sessions.complete({ id: SID, lessons: ["too late"] }), "INVALID_TRANSITION");
     expect((await store.memories.search({ sessionId: SID })).length).toBe(2);
   });
 
@@ -155,14 +178,49 @@ describe("sessions", () => {
     expect((await store.sessions.delete({ id: SID, ifVersion: 2 })).sessions).toBe(1);
   });
 
-  it("delete without cascade removes only the session record", async () => {
-    const { store, backend, namespace } = setup();
+  it("delete without cascade refuses while messages, cache or memberships remain, naming --cascade", async () => {
+    const { store, backend, namespace } = setup({
+      groups: { missing: async () => [], memberships: async () => 0 },
+    });
     await store.sessions.create({ id: SID });
     await store.messages.append({ sessionId: SID, content: "hi" });
-    const receipt = await store.sessions.delete({ id: SID });
-    expect(receipt).toEqual({ id: SID, sessions: 1, messages: 0, cache: 0, memberships: 0, memories: 0 });
-    await expectCode(store.sessions.get({ id: SID }), "SESSION_NOT_FOUND");
+    const error = await expectCode(store.sessions.delete({ id: SID }), "VALIDATION_FAILED");
+    expect(error.message).toContain("1 message");
+    expect(error.message).toContain("--cascade");
+    expect((await store.sessions.get({ id: SID })).status).toBe("active");
     expect(backend.rawKeys().some((k) => k.includes(namespace) && k.endsWith(":messages:log"))).toBe(true);
+    // An empty session goes without cascade.
+    await store.sessions.create({ id: "empty-session-2026-11-25" });
+    expect((await store.sessions.delete({ id: "empty-session-2026-11-25" })).sessions).toBe(1);
+  });
+
+  it("refuses a delete without cascade of a session that is a group member", async () => {
+    const { store } = setup({ groups: { missing: async () => [], memberships: async () => 2 } });
+    await store.sessions.create({ id: SID });
+    const error = await expectCode(store.sessions.delete({ id: SID }), "VALIDATION_FAILED");
+    expect(error.message).toContain("2 group memberships");
+  });
+
+  it("never lets a re-created id inherit old data: leftovers refuse the create until a cascade removes them", async () => {
+    const { store, backend, namespace } = setup();
+    await store.sessions.create({ id: SID });
+    await store.messages.appendBatch({ sessionId: SID, messages: [{ content: "a" }, { content: "b" }] });
+    await store.cache.set({ sessionId: SID, key: "k", value: 1 });
+    // What an older version's delete without cascade left behind: the record gone, its data kept.
+    await backend.delete({ namespace, collection: "sessions" }, SID);
+    const refused = await expectCode(store.sessions.create({ id: SID }), "ALREADY_EXISTS");
+    expect(refused.message).toContain("--cascade");
+    const receipt = await store.sessions.delete({ id: SID, cascade: true });
+    expect(receipt).toMatchObject({ sessions: 0, messages: 2, cache: 1 });
+    await store.sessions.create({ id: SID });
+    expect((await store.messages.list({ sessionId: SID })).items).toEqual([]);
+    expect((await store.cache.list({ sessionId: SID })).items).toEqual([]);
+    await expectCode(
+      store.sessions
+        .delete({ id: SID, cascade: true })
+        .then(() => store.sessions.delete({ id: SID, cascade: true })),
+      "SESSION_NOT_FOUND",
+    );
   });
 
   it("delete with cascade removes messages, cache and memberships and keeps deep memories unless told", async () => {

@@ -10,12 +10,15 @@ import {
   type Session,
   SessionNotFoundError,
   type SessionStatus,
+  type StoredRecord,
   sessionsScope,
+  ValidationError,
   VersionConflictError,
 } from "@tta-dev/core";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
-import { createDeepMemoryIn, type DeepMemoryStore } from "./deep-memory.js";
+import { createDeepMemoryIn, type DeepMemoryStore, type GroupLinks } from "./deep-memory.js";
 import { checkMeta, checkNotBlank, checkTags, checkText, parseInput } from "./guards.js";
+import { lessonMemoryId } from "./lesson-id.js";
 import { readModifyWrite } from "./read-modify-write.js";
 import { toSession, withoutVersion } from "./records.js";
 import type { Page } from "./schemas/common.js";
@@ -69,11 +72,16 @@ export interface SessionStore {
   delete(input: SessionDeleteInput): Promise<SessionDeleteReceipt>;
 }
 
-/** Options of {@link createSessionStore}. */
-export interface SessionStoreOptions extends MemoryContextOptions {
+/** How sessions reach session groups (wired by the workflow to @tta-dev/groups). */
+export interface SessionGroupHooks {
   /** Called on a cascading delete to remove the session from its groups. */
   onSessionDelete?: OnSessionDelete;
+  /** Counts a session's memberships (a delete without cascade refuses while it has any). */
+  groups?: GroupLinks;
 }
+
+/** Options of {@link createSessionStore}. */
+export interface SessionStoreOptions extends MemoryContextOptions, SessionGroupHooks {}
 
 /**
  * Sessions over any backend.
@@ -84,7 +92,10 @@ export interface SessionStoreOptions extends MemoryContextOptions {
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const ctx = resolveMemoryContext(options);
-  return createSessionStoreIn(ctx, createDeepMemoryIn(ctx), options.onSessionDelete);
+  return createSessionStoreIn(ctx, createDeepMemoryIn(ctx, options.groups), {
+    ...(options.onSessionDelete ? { onSessionDelete: options.onSessionDelete } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+  });
 }
 
 function transition(id: string, from: SessionStatus, to: SessionStatus): void {
@@ -97,9 +108,10 @@ function transition(id: string, from: SessionStatus, to: SessionStatus): void {
 export function createSessionStoreIn(
   ctx: MemoryContext,
   memories: DeepMemoryStore,
-  onSessionDelete?: OnSessionDelete,
+  hooks: SessionGroupHooks = {},
 ): SessionStore {
   const { backend, namespace, limits } = ctx;
+  const { onSessionDelete, groups: links } = hooks;
   const scope = sessionsScope(namespace);
   const what = (id: string) => `Session "${id}"`;
 
@@ -139,15 +151,18 @@ export function createSessionStoreIn(
         metadata: metadata as Session["metadata"],
         ...(check.parts ?? {}),
       };
+      const left = await leftovers(input.id, false);
+      if (left.record) throw alreadyExists(input.id);
+      if (left.total > 0) {
+        throw new AlreadyExistsError(
+          `Session "${input.id}" was deleted, but ${describeLeftovers(left)} of it remain; remove them with \`tta session delete ${input.id} --cascade\`, or choose another id.`,
+          { sessionId: input.id, namespace, messages: left.messages, cache: left.cache },
+        );
+      }
       try {
         return toSession(namespace, await backend.put(scope, input.id, session, { ifVersion: 0 }));
       } catch (error) {
-        if (hasErrorCode(error, "VERSION_CONFLICT")) {
-          throw new AlreadyExistsError(`Session "${input.id}" already exists in namespace "${namespace}".`, {
-            sessionId: input.id,
-            namespace,
-          });
-        }
+        if (hasErrorCode(error, "VERSION_CONFLICT")) throw alreadyExists(input.id);
         throw error;
       }
     },
@@ -171,23 +186,28 @@ export function createSessionStoreIn(
         checkText(l.content, limits.memoryContentBytes, `lessons.${i}.content`);
         return { ...l, tags: checkTags(l.tags, limits, `lessons.${i}.tags`) };
       });
-      const { after, changed } = await moveTo(id, input.ifVersion, "completed");
-      const created: DeepMemory[] = [];
-      // A repeated complete is a no-op and adds no lessons, so a retry never duplicates them.
-      if (changed) {
-        for (const l of checked) {
-          created.push(
-            await memories.create({
-              content: l.content,
-              kind: "lesson",
-              tags: l.tags,
-              ...(l.importance !== undefined ? { importance: l.importance } : {}),
-              sessionId: id,
-            }),
-          );
-        }
+      const session = await requireSession(ctx, id);
+      if (input.ifVersion !== undefined && input.ifVersion !== session.version) {
+        throw new VersionConflictError(what(id), input.ifVersion, session.version);
       }
-      return { session: after, lessons: created };
+      if (session.status !== "completed") transition(id, session.status, "completed");
+      // Lessons first, under ids derived from the session and the text: a completed session always
+      // has all its lessons, and a retry after a failure (or a repeated call) stores nothing twice.
+      const stored: DeepMemory[] = [];
+      for (const l of checked) {
+        const tags = checkTags([...session.tags, ...l.tags], limits, "lessons.tags");
+        const importance = l.importance ?? input.importance;
+        const { memory } = await memories.ensure(lessonMemoryId(id, session.createdAt, l.content), {
+          content: l.content,
+          kind: "lesson",
+          tags,
+          ...(importance !== undefined ? { importance } : {}),
+          sessionId: id,
+        });
+        stored.push(memory);
+      }
+      const { after } = await moveTo(id, input.ifVersion, "completed");
+      return { session: after, lessons: stored };
     },
 
     async archive(raw) {
@@ -198,9 +218,20 @@ export function createSessionStoreIn(
     async delete(raw) {
       const input = parseInput(SessionDeleteInput, raw, "session.delete input");
       const id = checkLookupId(input.id);
-      let session = await requireSession(ctx, id);
-      if (input.ifVersion !== undefined && input.ifVersion !== session.version) {
+      const left = await leftovers(id, true);
+      let session = left.record ? toSession(namespace, left.record) : null;
+      if (!session) {
+        // Data of a session deleted without --cascade by an older version (or a write that raced a
+        // delete): a cascading delete removes it, so that the id can be used again.
+        if (!input.cascade || left.total === 0) throw new SessionNotFoundError(id, namespace);
+      } else if (input.ifVersion !== undefined && input.ifVersion !== session.version) {
         throw new VersionConflictError(what(id), input.ifVersion, session.version);
+      }
+      if (!input.cascade && left.total > 0) {
+        throw new ValidationError(
+          `Session "${id}" still has ${describeLeftovers(left)}; delete it with --cascade (cascade: true) to remove them too.`,
+          { sessionId: id, ...left, issues: [{ path: "cascade", message: "required while data remains" }] },
+        );
       }
       const receipt: SessionDeleteReceipt = {
         id,
@@ -212,25 +243,80 @@ export function createSessionStoreIn(
       };
       if (input.cascade) {
         // Archive first so that appends and cache writes stop before their data is removed.
-        if (session.status !== "archived") session = (await moveTo(id, input.ifVersion, "archived")).after;
-        const messages = messagesScope(namespace, id);
-        receipt.messages = await backend.logLength(messages);
-        await backend.deleteLog(messages);
-        receipt.cache = await backend.clear(cacheScope(namespace, id));
+        if (session && session.status !== "archived") {
+          session = (await moveTo(id, input.ifVersion, "archived")).after;
+        }
+        const cleared = await clearSessionData(id);
+        receipt.messages = cleared.messages;
+        receipt.cache = cleared.cache;
         if (onSessionDelete) receipt.memberships = (await onSessionDelete(id)).memberships;
       }
       if (input.forgetMemories) receipt.memories = await forget(memories, id);
-      try {
-        const guard = input.ifVersion !== undefined ? { ifVersion: session.version } : {};
-        receipt.sessions = (await backend.delete(scope, id, guard)) ? 1 : 0;
-      } catch (error) {
-        if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
-        const current = Number((error.details as { currentVersion?: unknown }).currentVersion ?? 0);
-        throw new VersionConflictError(what(id), session.version, current);
+      if (session) {
+        try {
+          const guard = input.ifVersion !== undefined ? { ifVersion: session.version } : {};
+          receipt.sessions = (await backend.delete(scope, id, guard)) ? 1 : 0;
+        } catch (error) {
+          if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
+          const current = Number((error.details as { currentVersion?: unknown }).currentVersion ?? 0);
+          throw new VersionConflictError(what(id), session.version, current);
+        }
+        // A write that checked the session just before it was archived may land after the first sweep.
+        if (input.cascade) {
+          const late = await clearSessionData(id);
+          receipt.messages += late.messages;
+          receipt.cache += late.cache;
+        }
       }
       return receipt;
     },
   };
+
+  /** The session's record and what it holds besides: messages, live cache entries, memberships. */
+  async function leftovers(id: string, withMemberships: boolean): Promise<Leftovers> {
+    const [record, messages, cachePage] = (await backend.batch([
+      { op: "get", scope, key: id },
+      { op: "logLength", scope: messagesScope(namespace, id) },
+      { op: "list", scope: cacheScope(namespace, id), options: { limit: 1000 } },
+    ])) as [StoredRecord | null, number, { items: unknown[]; nextCursor: string | null }];
+    const cache = cachePage.items.length + (cachePage.nextCursor ? 1 : 0);
+    const memberships = withMemberships && links ? await links.memberships(id) : 0;
+    return { record, messages, cache, memberships, total: messages + cache + memberships };
+  }
+
+  function alreadyExists(id: string): AlreadyExistsError {
+    return new AlreadyExistsError(`Session "${id}" already exists in namespace "${namespace}".`, {
+      sessionId: id,
+      namespace,
+    });
+  }
+
+  /** Remove the session's messages and cache; returns how many of each went. */
+  async function clearSessionData(id: string): Promise<{ messages: number; cache: number }> {
+    const scope = messagesScope(namespace, id);
+    const messages = await backend.logLength(scope);
+    if (messages > 0) await backend.deleteLog(scope);
+    return { messages, cache: await backend.clear(cacheScope(namespace, id)) };
+  }
+}
+
+interface Leftovers {
+  record: StoredRecord | null;
+  messages: number;
+  cache: number;
+  memberships: number;
+  total: number;
+}
+
+function describeLeftovers(left: Leftovers): string {
+  const parts = [
+    left.messages ? `${left.messages} message${left.messages === 1 ? "" : "s"}` : "",
+    left.cache
+      ? `${left.cache > 1000 ? "over 1000" : left.cache} cache entr${left.cache === 1 ? "y" : "ies"}`
+      : "",
+    left.memberships ? `${left.memberships} group membership${left.memberships === 1 ? "" : "s"}` : "",
+  ].filter(Boolean);
+  return parts.join(", ");
 }
 
 /** Delete every deep memory linked to a session; returns how many went. */

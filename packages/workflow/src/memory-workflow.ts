@@ -2,6 +2,7 @@ import {
   type Clock,
   charsPerFourEstimator,
   type DeepMemory,
+  hasErrorCode,
   type Limits,
   type LoadedContext,
   type MemoryBackend,
@@ -92,6 +93,20 @@ export function createMemoryWorkflow(options: MemoryWorkflowOptions): MemoryWork
     ...(options.logger ? { logger: options.logger } : {}),
     // Cascade: the session record is gone first, then its memberships.
     onSessionDelete: async (sessionId) => ({ memberships: await groups!.removeSessionEverywhere(sessionId) }),
+    groups: {
+      missing: async (groupIds) => {
+        const found = await Promise.all(
+          groupIds.map((id) =>
+            groups!.getGroup(id).then(
+              () => null,
+              (e: unknown) => (hasErrorCode(e, "GROUP_NOT_FOUND") ? id : Promise.reject(e)),
+            ),
+          ),
+        );
+        return found.filter((id): id is string => id !== null);
+      },
+      memberships: async (sessionId) => (await groups!.getGroupsOfSession(sessionId)).length,
+    },
   });
   groups = createGroupStore({
     ...common,

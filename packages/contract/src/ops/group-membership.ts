@@ -46,12 +46,21 @@ export const groupRemoveSession = defineOperation({
   ids: { groupId: "group", sessionId: "session" },
 });
 
-/** `group.sessions`: the member sessions, in membership order. */
+/**
+ * One member of a group: its session (`tracked: true`), or only its id when no session record exists
+ * (`tracked: false`: a group read from an older `session_groups.json` may list such ids).
+ */
+export const GroupMember = z.union([
+  Session.extend({ tracked: z.literal(true) }),
+  z.object({ id: z.string(), tracked: z.literal(false) }),
+]);
+
+/** `group.sessions`: every member, in membership order; members without a session record are marked. */
 export const groupSessions = defineOperation({
   name: "group.sessions",
-  summary: "List the sessions of a group.",
+  summary: "List the sessions of a group (members without a session record are listed as untracked).",
   input: GroupInput,
-  output: page(Session),
+  output: page(GroupMember),
   errors: ["NAME_INVALID", "GROUP_NOT_FOUND"],
   http: { method: "GET", path: "/v1/groups/{groupId}/sessions", scope: "read" },
   cli: {

@@ -1,4 +1,4 @@
-import { Session, SessionStatus } from "@tta-dev/core";
+import { DeepMemory, Session, SessionStatus } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
 import {
@@ -104,16 +104,22 @@ export const sessionList = defineOperation({
   },
 });
 
-/** `session.complete`: mark a session completed; lessons become deep memories of kind `lesson`. */
+/**
+ * `session.complete`: mark a session completed; lessons become deep memories of kind `lesson`, written
+ * first under ids derived from the session and the text (a retry stores nothing twice). Completing a
+ * completed session stores the lessons it does not have yet.
+ */
 export const sessionComplete = defineOperation({
   name: "session.complete",
-  summary: "Complete a session; each lesson becomes a deep memory of kind lesson linked to it.",
+  summary:
+    "Complete a session; each lesson becomes a deep memory of kind lesson linked to it, with the session's tags.",
   input: z.strictObject({
     id: SessionIdField,
-    lessons: z.array(z.string().min(1)).max(INPUT_CAPS.tagsPerList).optional(),
+    lessons: z.array(z.string().min(1)).max(INPUT_CAPS.lessons).optional(),
+    importance: z.number().min(0).max(1).optional(),
     ifVersion: IfVersionField.optional(),
   }),
-  output: Session,
+  output: Session.extend({ lessons: z.array(DeepMemory) }),
   errors: [
     "NAME_INVALID",
     "SESSION_NOT_FOUND",
@@ -133,6 +139,12 @@ export const sessionComplete = defineOperation({
         valueName: "TEXT",
         repeatable: true,
         description: "A lesson to keep (repeatable)",
+      },
+      importance: {
+        field: "importance",
+        type: "number",
+        valueName: "N",
+        description: "Importance of the lessons, 0…1 (default 0.5)",
       },
       "if-version": IF_VERSION_FLAG,
     },

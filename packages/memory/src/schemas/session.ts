@@ -46,10 +46,15 @@ export type LessonInput = z.input<typeof LessonInput>;
 
 export const MAX_LESSONS = 100;
 
-/** `sessions.complete`: lessons become deep memories of kind `lesson` linked to the session. */
+/**
+ * `sessions.complete`: lessons become deep memories of kind `lesson` linked to the session, carrying
+ * the session's tags. Completing a completed session stores the lessons it does not have yet.
+ */
 export const SessionCompleteInput = z.strictObject({
   id: SessionIdInput,
   lessons: z.array(LessonInput).optional(),
+  /** Importance of every lesson that does not give its own (default 0.5). */
+  importance: z.number().min(0).max(1).optional(),
   ifVersion: IfVersion.optional(),
 });
 export type SessionCompleteInput = z.input<typeof SessionCompleteInput>;

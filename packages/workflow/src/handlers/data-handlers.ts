@@ -33,7 +33,10 @@ export function dataHandlers(env: HandlerEnv): HandlerMap {
     "session.create": (i, c) => m(c.namespace).sessions.create(defined(i)),
     "session.get": (i, c) => m(c.namespace).sessions.get({ id: i.id }),
     "session.list": (i, c) => m(c.namespace).sessions.list(defined(i)),
-    "session.complete": async (i, c) => (await m(c.namespace).sessions.complete(defined(i))).session,
+    "session.complete": async (i, c) => {
+      const { session, lessons } = await m(c.namespace).sessions.complete(defined(i));
+      return { ...session, lessons };
+    },
     "session.archive": (i, c) => m(c.namespace).sessions.archive(defined(i)),
     "session.delete": async (i, c) => {
       const r = await m(c.namespace).sessions.delete(defined(i));

@@ -43,7 +43,13 @@ export function groupHandlers(env: HandlerEnv): HandlerMap {
             .catch((e: { code?: string }) => (e?.code === "SESSION_NOT_FOUND" ? null : Promise.reject(e))),
         ),
       );
-      return { items: found.filter((s) => s !== null), nextCursor: null };
+      return {
+        items: ids.map((id, n) => {
+          const session = found[n];
+          return session ? { ...session, tracked: true as const } : { id, tracked: false as const };
+        }),
+        nextCursor: null,
+      };
     },
     "group.updateMetadata": (i, c) =>
       g(c.namespace).updateGroupMetadata(i.groupId, i.patch, opt(i.ifVersion)),
