@@ -15,6 +15,8 @@ export interface HandlersFactoryContext {
   namingPolicy: NamingPolicy;
   limits: Limits;
   configSources: ConfigSourceInfo[];
+  /** Where warnings go (stderr). */
+  logger?: { warn(message: string, details?: Record<string, unknown>): void };
 }
 
 /** Builds the handlers behind every operation (default: `createHandlers` of `@tta-dev/workflow`). */
@@ -37,7 +39,7 @@ export const workflowHandlers: HandlersFactory = async (context) => {
       sources: context.configSources,
     },
     context.backend,
-    { version: cliVersion() },
+    { version: cliVersion(), ...(context.logger ? { logger: context.logger } : {}) },
   );
 };
 

@@ -28,6 +28,15 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   INTERNAL: "this is a bug; please report it with the command that caused it",
 };
 
+/** The hint printed under an error: a name error says which rule the name breaks, with an example. */
+function hintFor(error: TtaError): string | undefined {
+  const { pattern, example } = error.details as { pattern?: unknown; example?: unknown };
+  if (error.code === "NAME_INVALID" && typeof pattern === "string" && typeof example === "string") {
+    return `use ${pattern}, e.g. ${example}`;
+  }
+  return HINTS[error.code];
+}
+
 /** Should colour be used on a stream (a terminal, not `--no-color`, no `NO_COLOR`)? */
 export function useColor(
   stream: CliOutput,
@@ -45,7 +54,7 @@ export function printError(stderr: CliOutput, error: TtaError, mode: OutputMode)
   }
   const head = mode.color ? `\x1b[31merror\x1b[0m` : "error";
   stderr.write(`tta: ${head} ${error.code}: ${error.message}\n`);
-  const hint = HINTS[error.code];
+  const hint = hintFor(error);
   if (hint) stderr.write(`  hint: ${hint}\n`);
 }
 

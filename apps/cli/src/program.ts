@@ -107,7 +107,9 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // Only help comes here (errors go through outputError): help shown because a command needs a
+      // subcommand (`tta session`) is printed like any other help and exits 0.
+      writeErr: (s) => io.stdout.write(s),
       outputError: () => {},
     })
     .configureHelp({ showGlobalOptions: true })

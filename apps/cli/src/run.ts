@@ -1,8 +1,15 @@
 import { existsSync } from "node:fs";
 import { checkInputLimits, type Operation, type OutputOf, operations, parseInput } from "@tta-dev/contract";
-import { hasErrorCode, type MemoryBackend, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
+import {
+  hasErrorCode,
+  type MemoryBackend,
+  NotSupportedError,
+  resolveLimits,
+  toTtaError,
+  ValidationError,
+} from "@tta-dev/core";
 import { loadConfig, openBackend, type ResolvedConfig } from "@tta-dev/workflow/runtime";
-import { CommanderError } from "commander";
+import { type Command, CommanderError } from "commander";
 import { buildInput, cliNameOf } from "./build-input.js";
 import { doctorReport, formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
@@ -21,20 +28,59 @@ export interface RunOptions {
   backendFactory?: (resolved: ResolvedConfig) => Promise<MemoryBackend>;
 }
 
-function commanderExit(error: CommanderError, argv: readonly string[], io: CliIo, mode: OutputMode): number {
-  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-  if (error.code === "commander.help") return argv.length === 0 ? 0 : 2;
-  const message = error.message.replace(/^error: /, "").split("\n")[0]!;
-  const words = argv
-    .filter((a) => !a.startsWith("-"))
-    .slice(0, 2)
-    .join(" ");
+/** The words of `argv` that name commands, as far as they do (`tta session lst` → `session`). */
+function knownCommandPath(program: Command, argv: readonly string[]): string[] {
+  const path: string[] = [];
+  let at = program;
+  for (const word of argv) {
+    if (word.startsWith("-")) continue;
+    const next = at.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    path.push(word);
+    at = next;
+  }
+  return path;
+}
+
+/**
+ * One rule for what commander reports: help that was asked for, or shown because a command needs a
+ * subcommand (`tta`, `tta session`), exits 0; a usage error exits 2 with commander's did-you-mean and
+ * the help of the deepest command that exists.
+ */
+function commanderExit(
+  error: CommanderError,
+  program: Command,
+  argv: readonly string[],
+  io: CliIo,
+  mode: OutputMode,
+): number {
+  if (
+    error.code === "commander.helpDisplayed" ||
+    error.code === "commander.version" ||
+    error.code === "commander.help"
+  ) {
+    return 0;
+  }
+  const [first, ...rest] = error.message.replace(/^error: /, "").split("\n");
+  const suggestion = rest.map((l) => l.trim()).find((l) => l.startsWith("(Did you mean"));
+  const path = knownCommandPath(program, argv);
+  const help = `tta ${path.length ? `${path.join(" ")} ` : ""}--help`;
   printError(
     io.stderr,
-    new ValidationError(`${message} (see tta ${words ? `${words} ` : ""}--help)`, { reason: error.code }),
+    new ValidationError(`${first}${suggestion ? ` ${suggestion}` : ""} (see ${help})`, {
+      reason: error.code,
+      ...(suggestion ? { suggestion: suggestion.replace(/^\(Did you mean (.*)\?\)$/, "$1") } : {}),
+    }),
     mode,
   );
   return exitCodeFor("VALIDATION_FAILED");
+}
+
+/** Backends whose data lives only as long as the process: a one-shot command would lose every write. */
+function ephemeralBackend(resolved: ResolvedConfig): string | null {
+  if (resolved.backend === "memory") return "memory";
+  if (resolved.backend === "keyv" && !resolved.config.keyv?.url) return "keyv (without keyv.url)";
+  return null;
 }
 
 function parseForCli(
@@ -69,13 +115,32 @@ function exitFor(name: string, output: unknown, input: Record<string, unknown>):
   return 0;
 }
 
-async function human(name: string, output: unknown, resolved: ResolvedConfig): Promise<string> {
+async function human(
+  name: string,
+  output: unknown,
+  input: Record<string, unknown>,
+  resolved: ResolvedConfig,
+): Promise<string> {
   if (name === "system.doctor") return formatDoctor(output as OutputOf<"system.doctor">, resolved);
   const rendered = (output as { rendered?: unknown } | null)?.rendered;
   if (typeof rendered === "string") return rendered.endsWith("\n") ? rendered : `${rendered}\n`;
-  if (name === "context.load")
-    return `${JSON.stringify((output as OutputOf<"context.load">).context, null, 2)}\n`;
+  // --format json decides the format, with or without --json (context prints its loaded context).
+  if (input.format === "json") {
+    const shown = name === "context.load" ? (output as OutputOf<"context.load">).context : output;
+    return `${JSON.stringify(shown, null, 2)}\n`;
+  }
   return toHuman(output);
+}
+
+/** Warnings of the libraries (e.g. a session id that breaks the pattern under `warn`), on stderr. */
+function warnings(io: CliIo, mode: OutputMode) {
+  return {
+    warn(message: string, details: Record<string, unknown> = {}) {
+      if (mode.quiet) return;
+      if (mode.json) io.stderr.write(`${JSON.stringify({ warning: { message, details } })}\n`);
+      else io.stderr.write(`tta: ${mode.color ? "\x1b[33mwarning\x1b[0m" : "warning"}: ${message}\n`);
+    },
+  };
 }
 
 async function execute(
@@ -99,6 +164,13 @@ async function execute(
     return 0;
   }
   const op = operations[invocation.name] as unknown as Operation;
+  const ephemeral = ephemeralBackend(resolved);
+  if (ephemeral && op.http.scope === "write") {
+    throw new NotSupportedError(
+      `The ${ephemeral} backend keeps data only inside one process, and tta ${invocation.binding.words.join(" ")} exits when it is done: what it writes would be lost. Use a persistent backend (file, the default; redis; keyv with keyv.url), or tta serve, whose process keeps the data while it runs.`,
+      { backend: resolved.backend, operation: op.name },
+    );
+  }
   const limits = resolveLimits(resolved.config.limits);
   const raw = await buildInput(op, invocation.binding, invocation.args, invocation.flags, io, limits);
   // A person reads the rendering; --json gets the operation's own default.
@@ -122,6 +194,7 @@ async function execute(
         namingPolicy: resolved.namingPolicy,
         limits,
         configSources: resolved.sources,
+        logger: warnings(io, mode),
       });
       output = await withProgress(io.stderr, mode, op.name, () =>
         callHandler(handlers, op.name, input, { namespace: resolved.namespace }),
@@ -131,7 +204,7 @@ async function execute(
     await backend.close();
   }
   if (mode.json) io.stdout.write(`${JSON.stringify(output)}\n`);
-  else if (!mode.quiet) io.stdout.write(await human(op.name, output, resolved));
+  else if (!mode.quiet) io.stdout.write(await human(op.name, output, input, resolved));
   return exitFor(op.name, output, input);
 }
 
@@ -153,7 +226,7 @@ export async function run(argv: readonly string[], io: CliIo, options: RunOption
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) return commanderExit(error, argv, io, mode);
+    if (error instanceof CommanderError) return commanderExit(error, program, argv, io, mode);
     const e = toTtaError(error);
     printError(io.stderr, e, mode);
     return exitCodeFor(e.code);

@@ -1,4 +1,5 @@
 import {
+  CalendarDate,
   FORBIDDEN_KEYS,
   findJsonProblem,
   JsonValue,
@@ -56,7 +57,7 @@ export const LimitField = z.number().int().min(1).max(MAX_LIST_LIMIT);
 export const TimestampField = Timestamp;
 
 /** A calendar date `YYYY-MM-DD`. */
-export const DateField = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+export const DateField = CalendarDate;
 
 /** How several tags combine in a filter. */
 export const TagMode = z.enum(["all", "any"]);

@@ -3,10 +3,9 @@ import {
   checkByteLimit,
   checkCountLimit,
   checkGroupId,
+  checkMemoryId,
   checkSessionId,
-  isMemoryId,
   type Limits,
-  NameInvalidError,
   type NamingPolicy,
   parseOrThrow,
   resolveLimits,
@@ -35,12 +34,7 @@ function checkId(kind: IdKind, value: unknown, policy: NamingPolicy): void {
       checkGroupId(value);
       return;
     case "memory":
-      if (!isMemoryId(value)) {
-        throw new NameInvalidError(
-          "Invalid memory id: it must be mem_ followed by a 26-character ULID, e.g. mem_01JD2XKQ3V4W5X6Y7Z8A9B0C1D.",
-          { field: "id", example: "mem_01JD2XKQ3V4W5X6Y7Z8A9B0C1D" },
-        );
-      }
+      checkMemoryId(value);
   }
 }
 

@@ -117,11 +117,31 @@ export function isGroupId(id: unknown): id is string {
  *
  * @throws NameInvalidError
  */
-export function checkGroupId(id: unknown, options: { legacy?: boolean } = {}): string {
+export function checkGroupId(id: unknown, options: { legacy?: boolean; field?: string } = {}): string {
   if (isGroupId(id) || (options.legacy && isSafeId(id))) return id as string;
   throw new NameInvalidError(
-    `Invalid group name ${shown(id)}: use lower-case kebab-case ([a-z0-9] words joined by '-'), at most ${MAX_GROUP_ID_LENGTH} characters. Example: user-preferences-system.`,
-    { field: "groupId", example: "user-preferences-system" },
+    `Invalid group name ${shown(id)}: use lower-case kebab-case ([a-z0-9] words joined by '-'), at most ${MAX_GROUP_ID_LENGTH} characters. Example: ${GROUP_NAME_EXAMPLE}.`,
+    { field: options.field ?? "groupId", pattern: GROUP_NAME_PATTERN, example: GROUP_NAME_EXAMPLE },
+  );
+}
+
+export const GROUP_NAME_PATTERN = "lower-case kebab-case, at most 64 characters";
+export const GROUP_NAME_EXAMPLE = "user-preferences-system";
+export const MEMORY_ID_PATTERN = "mem_ followed by a 26-character ULID";
+export const MEMORY_ID_EXAMPLE = "mem_01JD2XKQ3V4W5X6Y7Z8A9B0C1D";
+export const NAMESPACE_PATTERN = "1-64 of [A-Za-z0-9._-], starting with a letter or digit, no '..'";
+export const NAMESPACE_EXAMPLE = "team-a";
+
+/**
+ * Check a deep-memory id.
+ *
+ * @throws NameInvalidError with the pattern and an example
+ */
+export function checkMemoryId(id: unknown, field = "id"): string {
+  if (isMemoryId(id)) return id;
+  throw new NameInvalidError(
+    `Invalid memory id ${shown(id)}: it must be ${MEMORY_ID_PATTERN}. Example: ${MEMORY_ID_EXAMPLE}.`,
+    { field, pattern: MEMORY_ID_PATTERN, example: MEMORY_ID_EXAMPLE },
   );
 }
 
@@ -139,8 +159,8 @@ export function isNamespace(ns: unknown): ns is string {
 export function checkNamespace(ns: unknown): string {
   if (isNamespace(ns)) return ns;
   throw new NameInvalidError(
-    `Invalid namespace ${shown(ns)}: 1-64 characters of letters, digits, '.', '_' or '-', not starting with '.', '_' or '-', no '..'.`,
-    { field: "namespace" },
+    `Invalid namespace ${shown(ns)}: 1-64 characters of letters, digits, '.', '_' or '-', not starting with '.', '_' or '-', no '..'. Example: ${NAMESPACE_EXAMPLE}.`,
+    { field: "namespace", pattern: NAMESPACE_PATTERN, example: NAMESPACE_EXAMPLE },
   );
 }
 

@@ -1,16 +1,15 @@
 import {
   checkCountLimit,
+  checkGroupId,
   checkSessionId,
   type DeepMemory,
   GroupNotFoundError,
   hasErrorCode,
-  isSafeId,
   type MemoryChange,
   type MemoryHit,
   MemoryNotFoundError,
   memoriesScope,
   memoryChangesScope,
-  NameInvalidError,
   VersionConflictError,
 } from "@tta-dev/core";
 import { monotonicFactory } from "ulid";
@@ -83,14 +82,7 @@ function checkGroupIds(groupIds: readonly string[] | undefined): string[] {
   checkCountLimit(out.length, MAX_MEMORY_GROUPS, "groupIds");
   out.forEach((g, i) => {
     // Any safe id: groups read from older stores may predate kebab-case names.
-    if (!isSafeId(g)) {
-      throw new NameInvalidError(
-        `groupIds.${i}: invalid group id ${JSON.stringify(String(g).slice(0, 64))}`,
-        {
-          field: `groupIds.${i}`,
-        },
-      );
-    }
+    checkGroupId(g, { legacy: true, field: `groupIds.${i}` });
   });
   return out;
 }

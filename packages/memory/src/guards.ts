@@ -45,7 +45,8 @@ export function checkText(text: string, maxBytes: number, field: string): void {
 
 /** Refuse an empty or whitespace-only text. */
 export function checkNotBlank(text: string, field: string): void {
-  if (text.trim().length === 0) {
+  // A search for the first non-space character stops at once on real text, whatever its length.
+  if (!/\S/.test(text)) {
     throw new ValidationError(`${field}: must not be empty`, { issues: [{ path: field, message: "empty" }] });
   }
 }

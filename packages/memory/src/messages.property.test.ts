@@ -7,9 +7,10 @@ type Cmd =
   | { kind: "batch"; items: { content: string; key: string | null }[] };
 
 const key = fc.option(fc.constantFrom("a", "b", "c", "d", "e", "f"), { nil: null });
-const item = fc.record({ content: fc.string({ maxLength: 8 }), key });
+const text = fc.string({ maxLength: 8 }).map((s) => `m${s}`);
+const item = fc.record({ content: text, key });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-  fc.record({ kind: fc.constant("one" as const), content: fc.string({ maxLength: 8 }), key }),
+  fc.record({ kind: fc.constant("one" as const), content: text, key }),
   fc.record({ kind: fc.constant("batch" as const), items: fc.array(item, { minLength: 1, maxLength: 6 }) }),
 );
 

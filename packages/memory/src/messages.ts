@@ -11,7 +11,7 @@ import {
 } from "@tta-dev/core";
 import type { z } from "zod";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
-import { checkMeta, checkText, parseInput } from "./guards.js";
+import { checkMeta, checkNotBlank, checkText, parseInput } from "./guards.js";
 import { toMessage } from "./records.js";
 import type { Page } from "./schemas/common.js";
 import {
@@ -57,6 +57,7 @@ export function createMessageStoreIn(ctx: MemoryContext): MessageStore {
   const prepare = (items: z.output<typeof MessageAppendBatchInput>["messages"], now: string): LogItem[] =>
     items.map((m, i) => {
       const field = items.length === 1 ? "" : `messages.${i}.`;
+      checkNotBlank(m.content, `${field}content`);
       checkText(m.content, limits.messageContentBytes, `${field}content`);
       const metadata = checkMeta(m.metadata, limits, `${field}metadata`);
       const value: StoredMessage = { role: m.role, content: m.content, metadata, createdAt: now };

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { hasErrorCode, Paf } from "@tta-dev/core";
 import {
   findPafFile,
@@ -18,6 +19,11 @@ export const PARSER_VERSION = 2;
 export interface PafSource {
   /** The facts of the current document (all statuses; filter on `status` for active ones). */
   load(): Promise<Paf[]>;
+  /**
+   * When the last `load` found no document (an optional source): the places it looked in, relative
+   * to the workspace root; otherwise `undefined`.
+   */
+  missing?(): readonly string[] | undefined;
 }
 
 /** Options of {@link createPafSource}. */
@@ -63,12 +69,19 @@ export function createPafSource(options: PafSourceOptions = {}): CachedPafSource
     e.mtimeMs === at.mtimeMs &&
     e.size === at.size;
 
+  let searched: string[] | undefined;
+
   async function document(): Promise<LoadedPafDocument | undefined> {
     let at: PafLocation;
     try {
       at = await findPafFile(options);
+      searched = undefined;
     } catch (e) {
-      if (options.optional && hasErrorCode(e, "PAF_FILE_NOT_FOUND")) return undefined;
+      if (options.optional && hasErrorCode(e, "PAF_FILE_NOT_FOUND")) {
+        const root = resolve(options.root ?? process.cwd());
+        searched = ((e.details.searched ?? []) as string[]).map((p) => displayPath(root, p));
+        return undefined;
+      }
       throw e;
     }
     if (fresh(memo, at)) return memo.doc;
@@ -95,11 +108,18 @@ export function createPafSource(options: PafSourceOptions = {}): CachedPafSource
 
   return {
     document,
+    missing: () => searched,
     async load() {
       const doc = await document();
       return doc ? [...doc.facts] : [];
     },
   };
+}
+
+/** `p` relative to `root` with `/`, or `p` itself when it lies outside. */
+function displayPath(root: string, p: string): string {
+  const rel = relative(root, p);
+  return rel.startsWith("..") || isAbsolute(rel) ? p : rel.split(sep).join("/");
 }
 
 /** A cache file's entry, or `undefined` when it is missing or not a valid entry (it is only a cache). */

@@ -60,6 +60,14 @@ describe("max-lines", () => {
     ]);
   });
 
+  it("warns instead of passing when its glob matches no file", async () => {
+    const [r] = await check("- **Q-2**: x\n  - Check: max-lines 100 srcc/**/*.ts\n", {
+      "src/a.ts": lines(5),
+    });
+    expect(r).toMatchObject({ ok: false, severity: "warning", actual: 0 });
+    expect(r!.message).toContain("No file matches srcc/**/*.ts");
+  });
+
   it("counts a last line without a newline and searches the source files by default, skipping node_modules", async () => {
     const [r] = await check("- **Q-1**: x\n  - Check: max-lines 2\n", {
       "a.py": "1\n2\n3",

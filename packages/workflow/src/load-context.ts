@@ -1,6 +1,7 @@
 import {
   type CacheEntry,
   type Clock,
+  type ExplainEntry,
   type GroupPeer,
   type LoadedContext,
   type MemoryHit,
@@ -181,6 +182,19 @@ export async function loadContext(
     groups: peerCands,
   });
   const picked = selection.selected;
+  // The pafs layer was asked for but there is no PAFCORE.md: say so, and where it was looked for.
+  const searched = layers.pafs.enabled ? deps.pafSource?.missing?.() : undefined;
+  const missing: ExplainEntry[] = searched
+    ? [
+        {
+          layer: "pafs",
+          ref: `PAFCORE.md not found (looked in ${searched.join(", ")})`,
+          included: false,
+          reason: "missing",
+          tokens: 0,
+        },
+      ]
+    : [];
   return {
     stage: plan.stage,
     mode: plan.mode,
@@ -194,6 +208,6 @@ export async function loadContext(
       groups: picked.groups.map((c) => c.item),
     },
     tokens: selection.tokens,
-    explain: selection.explain,
+    explain: [...missing, ...selection.explain],
   };
 }

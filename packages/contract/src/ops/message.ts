@@ -7,9 +7,12 @@ import { METADATA_FLAG } from "./common-flags.js";
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
 
 /** One message of a batch append. */
-export const MessageItemInput = z.strictObject({
+export /** Message text: anything but empty or whitespace only. */
+const MessageContent = z.string().refine((s) => /\S/.test(s), "must not be empty");
+
+const MessageItemInput = z.strictObject({
   role: MessageRole.default("user"),
-  content: z.string(),
+  content: MessageContent,
   metadata: MetadataField.optional(),
   idempotencyKey: z.string().min(1).max(INPUT_CAPS.idempotencyKey).optional(),
 });
@@ -25,7 +28,7 @@ export const messageAppend = defineOperation({
     .strictObject({
       sessionId: SessionIdField,
       role: MessageRole.optional(),
-      content: z.string().optional(),
+      content: MessageContent.optional(),
       metadata: MetadataField.optional(),
       idempotencyKey: z.string().min(1).max(INPUT_CAPS.idempotencyKey).optional(),
       messages: z.array(MessageItemInput).min(1).max(100_000).optional(),

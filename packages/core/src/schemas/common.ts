@@ -1,10 +1,30 @@
 import { z } from "zod";
+import { isCalendarDate } from "../ids.js";
 import { findJsonProblem } from "../json-check.js";
 
-/** ISO-8601 UTC timestamp with milliseconds. */
+/**
+ * True when `text` starts with a real calendar date `YYYY-MM-DD` and, if a time `Thh:mm[:ss]` follows,
+ * a real time of day: `Date.parse` silently rolls 2025-02-30 over to March 2nd.
+ */
+export function isRealDateTime(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text);
+  if (!m) return false;
+  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
+  if (m[4] === undefined) return true;
+  return Number(m[4]) < 24 && Number(m[5]) < 60 && (m[6] === undefined || Number(m[6]) < 60);
+}
+
+/** ISO-8601 UTC timestamp with milliseconds, of a real date and time. */
 export const Timestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be ISO-8601 UTC with milliseconds");
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be ISO-8601 UTC with milliseconds")
+  .refine(isRealDateTime, "must be a real date and time");
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2025-02-30, no month 13). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine(isRealDateTime, "must be a real calendar date");
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -33,8 +33,8 @@ export type WorkflowMode = (typeof WORKFLOW_MODES)[number];
 export const Layer = z.enum(LAYERS);
 export type Layer = z.infer<typeof Layer>;
 
-/** Why a candidate was left out of a loaded context. */
-export const ExcludeReason = z.enum(["limit", "budget", "expired", "filtered", "layer-off"]);
+/** Why a candidate was left out of a loaded context (`missing`: its source does not exist, e.g. no PAFCORE.md). */
+export const ExcludeReason = z.enum(["limit", "budget", "expired", "filtered", "layer-off", "missing"]);
 export type ExcludeReason = z.infer<typeof ExcludeReason>;
 
 /** One candidate considered by the loader: included, or the reason it was not. */

@@ -1,3 +1,4 @@
+import { CalendarDate, isRealDateTime } from "@tta-dev/core";
 import { z } from "zod";
 
 /** An optimistic-concurrency guard: the version the caller last read (`0`: must not exist). */
@@ -7,7 +8,7 @@ export const IfVersion = z.number().int().min(0);
 export const TagsInput = z.array(z.string());
 
 /** A calendar date `YYYY-MM-DD`. */
-export const DateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+export const DateInput = CalendarDate;
 
 /** An ISO-8601 instant, e.g. `2026-11-25T12:00:00.000Z` (any offset; compared as an instant). */
 export const InstantInput = z
@@ -15,6 +16,7 @@ export const InstantInput = z
   .refine(
     (s) =>
       /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) &&
+      isRealDateTime(s) &&
       !Number.isNaN(Date.parse(s)),
     "must be an ISO-8601 date or date-time with a zone, e.g. 2026-11-25T12:00:00.000Z",
   );

@@ -56,6 +56,16 @@ export const maxLinesChecker: Checker = {
     await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
     over.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file));
     const expected = `at most ${limit} lines per file`;
+    if (files.length === 0) {
+      // A glob that matches nothing checks nothing: a typo must not pass silently.
+      return {
+        ok: false,
+        undetermined: true,
+        actual: 0,
+        expected,
+        message: `No file matches ${patterns.join(", ")} in the workspace: nothing was checked. Fix the glob, or remove the check.`,
+      };
+    }
     if (!over.length) {
       return {
         ok: true,

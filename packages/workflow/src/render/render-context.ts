@@ -47,7 +47,13 @@ function renderMarkdown(loaded: LoadedContext, options: RenderOptions): string {
     parts.push(`## ${LAYER_TITLES[layer]} (${items.length})\n`);
     for (const item of items) parts.push(renderLayerItem(layer, item));
   }
-  if (!any) parts.push("Nothing was loaded.\n");
+  const missing = loaded.explain.filter((e) => e.reason === "missing");
+  for (const e of missing) {
+    parts.push(
+      `## ${LAYER_TITLES[e.layer]}: not loaded\n\n${inline(e.ref)}. Create one with \`tta init\`, or set \`pafPath\` in .tta/config.yaml.\n`,
+    );
+  }
+  if (!any) parts.push(missing.length ? "Nothing else was loaded.\n" : "Nothing was loaded.\n");
   if (options.explain) {
     parts.push(`## Explain (${loaded.explain.length})\n`);
     if (loaded.explain.length) parts.push(`${loaded.explain.map(explainLine).join("\n")}\n`);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Handlers } from "@tta-dev/contract";
 import { type MemoryBackend, resolveLimits, ValidationError } from "@tta-dev/core";
+import type { HandlersOptions } from "../handlers/options.js";
 import type { ResolvedConfig } from "./load-config.js";
 
 /** Where {@link openHandlers} keeps the parsed PAF document between processes. */
@@ -45,7 +46,7 @@ export function readPolicyFile(resolved: ResolvedConfig): { text: string; name: 
 export async function openHandlers(
   resolved: ResolvedConfig,
   backend: MemoryBackend,
-  options: { version: string },
+  options: { version: string; logger?: HandlersOptions["logger"] },
 ): Promise<Handlers> {
   const policyFile = readPolicyFile(resolved);
   const [{ createStagePolicy }, { createHandlers }, { createPafSource }] = await Promise.all([
@@ -74,5 +75,6 @@ export async function openHandlers(
     namingPolicy: resolved.namingPolicy,
     version: options.version,
     configSources: resolved.sources,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
