@@ -26,6 +26,7 @@ describe("every operation end to end", () => {
     };
     await runCli(["init"], { cwd });
     await step("system.doctor", ["doctor"]);
+    await step("system.repair", ["repair", "--dry-run"]);
     await step("session.create", ["session", "create", S, "--title", "Auth", "--tag", "auth"]);
     await step("session.create", ["session", "create", T]);
     await step("session.get", ["session", "show", S]);

@@ -35,6 +35,7 @@ export const PAFCORE = `# Project facts
 /** Every operation of the contract at least once, and every error code of a 4xx worth naming. */
 export const PARITY_SCENARIO: readonly ParityStep[] = [
   { op: "system.doctor", cli: ["doctor"], http: {} },
+  { op: "system.repair", cli: ["repair", "--dry-run"], http: { dryRun: true } },
   { op: "policy.show", cli: ["policy", "show", "--stage", "plan"], http: { stage: "plan" } },
   {
     op: "session.create",

@@ -15,10 +15,10 @@ const SPEC_OPERATIONS =
 message.append message.list cache.set cache.get cache.list cache.delete memory.create memory.get memory.update
 memory.delete memory.search group.create group.get group.list group.addSession group.removeSession group.sessions
 group.updateMetadata group.setStatus group.delete group.summary context.load paf.list paf.validate paf.diff
-policy.show system.doctor`.split(/\s+/);
+policy.show system.doctor system.repair`.split(/\s+/);
 
 describe("operation registry", () => {
-  it("declares exactly the operations of SPEC §6, once each", () => {
+  it("declares exactly the operations of SPEC §6 and those added since (system.repair), once each", () => {
     expect([...OPERATION_NAMES].sort()).toEqual([...SPEC_OPERATIONS].sort());
     expect(new Set(OPERATION_NAMES).size).toBe(OPERATION_NAMES.length);
     for (const name of OPERATION_NAMES) expect(operations[name].name).toBe(name);

@@ -122,7 +122,13 @@ describe("handlers", () => {
     expect(await c("paf.diff", { record: true })).toMatchObject({ since: null, recorded: true });
     expect(await c("paf.diff", {})).toMatchObject({ added: [], removed: [], changed: [] });
     expect(((await c("policy.show", { stage: "plan" })) as { cells: unknown[] }).cells).toHaveLength(3);
-    expect(await c("system.doctor", {})).toMatchObject({ ok: true, backend: { name: "memory" } });
+    expect(await c("system.doctor", {})).toMatchObject({
+      ok: true,
+      backend: { name: "memory" },
+      store: { inspected: false, problems: [] },
+    });
+    // The in-memory backend has nothing to repair: it says so instead of pretending.
+    await expect(c("system.repair", { dryRun: true })).rejects.toMatchObject({ code: "NOT_SUPPORTED" });
     expect(
       await c("group.setStatus", { groupId: "feature-auth", status: "closed", summary: "Shipped" }),
     ).toMatchObject({ status: "closed", summary: "Shipped" });
@@ -145,6 +151,44 @@ describe("handlers", () => {
     });
     expect(await c("group.delete", { groupId: "feature-auth" })).toMatchObject({ deleted: true });
     expect([...seen].sort()).toEqual([...OPERATION_NAMES].sort());
+  });
+
+  it("report the backend's damaged data in doctor (ok: false) and hand repair its namespace", async () => {
+    const inner = createInMemoryBackend();
+    const asked: unknown[] = [];
+    const problem = {
+      kind: "corrupt-line",
+      place: "ns/a/rec/sessions.jsonl",
+      line: 3,
+      message: "bad",
+      repairable: true,
+    };
+    const backend = Object.assign(Object.create(inner) as typeof inner, {
+      inspect: async (o: unknown) => {
+        asked.push(o);
+        return { checked: 4, problems: [problem] };
+      },
+      repair: async (o: { dryRun?: boolean }) => {
+        asked.push(o);
+        return {
+          dryRun: o.dryRun ?? false,
+          moved: [{ place: problem.place, lines: [3], to: `${problem.place}.corrupt` }],
+          remaining: [],
+        };
+      },
+    });
+    const { handlers } = await workspace(backend);
+    const doctor = (await handlers["system.doctor"]({}, { namespace: "a" })) as {
+      ok: boolean;
+      store: unknown;
+    };
+    expect(doctor).toMatchObject({ ok: false, store: { inspected: true, checked: 4, problems: [problem] } });
+    expect(await handlers["system.repair"]({ dryRun: true }, { namespace: "a" })).toEqual({
+      dryRun: true,
+      moved: [{ place: problem.place, lines: [3], to: `${problem.place}.corrupt` }],
+      remaining: [],
+    });
+    expect(asked).toEqual([{ namespace: "a" }, { namespace: "a", dryRun: true }]);
   });
 
   it("raise the contract's codes for missing, inactive and invalid things", async () => {

@@ -1,6 +1,6 @@
 import type { OutputOf } from "@tta-dev/contract";
 import { type MemoryBackend, toTtaError } from "@tta-dev/core";
-import type { ResolvedConfig } from "@tta-dev/workflow/runtime";
+import { checkStore, type ResolvedConfig, type StoreCheck } from "@tta-dev/workflow/runtime";
 import { cliVersion } from "../version.js";
 
 /** The `system.doctor` report: backend, capabilities, a timed ping, and where the configuration came from. */
@@ -17,8 +17,11 @@ export async function doctorReport(
     error = { code: t.code, message: t.message };
   }
   const latencyMs = Math.round((performance.now() - start) * 100) / 100;
+  const store = error
+    ? { inspected: false, checked: 0, problems: [] }
+    : await checkStore(backend, resolved.namespace);
   return {
-    ok: error === undefined,
+    ok: error === undefined && store.problems.length === 0,
     version: cliVersion(),
     node: process.version,
     namespace: resolved.namespace,
@@ -27,11 +30,28 @@ export async function doctorReport(
       capabilities: { ...backend.capabilities },
       connectivity: { ok: error === undefined, latencyMs, ...(error ? { error } : {}) },
     },
+    store,
     config: { sources: resolved.sources.map((s) => ({ ...s, keys: [...s.keys] })) },
   };
 }
 
 const yes = (b: boolean) => (b ? "yes" : "no");
+
+function storeLines(store: StoreCheck): string[] {
+  if (!store.inspected) return ["stored data  not checked (this backend keeps its own integrity)"];
+  if (store.problems.length === 0) return [`stored data  ok (${store.checked} files read)`];
+  const repairable = store.problems.filter((p) => p.repairable).length;
+  return [
+    `stored data  ${store.problems.length} problem${store.problems.length === 1 ? "" : "s"} (${store.checked} files read)`,
+    ...store.problems.map(
+      (p) =>
+        `  ${p.place}${p.line !== undefined ? `:${p.line}` : ""}  ${p.message}${p.repairable ? "" : " (not repairable)"}`,
+    ),
+    repairable
+      ? "  `tta repair --dry-run` shows what `tta repair` would set aside (nothing is deleted)"
+      : "  none of these can be set aside automatically",
+  ];
+}
 
 /** The doctor report as a readable table. */
 export function formatDoctor(report: OutputOf<"system.doctor">, resolved: ResolvedConfig): string {
@@ -47,6 +67,7 @@ export function formatDoctor(report: OutputOf<"system.doctor">, resolved: Resolv
     `  crossProcess         ${yes(c.crossProcess)}`,
     `  nativeTtl            ${yes(c.nativeTtl)}`,
     `  durability           ${c.durability}`,
+    ...storeLines(report.store),
     "configuration",
     ...report.config.sources.map((s) => `  ${s.kind.padEnd(8)} ${s.name}: ${s.keys.join(", ")}`),
   ];

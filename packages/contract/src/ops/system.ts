@@ -10,7 +10,28 @@ export const ConfigSource = z.object({
   keys: z.array(z.string()),
 });
 
-/** `system.doctor`: backend, connectivity, capabilities and where the configuration came from. */
+/** One piece of damaged data the backend found (places are relative to the store, never absolute). */
+export const StoreProblem = z.object({
+  kind: z.string(),
+  place: z.string(),
+  line: z.number().int().min(1).optional(),
+  message: z.string(),
+  repairable: z.boolean(),
+});
+
+/** What the store check of `system.doctor` read and found. */
+export const StoreCheck = z.object({
+  /** False when the backend cannot inspect its data (a database that validates its own). */
+  inspected: z.boolean(),
+  /** Files (or keys) read. */
+  checked: z.number().int().min(0),
+  problems: z.array(StoreProblem),
+});
+
+/**
+ * `system.doctor`: backend, connectivity, capabilities, a check of the namespace's stored data, and
+ * where the configuration came from. `ok` is false when the store is unreachable or holds damage.
+ */
 export const systemDoctor = defineOperation({
   name: "system.doctor",
   summary: "Report the backend, its connectivity and capability table, and the configuration sources.",
@@ -34,6 +55,7 @@ export const systemDoctor = defineOperation({
         error: z.object({ code: z.string(), message: z.string() }).optional(),
       }),
     }),
+    store: StoreCheck,
     config: z.object({ sources: z.array(ConfigSource) }),
   }),
   errors: [],
@@ -46,5 +68,32 @@ export const systemDoctor = defineOperation({
   },
 });
 
+/**
+ * `system.repair`: move the namespace's damaged data (the problems `system.doctor` lists as
+ * repairable) into side files next to where it was, never deleting it, so that the good data around it
+ * reads and writes normally. `dryRun` only says what would move.
+ */
+export const systemRepair = defineOperation({
+  name: "system.repair",
+  summary:
+    "Set damaged stored data aside (into side files, never deleted) so the rest works; --dry-run shows what.",
+  input: z.strictObject({ dryRun: z.boolean().optional() }),
+  output: z.object({
+    dryRun: z.boolean(),
+    moved: z.array(z.object({ place: z.string(), lines: z.array(z.number().int()), to: z.string() })),
+    remaining: z.array(StoreProblem),
+  }),
+  errors: ["NOT_SUPPORTED", "BACKEND_UNAVAILABLE"],
+  http: { method: "POST", path: "/v1/repair", scope: "admin" },
+  cli: {
+    words: ["repair"],
+    positionals: [],
+    flags: {
+      "dry-run": { field: "dryRun", type: "boolean", description: "Only show what would be set aside" },
+    },
+    example: "tta repair --dry-run",
+  },
+});
+
 /** Every system operation. */
-export const systemOperations = [systemDoctor] as const;
+export const systemOperations = [systemDoctor, systemRepair] as const;

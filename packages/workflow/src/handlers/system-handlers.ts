@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import type { Handler } from "@tta-dev/contract";
-import { isTtaError, type Layer, toTtaError, WORKFLOW_MODES, WORKFLOW_STAGES } from "@tta-dev/core";
+import {
+  isTtaError,
+  type Layer,
+  NotSupportedError,
+  toTtaError,
+  WORKFLOW_MODES,
+  WORKFLOW_STAGES,
+} from "@tta-dev/core";
 import {
   diffPafs,
   formatResults,
@@ -12,6 +19,7 @@ import {
 } from "@tta-dev/paf";
 import { renderContext } from "../render/index.js";
 import type { HandlerEnv } from "./create-handlers.js";
+import { checkStore } from "./store-check.js";
 
 type HandlerMap = {
   "context.load": Handler<"context.load">;
@@ -20,6 +28,7 @@ type HandlerMap = {
   "paf.diff": Handler<"paf.diff">;
   "policy.show": Handler<"policy.show">;
   "system.doctor": Handler<"system.doctor">;
+  "system.repair": Handler<"system.repair">;
 };
 
 /** The contract's shape of one validation result. */
@@ -153,8 +162,11 @@ export function systemHandlers(env: HandlerEnv): HandlerMap {
         error = { code: t.code, message: t.message };
       }
       const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      const store = error
+        ? { inspected: false, checked: 0, problems: [] }
+        : await checkStore(o.backend, c.namespace);
       return {
-        ok: !error,
+        ok: !error && store.problems.length === 0,
         version: o.version,
         node: process.version,
         namespace: c.namespace,
@@ -163,7 +175,28 @@ export function systemHandlers(env: HandlerEnv): HandlerMap {
           capabilities: { ...o.backend.capabilities },
           connectivity: { ok: !error, latencyMs, ...(error ? { error } : {}) },
         },
+        store,
         config: { sources: o.configSources ?? [{ kind: "default", name: "defaults", keys: [] }] },
+      };
+    },
+    "system.repair": async (i, c) => {
+      if (!o.backend.repair) {
+        throw new NotSupportedError(
+          `The ${o.backend.name} backend cannot repair its data; its store keeps its own integrity.`,
+          { backend: o.backend.name },
+        );
+      }
+      const r = await o.backend.repair({ namespace: c.namespace, dryRun: i.dryRun ?? false });
+      return {
+        dryRun: r.dryRun,
+        moved: r.moved.map((m) => ({ place: m.place, lines: [...m.lines], to: m.to })),
+        remaining: r.remaining.map((p) => ({
+          kind: p.kind,
+          place: p.place,
+          ...(p.line !== undefined ? { line: p.line } : {}),
+          message: p.message,
+          repairable: p.repairable,
+        })),
       };
     },
   };
