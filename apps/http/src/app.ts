@@ -10,7 +10,6 @@ import {
   LimitExceededError,
   type Limits,
   type NamingPolicy,
-  type TtaError,
   toTtaError,
   ValidationError,
 } from "@tta-dev/core";
@@ -18,6 +17,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
+import { createErrorBody } from "./error-body.js";
 import { serverOpenApi } from "./openapi-doc.js";
 import { coerceQuery, queryShape } from "./query.js";
 import { HTTP_STATUS } from "./status.js";
@@ -41,14 +41,8 @@ export interface HttpAppOptions {
   /** tta's version, shown in the OpenAPI document. */
   version?: string;
   logger: Logger;
-}
-
-function errorBody(e: TtaError, requestId: string) {
-  const err =
-    e.code === "INTERNAL"
-      ? { code: e.code, message: `Internal error (request ${requestId}).`, details: {} }
-      : e.toJSON();
-  return { error: err };
+  /** The file backend's data directory: error answers name files relative to it, never absolutely. */
+  dataDir?: string;
 }
 
 /** Default request body limit: room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
@@ -73,6 +67,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const defaultNamespace = options.defaultNamespace ?? "default";
   const openapi = serverOpenApi(options.version ?? "0.0.0");
+  const errorBody = createErrorBody({ logger, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   const prepare = (name: OperationName, raw: unknown) => {
     const input = parseInput(name, raw, { namingPolicy: options.namingPolicy ?? "strict" });
     checkInputLimits(name, input, options.limits ?? {});
@@ -170,8 +165,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         return c.json(output as object, (op.http.status ?? 200) as 200);
       } catch (err) {
         const e = toTtaError(err);
-        if (e.code === "INTERNAL") logger.error({ requestId, op: op.name, err: { message: e.message } });
-        return c.json(errorBody(e, requestId), HTTP_STATUS[e.code] as 400);
+        return c.json(errorBody(e, requestId, op.name), HTTP_STATUS[e.code] as 400);
       }
     });
   }

@@ -9,7 +9,9 @@ export {
   type TokenScope,
 } from "./auth.js";
 export { createTtaClient, type TtaClient, type TtaClientOptions, TtaHttpError } from "./client.js";
+export { createErrorBody, type ErrorBody, type ErrorBodyOf } from "./error-body.js";
 export { main as runHttpMain } from "./main.js";
+export { errorRedactor, REDACTED_CODES, type Redactor } from "./redact.js";
 export { type ServeHttpOptions, serveHttp } from "./serve.js";
 export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";
 export { HTTP_STATUS } from "./status.js";

@@ -94,6 +94,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
       host: v.host ?? http.host ?? "127.0.0.1",
       port,
       ...(http.bodyLimitBytes ? { bodyLimitBytes: http.bodyLimitBytes } : {}),
+      dataDir: resolved.dataDir,
       defaultNamespace: resolved.namespace,
       limits: resolveLimits(resolved.config.limits ?? {}),
       namingPolicy: resolved.namingPolicy,

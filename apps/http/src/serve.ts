@@ -21,6 +21,8 @@ export interface ServeHttpOptions {
   namingPolicy?: NamingPolicy;
   version?: string;
   logger: Logger;
+  /** Data directory of the file backend: error answers name files relative to it. */
+  dataDir?: string;
   /** Install SIGTERM/SIGINT handlers that drain and exit (default true). */
   handleSignals?: boolean;
 }
@@ -46,6 +48,7 @@ export async function serveHttp(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const server = await startHttpServer({
     app,
