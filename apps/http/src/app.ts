@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   checkInputLimits,
   type Handlers,
+  HTTP_DEFAULTS,
   OPERATION_LIST,
   type OperationName,
   parseInput,
@@ -18,6 +19,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
 import { createErrorBody } from "./error-body.js";
+import { checkCommands, requestGuard } from "./guard.js";
 import { serverOpenApi } from "./openapi-doc.js";
 import { coerceQuery, queryShape } from "./query.js";
 import { HTTP_STATUS } from "./status.js";
@@ -43,6 +45,12 @@ export interface HttpAppOptions {
   logger: Logger;
   /** The file backend's data directory: error answers name files relative to it, never absolutely. */
   dataDir?: string;
+  /** Host names served besides loopback ones (`http.allowedHosts`); see {@link requestGuard}. */
+  allowedHosts?: readonly string[];
+  /** The address the server binds; served as a host name unless it is a wildcard. */
+  boundHost?: string;
+  /** `http.allowCommands`: whether an admin token may have `paf.validate` run commands; default false. */
+  allowCommands?: boolean;
 }
 
 /** Default request body limit: room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
@@ -68,6 +76,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   const defaultNamespace = options.defaultNamespace ?? "default";
   const openapi = serverOpenApi(options.version ?? "0.0.0");
   const errorBody = createErrorBody({ logger, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const commands = { allowCommands: options.allowCommands ?? HTTP_DEFAULTS.allowCommands };
   const prepare = (name: OperationName, raw: unknown) => {
     const input = parseInput(name, raw, { namingPolicy: options.namingPolicy ?? "strict" });
     checkInputLimits(name, input, options.limits ?? {});
@@ -89,6 +98,18 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+
+  // Before authentication and before any body is read; `/healthz` says nothing and stays open to
+  // probes that name the machine by another address.
+  const guard = requestGuard(
+    {
+      hasTokens: tokens.length > 0,
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+      ...(options.boundHost ? { boundHost: options.boundHost } : {}),
+    },
+    (c, e, status) => c.json(errorBody(e, c.get("requestId")), status),
+  );
+  app.use("*", (c, next) => (c.req.path === "/healthz" ? next() : guard(c, next)));
 
   app.use(
     "*",
@@ -156,6 +177,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         }
         for (const [k, v] of Object.entries(c.req.param() as Record<string, string>)) raw[k] = v;
         const input = prepare(op.name as OperationName, raw);
+        checkCommands(op.name, input, principal, commands);
         const handler = options.handlers[op.name as keyof Handlers] as (
           i: unknown,
           ctx: { namespace: string },

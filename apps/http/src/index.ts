@@ -10,6 +10,15 @@ export {
 } from "./auth.js";
 export { createTtaClient, type TtaClient, type TtaClientOptions, TtaHttpError } from "./client.js";
 export { createErrorBody, type ErrorBody, type ErrorBodyOf } from "./error-body.js";
+export {
+  type CommandPolicy,
+  checkCommands,
+  checkRequest,
+  type GuardedRequest,
+  type GuardPolicy,
+  type GuardRefusal,
+  requestGuard,
+} from "./guard.js";
 export { main as runHttpMain } from "./main.js";
 export { errorRedactor, REDACTED_CODES, type Redactor } from "./redact.js";
 export { type ServeHttpOptions, serveHttp } from "./serve.js";

@@ -26,9 +26,10 @@ const HELP = `tta-http — the tta HTTP server
 Usage: tta-http [--host 127.0.0.1] [--port 7411] [--dir .tta] [--backend file|redis|keyv|memory]
                 [--redis-url URL] [--namespace NS]
 
-Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.tokens), then TTA_*
-variables (TTA_HTTP_TOKEN adds a bearer token), then flags. Without tokens it binds loopback only.
-Stops gracefully on SIGTERM.`;
+Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.tokens,
+http.allowedHosts, http.allowCommands), then TTA_* variables (TTA_HTTP_TOKEN adds a bearer token),
+then flags. Without tokens it binds loopback only and refuses requests from web pages of other
+origins; it answers only to loopback host names and http.allowedHosts. Stops gracefully on SIGTERM.`;
 
 /**
  * Run the server from the command line; resolves with an exit code when start-up fails, and otherwise
@@ -95,6 +96,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
       port,
       ...(http.bodyLimitBytes ? { bodyLimitBytes: http.bodyLimitBytes } : {}),
       dataDir: resolved.dataDir,
+      ...(http.allowedHosts ? { allowedHosts: http.allowedHosts } : {}),
+      ...(http.allowCommands !== undefined ? { allowCommands: http.allowCommands } : {}),
       defaultNamespace: resolved.namespace,
       limits: resolveLimits(resolved.config.limits ?? {}),
       namingPolicy: resolved.namingPolicy,

@@ -23,6 +23,10 @@ export interface ServeHttpOptions {
   logger: Logger;
   /** Data directory of the file backend: error answers name files relative to it. */
   dataDir?: string;
+  /** `http.allowedHosts`: host names served besides loopback ones. */
+  allowedHosts?: readonly string[];
+  /** `http.allowCommands`: an admin token may have `paf.validate` run commands. */
+  allowCommands?: boolean;
   /** Install SIGTERM/SIGINT handlers that drain and exit (default true). */
   handleSignals?: boolean;
 }
@@ -49,6 +53,9 @@ export async function serveHttp(
     ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),
     ...(options.version ? { version: options.version } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.host ? { boundHost: options.host } : {}),
+    ...(options.allowCommands !== undefined ? { allowCommands: options.allowCommands } : {}),
   });
   const server = await startHttpServer({
     app,

@@ -1,8 +1,10 @@
 import type { AddressInfo } from "node:net";
-import { isIP } from "node:net";
 import { serve } from "@hono/node-server";
 import { ValidationError } from "@tta-dev/core";
 import type { Hono } from "hono";
+import { isLoopback } from "./hosts.js";
+
+export { isLoopback } from "./hosts.js";
 
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -21,13 +23,6 @@ export interface RunningHttpServer {
   port: number;
   /** Stop accepting, finish in-flight requests, then resolve. */
   close(): Promise<void>;
-}
-
-/** True for 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopback(host: string): boolean {
-  if (host === "localhost") return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  return host === "::1" || host === "0:0:0:0:0:0:0:1";
 }
 
 /**
