@@ -54,7 +54,7 @@ export interface HttpAppOptions {
 }
 
 /** Default request body limit: room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
-export const DEFAULT_BODY_LIMIT = 1536 * 1024;
+export const DEFAULT_BODY_LIMIT = HTTP_DEFAULTS.bodyLimitBytes;
 
 /** Hono path from a contract path: `/v1/sessions/{id}` → `/v1/sessions/:id`. */
 export function honoPath(path: string): string {

@@ -22,6 +22,13 @@ export {
 export { main as runHttpMain } from "./main.js";
 export { errorRedactor, REDACTED_CODES, type Redactor } from "./redact.js";
 export { type ServeHttpOptions, serveHttp } from "./serve.js";
-export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";
+export {
+  type ConnectionLimits,
+  type HttpServerOptions,
+  isLoopback,
+  type RunningHttpServer,
+  resolveConnectionLimits,
+  startHttpServer,
+} from "./server.js";
 export { HTTP_STATUS } from "./status.js";
 export { resolveTokens, type TokenConfig } from "./tokens.js";
