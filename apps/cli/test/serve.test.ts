@@ -1,7 +1,21 @@
+import { request } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { spawnTta, waitForStdout } from "./child.js";
 import { tempWorkspace } from "./harness.js";
+
+/** A request with exactly these headers (as a browser page or a rebinding attacker would send). */
+function raw(url: string, method: string, path: string, headers: Record<string, string>): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path, headers, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 describe("tta serve", () => {
   it("serves the store named by the global flags, answers /healthz, and exits 0 on SIGTERM", async () => {
@@ -22,6 +36,11 @@ describe("tta serve", () => {
       const session = await fetch(`${url}/v1/sessions/auth-design-2025-10-01`);
       expect(session.status).toBe(200);
       expect(((await session.json()) as { id: string }).id).toBe("auth-design-2025-10-01");
+      // The server's request guard is in place: no body-less or text/plain POST, no foreign Host.
+      const archive = `/v1/sessions/auth-design-2025-10-01/archive`;
+      expect(await raw(url!, "POST", archive, { "content-type": "text/plain" })).toBe(415);
+      expect(await raw(url!, "GET", "/v1/sessions", { host: "evil.example" })).toBe(403);
+      expect(await raw(url!, "GET", "/v1/sessions", { origin: "https://evil.example" })).toBe(403);
     } finally {
       child.kill("SIGTERM");
     }

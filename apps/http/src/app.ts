@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   checkInputLimits,
   type Handlers,
+  HTTP_DEFAULTS,
   OPERATION_LIST,
   type OperationName,
   parseInput,
@@ -10,7 +11,6 @@ import {
   LimitExceededError,
   type Limits,
   type NamingPolicy,
-  type TtaError,
   toTtaError,
   ValidationError,
 } from "@tta-dev/core";
@@ -18,6 +18,8 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
+import { createErrorBody } from "./error-body.js";
+import { checkCommands, requestGuard } from "./guard.js";
 import { serverOpenApi } from "./openapi-doc.js";
 import { coerceQuery, queryShape } from "./query.js";
 import { HTTP_STATUS } from "./status.js";
@@ -41,18 +43,18 @@ export interface HttpAppOptions {
   /** tta's version, shown in the OpenAPI document. */
   version?: string;
   logger: Logger;
-}
-
-function errorBody(e: TtaError, requestId: string) {
-  const err =
-    e.code === "INTERNAL"
-      ? { code: e.code, message: `Internal error (request ${requestId}).`, details: {} }
-      : e.toJSON();
-  return { error: err };
+  /** The file backend's data directory: error answers name files relative to it, never absolutely. */
+  dataDir?: string;
+  /** Host names served besides loopback ones (`http.allowedHosts`); see {@link requestGuard}. */
+  allowedHosts?: readonly string[];
+  /** The address the server binds; served as a host name unless it is a wildcard. */
+  boundHost?: string;
+  /** `http.allowCommands`: whether an admin token may have `paf.validate` run commands; default false. */
+  allowCommands?: boolean;
 }
 
 /** Default request body limit: room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
-export const DEFAULT_BODY_LIMIT = 1536 * 1024;
+export const DEFAULT_BODY_LIMIT = HTTP_DEFAULTS.bodyLimitBytes;
 
 /** Hono path from a contract path: `/v1/sessions/{id}` → `/v1/sessions/:id`. */
 export function honoPath(path: string): string {
@@ -73,6 +75,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const defaultNamespace = options.defaultNamespace ?? "default";
   const openapi = serverOpenApi(options.version ?? "0.0.0");
+  const errorBody = createErrorBody({ logger, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const commands = { allowCommands: options.allowCommands ?? HTTP_DEFAULTS.allowCommands };
   const prepare = (name: OperationName, raw: unknown) => {
     const input = parseInput(name, raw, { namingPolicy: options.namingPolicy ?? "strict" });
     checkInputLimits(name, input, options.limits ?? {});
@@ -94,6 +98,18 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+
+  // Before authentication and before any body is read; `/healthz` says nothing and stays open to
+  // probes that name the machine by another address.
+  const guard = requestGuard(
+    {
+      hasTokens: tokens.length > 0,
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+      ...(options.boundHost ? { boundHost: options.boundHost } : {}),
+    },
+    (c, e, status) => c.json(errorBody(e, c.get("requestId")), status),
+  );
+  app.use("*", (c, next) => (c.req.path === "/healthz" ? next() : guard(c, next)));
 
   app.use(
     "*",
@@ -161,6 +177,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         }
         for (const [k, v] of Object.entries(c.req.param() as Record<string, string>)) raw[k] = v;
         const input = prepare(op.name as OperationName, raw);
+        checkCommands(op.name, input, principal, commands);
         const handler = options.handlers[op.name as keyof Handlers] as (
           i: unknown,
           ctx: { namespace: string },
@@ -170,8 +187,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         return c.json(output as object, (op.http.status ?? 200) as 200);
       } catch (err) {
         const e = toTtaError(err);
-        if (e.code === "INTERNAL") logger.error({ requestId, op: op.name, err: { message: e.message } });
-        return c.json(errorBody(e, requestId), HTTP_STATUS[e.code] as 400);
+        return c.json(errorBody(e, requestId, op.name), HTTP_STATUS[e.code] as 400);
       }
     });
   }

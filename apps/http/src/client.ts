@@ -65,6 +65,7 @@ export function createTtaClient(options: TtaClientOptions): TtaClient {
           else url.searchParams.set(k, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
         }
       } else {
+        // Always, even for `{}`: the server refuses a body method without it (415).
         headers["content-type"] = "application/json";
         body = JSON.stringify(fields);
       }

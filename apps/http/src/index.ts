@@ -9,8 +9,26 @@ export {
   type TokenScope,
 } from "./auth.js";
 export { createTtaClient, type TtaClient, type TtaClientOptions, TtaHttpError } from "./client.js";
+export { createErrorBody, type ErrorBody, type ErrorBodyOf } from "./error-body.js";
+export {
+  type CommandPolicy,
+  checkCommands,
+  checkRequest,
+  type GuardedRequest,
+  type GuardPolicy,
+  type GuardRefusal,
+  requestGuard,
+} from "./guard.js";
 export { main as runHttpMain } from "./main.js";
+export { errorRedactor, REDACTED_CODES, type Redactor } from "./redact.js";
 export { type ServeHttpOptions, serveHttp } from "./serve.js";
-export { type HttpServerOptions, isLoopback, type RunningHttpServer, startHttpServer } from "./server.js";
+export {
+  type ConnectionLimits,
+  type HttpServerOptions,
+  isLoopback,
+  type RunningHttpServer,
+  resolveConnectionLimits,
+  startHttpServer,
+} from "./server.js";
 export { HTTP_STATUS } from "./status.js";
 export { resolveTokens, type TokenConfig } from "./tokens.js";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "@tta-dev/contract";
 import { type ErrorCode, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
 import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
 import pino from "pino";
@@ -23,12 +24,15 @@ function version(): string {
 
 const HELP = `tta-http — the tta HTTP server
 
-Usage: tta-http [--host 127.0.0.1] [--port 7411] [--dir .tta] [--backend file|redis|keyv|memory]
+Usage: tta-http [--host ${DEFAULT_HTTP_HOST}] [--port ${DEFAULT_HTTP_PORT}] [--dir .tta] [--backend file|redis|keyv|memory]
                 [--redis-url URL] [--namespace NS]
 
-Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.tokens), then TTA_*
-variables (TTA_HTTP_TOKEN adds a bearer token), then flags. Without tokens it binds loopback only.
-Stops gracefully on SIGTERM.`;
+Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.tokens,
+http.allowedHosts, http.allowCommands, http.headersTimeoutMs, http.requestTimeoutMs,
+http.idleTimeoutMs, http.maxConnections), then TTA_* variables (TTA_HTTP_TOKEN adds a bearer
+token), then flags. Without tokens it binds loopback only and refuses requests from web pages of
+other origins; it answers only to loopback host names and http.allowedHosts. Stops gracefully on
+SIGTERM.`;
 
 /**
  * Run the server from the command line; resolves with an exit code when start-up fails, and otherwise
@@ -77,7 +81,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
       ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
     });
     const http = resolved.config.http ?? {};
-    const port = v.port !== undefined ? Number(v.port) : (http.port ?? 7411);
+    const port = v.port !== undefined ? Number(v.port) : (http.port ?? DEFAULT_HTTP_PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {
       throw new ValidationError("--port: must be an integer from 0 to 65535.", {
         issues: [{ path: "--port", message: "invalid port" }],
@@ -91,9 +95,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
       ready: () => backend.ping(),
       close: () => backend.close(),
       tokens,
-      host: v.host ?? http.host ?? "127.0.0.1",
+      host: v.host ?? http.host ?? DEFAULT_HTTP_HOST,
       port,
       ...(http.bodyLimitBytes ? { bodyLimitBytes: http.bodyLimitBytes } : {}),
+      dataDir: resolved.dataDir,
+      ...(http.allowedHosts ? { allowedHosts: http.allowedHosts } : {}),
+      ...(http.allowCommands !== undefined ? { allowCommands: http.allowCommands } : {}),
+      connectionLimits: {
+        ...(http.headersTimeoutMs ? { headersTimeoutMs: http.headersTimeoutMs } : {}),
+        ...(http.requestTimeoutMs ? { requestTimeoutMs: http.requestTimeoutMs } : {}),
+        ...(http.idleTimeoutMs ? { idleTimeoutMs: http.idleTimeoutMs } : {}),
+        ...(http.maxConnections ? { maxConnections: http.maxConnections } : {}),
+      },
       defaultNamespace: resolved.namespace,
       limits: resolveLimits(resolved.config.limits ?? {}),
       namingPolicy: resolved.namingPolicy,

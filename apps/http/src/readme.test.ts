@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { OPERATION_LIST } from "@tta-dev/contract";
+import { DEFAULT_HTTP_PORT, HTTP_DEFAULTS, OPERATION_LIST } from "@tta-dev/contract";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_BODY_LIMIT } from "./app.js";
 import { HTTP_STATUS } from "./status.js";
@@ -21,5 +21,13 @@ describe("README", () => {
 
   it("states the default body limit", () => {
     expect(readme).toContain(`\`${DEFAULT_BODY_LIMIT}\` (1.5 MiB)`);
+  });
+
+  it("states the defaults of the other http keys as the contract declares them", () => {
+    expect(readme).toContain(`| port | \`http.port\`, \`--port\` | \`${DEFAULT_HTTP_PORT}\` |`);
+    for (const [key, value] of Object.entries(HTTP_DEFAULTS)) {
+      if (key === "bodyLimitBytes") continue;
+      expect(readme, key).toContain(`| ${key} | \`http.${key}\` | \`${value}\` |`);
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { Limits, NamingPolicy } from "@tta-dev/core";
 import type { Logger } from "pino";
 import { createHttpApp } from "./app.js";
 import type { TokenRecord } from "./auth.js";
-import { type RunningHttpServer, startHttpServer } from "./server.js";
+import { type ConnectionLimits, type RunningHttpServer, startHttpServer } from "./server.js";
 
 /** Options of {@link serveHttp}. */
 export interface ServeHttpOptions {
@@ -21,8 +21,34 @@ export interface ServeHttpOptions {
   namingPolicy?: NamingPolicy;
   version?: string;
   logger: Logger;
+  /** Data directory of the file backend: error answers name files relative to it. */
+  dataDir?: string;
+  /** `http.allowedHosts`: host names served besides loopback ones. */
+  allowedHosts?: readonly string[];
+  /** `http.allowCommands`: an admin token may have `paf.validate` run commands. */
+  allowCommands?: boolean;
+  /** Timeouts and the connection cap (`http.*`). */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** Install SIGTERM/SIGINT handlers that drain and exit (default true). */
   handleSignals?: boolean;
+}
+
+/**
+ * A warning when connections are refused for being over `http.maxConnections`: the first at once,
+ * then at most one every 10 s with the count, so that a flood of connections is not also a flood
+ * of log lines.
+ */
+function dropLogger(logger: Logger): () => void {
+  let dropped = 0;
+  let last = 0;
+  return () => {
+    dropped++;
+    const now = Date.now();
+    if (now - last < 10_000) return;
+    logger.warn({ dropped }, "connections refused: http.maxConnections are open");
+    last = now;
+    dropped = 0;
+  };
 }
 
 /**
@@ -46,12 +72,18 @@ export async function serveHttp(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),
     ...(options.version ? { version: options.version } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.host ? { boundHost: options.host } : {}),
+    ...(options.allowCommands !== undefined ? { allowCommands: options.allowCommands } : {}),
   });
   const server = await startHttpServer({
     app,
     hasTokens: options.tokens.length > 0,
     ...(options.host ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.connectionLimits ? { limits: options.connectionLimits } : {}),
+    onDrop: dropLogger(options.logger),
   });
   options.logger.info({ url: server.url, tokens: options.tokens.length }, "tta-http listening");
   let stopping: Promise<void> | undefined;

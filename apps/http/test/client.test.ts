@@ -74,6 +74,23 @@ describe("typed client", () => {
     await expect(c.call("session.list", {})).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
+  it("sends Content-Type: application/json with every body method, even an empty body", async () => {
+    const sent: { method: string; type: string | null }[] = [];
+    const spy: typeof fetch = (url, init) => {
+      sent.push({ method: init?.method ?? "GET", type: new Headers(init?.headers).get("content-type") });
+      return fetch(url, init);
+    };
+    const tta = createTtaClient({ baseUrl: server.url, token: "client-token-123456", fetch: spy });
+    await tta.call("session.create", { id: "client-type-2026-11-25" });
+    await tta.call("session.archive", { id: "client-type-2026-11-25" });
+    await tta.call("session.get", { id: "client-type-2026-11-25" });
+    expect(sent).toEqual([
+      { method: "POST", type: "application/json" },
+      { method: "POST", type: "application/json" },
+      { method: "GET", type: null },
+    ]);
+  });
+
   it("reports a server it cannot reach as BACKEND_UNAVAILABLE", async () => {
     const { app } = await makeApp();
     const gone = await startHttpServer({ app, port: 0, hasTokens: false });

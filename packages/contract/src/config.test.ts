@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigSchema, configJsonSchema } from "./index.js";
+import { ConfigSchema, configJsonSchema, DEFAULT_HTTP_PORT, HTTP_DEFAULTS } from "./index.js";
 
 const GOOD = {
   backend: "redis",
@@ -11,8 +11,14 @@ const GOOD = {
   limits: { messageContentBytes: 2097152 },
   http: {
     host: "127.0.0.1",
-    port: 8787,
+    port: 9411,
     tokens: [{ name: "ci", sha256: "a".repeat(64), scopes: ["read"], namespaces: ["*"] }],
+    allowedHosts: ["tta.internal", "10.0.0.7", "[fd00::7]", "my_service"],
+    allowCommands: true,
+    headersTimeoutMs: 5000,
+    requestTimeoutMs: 20000,
+    idleTimeoutMs: 2000,
+    maxConnections: 64,
   },
 };
 
@@ -31,6 +37,30 @@ describe("ConfigSchema", () => {
     expect(
       ConfigSchema.safeParse({ http: { tokens: [{ name: "x", sha256: "nothex", scopes: [] }] } }).success,
     ).toBe(false);
+  });
+});
+
+describe("HTTP keys", () => {
+  it("refuses allowed hosts with a port, a scheme or a path, and non-positive timeouts and caps", () => {
+    for (const host of ["tta.internal:7411", "http://tta.internal", "a/b", "", "*", "::1", "-x.example"]) {
+      expect(ConfigSchema.safeParse({ http: { allowedHosts: [host] } }).success, host).toBe(false);
+    }
+    for (const key of ["headersTimeoutMs", "requestTimeoutMs", "idleTimeoutMs", "maxConnections"]) {
+      const r = ConfigSchema.safeParse({ http: { [key]: 0 } });
+      expect(
+        r.error?.issues.map((i) => i.path.join(".")),
+        key,
+      ).toEqual([`http.${key}`]);
+    }
+    expect(ConfigSchema.safeParse({ http: { allowCommands: "yes" } }).success).toBe(false);
+  });
+
+  it("declares defaults a server can use as they are", () => {
+    expect(DEFAULT_HTTP_PORT).toBe(7411);
+    expect(HTTP_DEFAULTS.headersTimeoutMs).toBeLessThanOrEqual(HTTP_DEFAULTS.requestTimeoutMs);
+    expect(HTTP_DEFAULTS.allowCommands).toBe(false);
+    const { allowCommands: _, ...numbers } = HTTP_DEFAULTS;
+    expect(ConfigSchema.safeParse({ http: { ...numbers, port: DEFAULT_HTTP_PORT } }).success).toBe(true);
   });
 });
 

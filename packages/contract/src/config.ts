@@ -30,6 +30,45 @@ export const HttpTokenConfig = z.strictObject({
   namespaces: z.array(z.string().min(1).max(64)).min(1),
 });
 
+/** Port of `tta serve` / `tta-http` when neither `http.port` nor `--port` names one. */
+export const DEFAULT_HTTP_PORT = 7411;
+
+/** Address the HTTP server binds when neither `http.host` nor `--host` names one: loopback only. */
+export const DEFAULT_HTTP_HOST = "127.0.0.1";
+
+/**
+ * Defaults of the HTTP server's limits (`http.*` of `.tta/config.yaml`). The timeouts are short on
+ * purpose: a local tool answers in milliseconds, and a client that trickles its headers or body
+ * must not hold a connection (and its memory) for Node's default five minutes.
+ */
+export const HTTP_DEFAULTS = Object.freeze({
+  /** Room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
+  bodyLimitBytes: 1536 * 1024,
+  /** Time to receive the request headers. */
+  headersTimeoutMs: 10_000,
+  /** Time to receive the whole request, headers and body. */
+  requestTimeoutMs: 30_000,
+  /** Time an idle keep-alive connection stays open between requests. */
+  idleTimeoutMs: 5_000,
+  /** Open connections at once; further ones are closed on arrival. */
+  maxConnections: 512,
+  /** Whether `paf.validate` may run `command` checks over HTTP (with an admin token as well). */
+  allowCommands: false,
+});
+
+/**
+ * A host name the HTTP server answers to besides the loopback names: a DNS name or an IP address
+ * (IPv6 in brackets), without port or scheme.
+ */
+export const HttpAllowedHost = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(
+    /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*|\[[0-9A-Fa-f:.]+\])$/,
+    "must be a host name or IP address (IPv6 in brackets), without port or scheme",
+  );
+
 /**
  * `.tta/config.yaml`. Every key is optional; unknown keys are refused so that a typo is reported
  * instead of ignored. Relative paths are relative to the workspace root (the folder holding `.tta/`).
@@ -62,6 +101,18 @@ export const ConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).optional(),
       bodyLimitBytes: PositiveInt.optional(),
       tokens: z.array(HttpTokenConfig).optional(),
+      /** Host names served besides loopback ones (the `Host` header is checked: DNS rebinding). */
+      allowedHosts: z.array(HttpAllowedHost).optional(),
+      /** Let an admin token run `command` checks of `paf.validate` (default false). */
+      allowCommands: z.boolean().optional(),
+      /** Time to receive request headers (default {@link HTTP_DEFAULTS}); at most requestTimeoutMs. */
+      headersTimeoutMs: PositiveInt.optional(),
+      /** Time to receive a whole request. */
+      requestTimeoutMs: PositiveInt.optional(),
+      /** Time an idle keep-alive connection stays open. */
+      idleTimeoutMs: PositiveInt.optional(),
+      /** Connections open at once. */
+      maxConnections: PositiveInt.optional(),
     })
     .optional(),
 });

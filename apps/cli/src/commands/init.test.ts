@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HTTP_DEFAULTS } from "@tta-dev/contract";
 import { loadConfig } from "@tta-dev/workflow/runtime";
 import { describe, expect, it } from "vitest";
 import { runCli, tempWorkspace } from "../../test/harness.js";
@@ -17,6 +18,30 @@ describe("tta init", () => {
     const loaded = await loadConfig(cwd, {});
     expect(loaded.backend).toBe("file");
     expect(loaded.sources.map((s) => s.kind)).toContain("file");
+  });
+
+  it("shows the http keys with the server's defaults, which load as they are once uncommented", async () => {
+    const cwd = tempWorkspace();
+    expect((await runCli(["init"], { cwd })).code).toBe(0);
+    const text = readFileSync(join(cwd, ".tta", "config.yaml"), "utf8");
+    expect(text).toMatch(new RegExp(`^#   port: ${DEFAULT_HTTP_PORT}$`, "m"));
+    expect(text).toContain("port: 7411");
+    expect(text).not.toContain("8787");
+    for (const [key, value] of Object.entries(HTTP_DEFAULTS)) {
+      expect(text, key).toMatch(new RegExp(`^#   ${key}: ${value}\\b`, "m"));
+    }
+    expect(text).toMatch(/^# {3}allowedHosts: \[\]/m);
+    // The http block without its comment marks (and without the example token) is a valid config.
+    const block = text.slice(text.indexOf("# http:"), text.indexOf("#   tokens:"));
+    const yaml = block.replace(/^# ?/gm, "").replace(/\s+# .*$/gm, "");
+    writeFileSync(join(cwd, ".tta", "config.yaml"), yaml);
+    const http = (await loadConfig(cwd, {})).config.http;
+    expect(http).toEqual({
+      host: DEFAULT_HTTP_HOST,
+      port: DEFAULT_HTTP_PORT,
+      allowedHosts: [],
+      ...HTTP_DEFAULTS,
+    });
   });
 
   it("never overwrites what exists", async () => {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HTTP_DEFAULTS } from "@tta-dev/contract";
 
 /** What `tta init` did. */
 export interface InitResult {
@@ -7,6 +8,25 @@ export interface InitResult {
   created: string[];
   skipped: string[];
 }
+
+/** One commented key of the `http:` block: its default and, at the comment column, what it does. */
+function commented(key: string, value: unknown, why?: string): string {
+  const text = `#   ${key}: ${String(value)}`;
+  return why ? `${text.padEnd(28)}# ${why}` : text;
+}
+
+/** The `http:` keys with their defaults, from the constants the server uses. */
+const HTTP_KEYS = [
+  commented("host", DEFAULT_HTTP_HOST, "another address needs tokens"),
+  commented("port", DEFAULT_HTTP_PORT),
+  commented("bodyLimitBytes", HTTP_DEFAULTS.bodyLimitBytes, "larger request bodies get 413"),
+  commented("allowedHosts", "[]", "Host names served besides localhost, 127.0.0.0/8, [::1]"),
+  commented("allowCommands", HTTP_DEFAULTS.allowCommands, "true: admin tokens may run PAF command checks"),
+  commented("headersTimeoutMs", HTTP_DEFAULTS.headersTimeoutMs, "to receive a request's headers"),
+  commented("requestTimeoutMs", HTTP_DEFAULTS.requestTimeoutMs, "to receive a whole request"),
+  commented("idleTimeoutMs", HTTP_DEFAULTS.idleTimeoutMs, "an idle keep-alive connection stays open"),
+  commented("maxConnections", HTTP_DEFAULTS.maxConnections, "open at once; more are closed on arrival"),
+].join("\n");
 
 const CONFIG = `# tta configuration. Every key is optional; the values shown are the defaults.
 # Precedence: this file, then TTA_* environment variables, then command-line flags.
@@ -46,9 +66,8 @@ backend: file
 #   tagsPerItem: 32
 #   batchAppend: 1000
 
-# http:                    # tta-http / tta serve
-#   host: 127.0.0.1
-#   port: 8787
+# http:                     # tta-http / tta serve
+${HTTP_KEYS}
 #   tokens:
 #     - name: ci
 #       sha256: <hex sha-256 of the token>
