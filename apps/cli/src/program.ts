@@ -1,4 +1,11 @@
-import { type CliBinding, type CliFlag, OPERATION_LIST, type OperationName } from "@tta-dev/contract";
+import {
+  type CliBinding,
+  type CliFlag,
+  DEFAULT_HTTP_HOST,
+  DEFAULT_HTTP_PORT,
+  OPERATION_LIST,
+  type OperationName,
+} from "@tta-dev/contract";
 import { Command, Option } from "commander";
 import type { CliIo } from "./io.js";
 import { cliVersion } from "./version.js";
@@ -154,9 +161,12 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .description(
       "Start the HTTP server (@tta-dev/http) on this workspace's store; SIGTERM drains and stops it.",
     )
-    .option("--host <host>", "interface to bind (default 127.0.0.1; http.host)")
-    .option("--port <port>", "port to listen on, 0 for any free one (default 7411; http.port)")
-    .addHelpText("after", "\nExample:\n  tta serve --port 7411\n")
+    .option("--host <host>", `interface to bind (default ${DEFAULT_HTTP_HOST}; http.host)`)
+    .option(
+      "--port <port>",
+      `port to listen on, 0 for any free one (default ${DEFAULT_HTTP_PORT}; http.port)`,
+    )
+    .addHelpText("after", `\nExample:\n  tta serve --port ${DEFAULT_HTTP_PORT}\n`)
     .action((opts: { host?: string; port?: string }, command: Command) => {
       onRun({ kind: "serve", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
