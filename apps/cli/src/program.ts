@@ -32,6 +32,7 @@ export interface GlobalFlags {
   backend?: string;
   redisUrl?: string;
   namespace?: string;
+  workspace?: string;
   quiet?: boolean;
   color?: boolean;
 }
@@ -125,6 +126,7 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .option("--backend <name>", "storage backend: file, redis, keyv or memory (default file)")
     .option("--redis-url <url>", "Redis URL for --backend redis")
     .option("--namespace <ns>", "namespace (default: default)")
+    .option("--workspace <path>", "run as if started in this folder (the workspace holding .tta/)")
     .option("-q, --quiet", "print nothing on success (except --json output)")
     .option("--no-color", "no colours (also NO_COLOR)")
     .addHelpText(

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { checkInputLimits, type Operation, type OutputOf, operations, parseInput } from "@tta-dev/contract";
 import {
   hasErrorCode,
@@ -145,12 +146,19 @@ function warnings(io: CliIo, mode: OutputMode) {
 
 async function execute(
   invocation: Invocation,
-  io: CliIo,
+  given: CliIo,
   mode: OutputMode,
   options: RunOptions,
 ): Promise<number> {
-  if (invocation.kind === "serve") return serve(invocation, io);
   const g = invocation.globals;
+  // --workspace: everything (workspace search, relative paths) starts in that folder instead.
+  const io = g.workspace === undefined ? given : { ...given, cwd: resolve(given.cwd, g.workspace) };
+  if (g.workspace !== undefined && !existsSync(io.cwd)) {
+    throw new ValidationError(`--workspace: ${io.cwd} does not exist.`, {
+      issues: [{ path: "--workspace", message: "no such folder" }],
+    });
+  }
+  if (invocation.kind === "serve") return serve(invocation, io);
   const resolved = await loadConfig(io.cwd, io.env, {
     ...(g.dir !== undefined ? { dir: g.dir } : {}),
     ...(g.backend !== undefined ? { backend: g.backend } : {}),

@@ -109,6 +109,22 @@ describe("session complete and delete keep every piece of data", () => {
   });
 });
 
+describe("--workspace", () => {
+  it("runs as if started in that folder, and refuses one that does not exist", async () => {
+    const workspace = tempWorkspace();
+    const elsewhere = tempWorkspace();
+    expect((await json(["--workspace", workspace, "session", "create", S], elsewhere)).code).toBe(0);
+    expect((await json(["session", "show", S], workspace)).code).toBe(0);
+    expect((await errorOf(["session", "show", S], elsewhere)).code).toBe("SESSION_NOT_FOUND");
+    expect(
+      await errorOf(["--workspace", join(workspace, "nope"), "session", "list"], elsewhere),
+    ).toMatchObject({
+      exit: 2,
+      code: "VALIDATION_FAILED",
+    });
+  });
+});
+
 describe("backends that would lose what a command writes", () => {
   it("refuses writes on --backend memory and on keyv without a url, but lets doctor report", async () => {
     const cwd = tempWorkspace();
