@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
 describe("start-up", () => {
   it("never imports a backend, the workflow, the HTTP server, PAF parsing, ioredis or keyv statically", () => {
     const heavy =
-      /^import\s[^;]*from\s+"(@tta-dev\/(memory-[a-z]+|workflow|stages|http|paf)|ioredis|keyv|@keyv\/[a-z]+)"/m;
+      /^import\s[^;]*from\s+"(@tta-dev\/(memory-[a-z]+|workflow|stages|http|mcp|paf)|ioredis|keyv|@keyv\/[a-z]+)"/m;
     for (const file of sources(SRC)) {
       const text = readFileSync(file, "utf8");
       const typeOnly = text.replace(/^import type [^;]*;/gm, "");

@@ -23,7 +23,8 @@ export type Invocation =
       globals: GlobalFlags;
     }
   | { kind: "init"; globals: GlobalFlags }
-  | { kind: "serve"; host?: string; port?: string; globals: GlobalFlags };
+  | { kind: "serve"; host?: string; port?: string; globals: GlobalFlags }
+  | { kind: "mcp"; tools?: string; allowCommands?: boolean; globals: GlobalFlags };
 
 /** The global flags every command takes. */
 export interface GlobalFlags {
@@ -171,6 +172,17 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .addHelpText("after", `\nExample:\n  tta serve --port ${DEFAULT_HTTP_PORT}\n`)
     .action((opts: { host?: string; port?: string }, command: Command) => {
       onRun({ kind: "serve", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
+    });
+  program
+    .command("mcp")
+    .description(
+      "Run the MCP server (@tta-dev/mcp) over stdio for a coding agent; stdout carries only the protocol.",
+    )
+    .option("--tools <set>", "default (the agent loop), all, or tool names separated by commas")
+    .option("--allow-commands", "let paf_validate run the Check: command lines")
+    .addHelpText("after", "\nExample:\n  tta mcp --tools all\n")
+    .action((opts: { tools?: string; allowCommands?: boolean }, command: Command) => {
+      onRun({ kind: "mcp", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
   return program;
 }

@@ -14,6 +14,7 @@ import { type Command, CommanderError } from "commander";
 import { buildInput, cliNameOf } from "./build-input.js";
 import { doctorReport, formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
+import { mcp } from "./commands/mcp.js";
 import { serve } from "./commands/serve.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { callHandler, type HandlersFactory, workflowHandlers } from "./handlers.js";
@@ -159,6 +160,7 @@ async function execute(
     });
   }
   if (invocation.kind === "serve") return serve(invocation, io);
+  if (invocation.kind === "mcp") return mcp(invocation, io);
   const resolved = await loadConfig(io.cwd, io.env, {
     ...(g.dir !== undefined ? { dir: g.dir } : {}),
     ...(g.backend !== undefined ? { backend: g.backend } : {}),

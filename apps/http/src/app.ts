@@ -14,12 +14,14 @@ import {
   toTtaError,
   ValidationError,
 } from "@tta-dev/core";
+import type { ToolSelection } from "@tta-dev/mcp";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
 import { createErrorBody } from "./error-body.js";
 import { checkCommands, requestGuard } from "./guard.js";
+import { mcpRoute } from "./mcp-route.js";
 import { serverOpenApi } from "./openapi-doc.js";
 import { coerceQuery, queryShape } from "./query.js";
 import { HTTP_STATUS } from "./status.js";
@@ -51,6 +53,8 @@ export interface HttpAppOptions {
   boundHost?: string;
   /** `http.allowCommands`: whether an admin token may have `paf.validate` run commands; default false. */
   allowCommands?: boolean;
+  /** The MCP tool set of `/mcp` when a request names none (`?tools=`); default `default`. */
+  mcpTools?: ToolSelection;
 }
 
 /** Default request body limit: room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
@@ -191,6 +195,21 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       }
     });
   }
+
+  app.all(
+    "/mcp",
+    mcpRoute({
+      handlers: options.handlers,
+      tokens,
+      defaultNamespace,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),
+      version: options.version ?? "0.0.0",
+      commands,
+      errorBody,
+      ...(options.mcpTools ? { tools: options.mcpTools } : {}),
+    }),
+  );
 
   app.notFound((c) =>
     c.json(

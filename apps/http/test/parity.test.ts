@@ -2,10 +2,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OPERATION_NAMES, type OperationName } from "@tta-dev/contract";
+import {
+  fillMemoryId as fill,
+  parityNormaliser as normaliser,
+  PARITY_PAFCORE as PAFCORE,
+  PARITY_SCENARIO,
+} from "@tta-dev/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTtaClient, HTTP_STATUS, TtaHttpError } from "../src/index.js";
 import { runCliProcess } from "./cli-process.js";
-import { PAFCORE, PARITY_SCENARIO } from "./parity-scenario.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
 
 /*
@@ -14,45 +19,12 @@ import { type ServerProcess, startServerProcess } from "./process.js";
  * on another, must give the same JSON (ids of deep memories and timestamps aside) and the same codes.
  */
 
-const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
-const MEM = /\bmem_[0-9A-HJKMNP-TV-Z]{26}\b/g;
-/** Measured durations: they differ from run to run by nature. */
-const TIMING_KEYS = new Set(["latencyMs", "tookMs", "elapsedMs", "durationMs"]);
-
 /** A workspace of its own: `.git` stops the workspace search here; the same PAF file on both sides. */
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), "tta-parity-"));
   mkdirSync(join(dir, ".git"));
   writeFileSync(join(dir, "PAFCORE.md"), PAFCORE);
   return dir;
-}
-
-/** JSON with memory ids numbered by first appearance and timestamps and timings blanked. */
-function normaliser() {
-  const ids = new Map<string, string>();
-  const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === "string") {
-      return v
-        .replace(MEM, (id) => {
-          if (!ids.has(id)) ids.set(id, `mem_#${ids.size + 1}`);
-          return ids.get(id)!;
-        })
-        .replace(ISO, "<time>");
-    }
-    if (typeof v === "number" && key && TIMING_KEYS.has(key)) return "<ms>";
-    // Ranking decays with age, so two runs seconds apart differ in the ninth digit.
-    if (typeof v === "number" && key === "score") return Number(v.toFixed(4));
-    if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v && typeof v === "object") {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    }
-    return v;
-  };
-  return (v: unknown) => walk(v);
-}
-
-function fill<T>(value: T, mem: string): T {
-  return JSON.parse(JSON.stringify(value).replaceAll("{mem}", mem)) as T;
 }
 
 /** CLI exit codes of SPEC §6 for the codes the scenario raises. */

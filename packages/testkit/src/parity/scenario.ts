@@ -20,7 +20,7 @@ const MISSING_MEMORY = "mem_01ARZ3NDEKTSV4RRFFQ69G5FAV";
 const TOO_LONG = "x".repeat(70_000);
 
 /** A PAF file both workspaces start from. */
-export const PAFCORE = `# Project facts
+export const PARITY_PAFCORE = `# Project facts
 
 ## Quality
 
