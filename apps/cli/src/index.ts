@@ -7,6 +7,16 @@ export {
   openBackend,
   type ResolvedConfig,
 } from "@tta-dev/workflow/runtime";
+export { AGENT_CLIENTS, type AgentClient } from "./commands/agents/clients.js";
+export { cliBinPath, type TtaOnPath, ttaOnPath } from "./commands/agents/command.js";
+export {
+  type AgentEnvironment,
+  type AgentPreview,
+  type AgentRegistration,
+  type AgentRequest,
+  previewAgent,
+  registerAgent,
+} from "./commands/agents/register.js";
 export { doctorReport, formatDoctor } from "./commands/doctor.js";
 export { type InitResult, initWorkspace } from "./commands/init.js";
 export { EXIT_CODES, exitCodeFor } from "./exit-codes.js";

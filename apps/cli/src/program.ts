@@ -7,6 +7,7 @@ import {
   type OperationName,
 } from "@tta-dev/contract";
 import { Command, Option } from "commander";
+import { AGENT_CLIENTS } from "./commands/agents/clients.js";
 import type { CliIo } from "./io.js";
 import { cliVersion } from "./version.js";
 
@@ -22,7 +23,14 @@ export type Invocation =
       flags: Record<string, unknown>;
       globals: GlobalFlags;
     }
-  | { kind: "init"; globals: GlobalFlags }
+  | {
+      kind: "init";
+      /** `--agent <client>`: register `tta mcp` with that coding agent instead of the normal init. */
+      agent?: string;
+      print?: boolean;
+      tools?: string;
+      globals: GlobalFlags;
+    }
   | { kind: "serve"; host?: string; port?: string; globals: GlobalFlags }
   | { kind: "mcp"; tools?: string; allowCommands?: boolean; globals: GlobalFlags };
 
@@ -154,10 +162,21 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
   }
   program
     .command("init")
-    .description("Write a commented .tta/config.yaml and a starter PAFCORE.md here (never overwrites).")
-    .addHelpText("after", "\nExample:\n  tta init\n")
-    .action((_opts: unknown, command: Command) => {
-      onRun({ kind: "init", globals: command.optsWithGlobals() as GlobalFlags });
+    .description(
+      "Write a commented .tta/config.yaml and a starter PAFCORE.md here (never overwrites); with --agent, register tta mcp with a coding agent instead.",
+    )
+    .option(
+      "--agent <client>",
+      `add the MCP server tta (tta mcp --workspace <root>) to the configuration of a coding agent: ${AGENT_CLIENTS.join(", ")}`,
+    )
+    .option("--print", "with --agent: print the entry and the file it belongs in, write nothing")
+    .option("--tools <set>", "with --agent: the tool set of the server (tta mcp --tools <set>)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  tta init\n  tta init --agent claude-code\n  tta init --agent codex --tools all --print\n",
+    )
+    .action((opts: { agent?: string; print?: boolean; tools?: string }, command: Command) => {
+      onRun({ kind: "init", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
   program
     .command("serve")

@@ -12,6 +12,7 @@ import {
 import { loadConfig, openBackend, type ResolvedConfig } from "@tta-dev/workflow/runtime";
 import { type Command, CommanderError } from "commander";
 import { buildInput, cliNameOf } from "./build-input.js";
+import type { TtaOnPath } from "./commands/agents/command.js";
 import { doctorReport, formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
 import { mcp } from "./commands/mcp.js";
@@ -28,6 +29,10 @@ export interface RunOptions {
   handlersFactory?: HandlersFactory;
   /** Opens the backend (default: {@link openBackend}). */
   backendFactory?: (resolved: ResolvedConfig) => Promise<MemoryBackend>;
+  /** The operating system `tta init --agent` writes for (default `process.platform`). */
+  platform?: NodeJS.Platform;
+  /** Whether the `tta` on PATH is this CLI (default: looked up on `io.env.PATH`). */
+  ttaOnPath?: TtaOnPath;
 }
 
 /** The words of `argv` that name commands, as far as they do (`tta session lst` → `session`). */
@@ -161,6 +166,17 @@ async function execute(
   }
   if (invocation.kind === "serve") return serve(invocation, io);
   if (invocation.kind === "mcp") return mcp(invocation, io);
+  if (
+    invocation.kind === "init" &&
+    (invocation.agent ?? invocation.print ?? invocation.tools) !== undefined
+  ) {
+    // Registering with a coding agent needs no configuration nor store, and works before `tta init`.
+    const { agentInit } = await import("./commands/agents/index.js");
+    return agentInit(invocation, io, mode, {
+      ...(options.platform ? { platform: options.platform } : {}),
+      ...(options.ttaOnPath ? { ttaOnPath: options.ttaOnPath } : {}),
+    });
+  }
   const resolved = await loadConfig(io.cwd, io.env, {
     ...(g.dir !== undefined ? { dir: g.dir } : {}),
     ...(g.backend !== undefined ? { backend: g.backend } : {}),

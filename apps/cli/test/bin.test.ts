@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DIST_BIN, ttaCommand } from "./child.js";
 import { tempWorkspace } from "./harness.js";
 
 const BIN = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
@@ -68,5 +70,35 @@ describe("tta as a process", () => {
     const report = JSON.parse(r.stdout);
     expect(report.backend.name).toBe("memory");
     expect(report.config.sources).toContainEqual({ kind: "env", name: "TTA_BACKEND", keys: ["backend"] });
+  });
+
+  it("prints the VS Code entry from the built bin.js with init --agent vscode --print, and writes nothing", () => {
+    const cwd = tempWorkspace();
+    const home = mkdtempSync(join(tmpdir(), "tta-home-"));
+    const r = spawnSync(
+      process.execPath,
+      [...ttaCommand(true), "init", "--agent", "vscode", "--print", "--json"],
+      {
+        cwd,
+        // No tta on this PATH: the entry names node and the bin.js that runs.
+        env: { PATH: dirname(process.execPath), HOME: home },
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(printed).toMatchObject({
+      client: "vscode",
+      file: join(cwd, ".vscode", "mcp.json"),
+      entry: {
+        type: "stdio",
+        command: process.execPath,
+        args: [DIST_BIN, "mcp", "--workspace", `\${workspaceFolder}`],
+      },
+    });
+    expect(JSON.parse(printed.text).servers.tta).toEqual(printed.entry);
+    expect(readdirSync(cwd)).toEqual([".git"]);
+    expect(readdirSync(home)).toEqual([]);
   });
 });
