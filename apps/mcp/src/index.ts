@@ -21,5 +21,5 @@ export {
   type ResourceTemplate,
   readResource,
 } from "./resources.js";
-export { createTtaMcpServer } from "./server.js";
+export { createTtaMcpServer, type TtaMcpServer } from "./server.js";
 export { callTool, errorResult, invoke, type ListedTool, listedTool, type ToolResult } from "./tools.js";

@@ -179,6 +179,8 @@ export async function main(
     const shutdown = async () => {
       if (closing) return;
       closing = true;
+      // Answer what was asked before stdin closed, then stop.
+      await Promise.race([server.drained(), new Promise((r) => setTimeout(r, 30_000).unref())]);
       await server.close().catch(() => undefined);
       await backend?.close().catch(() => undefined);
       process.exit(0);

@@ -31,6 +31,12 @@ function lazyHandlers(given: Handlers | (() => Promise<Handlers>)): () => Promis
   };
 }
 
+/** The SDK's server, plus a way to wait for the requests in flight. */
+export type TtaMcpServer = Server & {
+  /** Resolves once every request received so far has been answered. */
+  drained(): Promise<void>;
+};
+
 /** `tools/call` as the protocol layer parses it before the server's own check: params untouched. */
 const RawCallToolRequest = z.object({ method: z.literal("tools/call"), params: z.unknown() });
 
@@ -53,7 +59,7 @@ const INSTRUCTIONS =
  * const server = createTtaMcpServer({ handlers, namespace: "default", version: "0.1.0" });
  * await server.connect(new StdioServerTransport());
  */
-export function createTtaMcpServer(options: TtaMcpServerOptions): Server {
+export function createTtaMcpServer(options: TtaMcpServerOptions): TtaMcpServer {
   const handlers = lazyHandlers(options.handlers);
   const tools = selectTools(options.tools ?? "default");
   // A tool the caller may not run is not listed; calling it anyway is refused by `authorize`.
@@ -67,7 +73,27 @@ export function createTtaMcpServer(options: TtaMcpServerOptions): Server {
   const server = new Server(
     { name: "tta", title: "tta memory", version: options.version },
     { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS },
-  );
+  ) as TtaMcpServer;
+  // Requests in flight, so that a client closing stdin right after its last request still gets
+  // every answer (see `drained`).
+  const inFlight = new Set<Promise<unknown>>();
+  const register = server.setRequestHandler.bind(server) as (
+    schema: unknown,
+    handler: (request: never, extra: unknown) => Promise<unknown>,
+  ) => void;
+  server.setRequestHandler = ((
+    schema: unknown,
+    handler: (request: never, extra: unknown) => Promise<unknown>,
+  ) =>
+    register(schema, (request, extra) => {
+      const run = handler(request, extra);
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run)).catch(() => undefined);
+      return run;
+    })) as typeof server.setRequestHandler;
+  server.drained = async () => {
+    while (inFlight.size) await Promise.allSettled([...inFlight]);
+  };
 
   const protocolError = (error: unknown): McpError => {
     if (error instanceof McpError) return error;

@@ -223,6 +223,41 @@ describe("tta mcp over stdio", () => {
     });
   });
 
+  it("answers every request sent before the client closed stdin, then exits 0", async () => {
+    const cwd = workspace();
+    const child = spawn(process.execPath, [TTA_BIN, "mcp", "--workspace", cwd], {
+      cwd: workspace(),
+      env: cleanEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.on("exit", r));
+    const init = {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "raw", version: "1" },
+    };
+    child.stdin!.end(
+      `${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: init })}\n${JSON.stringify({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "session_create", arguments: { id: S } },
+      })}\n`,
+    );
+    expect(await exited).toBe(0);
+    const ids = out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(ids).toEqual([1, 2]);
+    // --workspace decided where the session went.
+    expect(cli(["session", "show", S, "--json"], cwd).code).toBe(0);
+  });
+
   it("keeps stdout for the protocol: warnings go to stderr", async () => {
     const child = spawn(process.execPath, [TTA_BIN, "mcp", "--tools", "all"], {
       cwd: workspace(),
