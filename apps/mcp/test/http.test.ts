@@ -149,6 +149,8 @@ describe("/mcp on tta serve, with tokens", () => {
     expect(resources.map((r) => r.uri)).toContain("tta://session/team-a-notes-2026-12-03");
     const read = await a.readResource({ uri: "tta://context/team-a-notes-2026-12-03/plan" });
     expect((read.contents[0] as { text: string }).text).toContain("# Workflow context");
+    expect((await a.listPrompts()).prompts).toHaveLength(6);
+    expect((await a.listResourceTemplates()).resourceTemplates).toHaveLength(4);
     const prompt = await a.getPrompt({
       name: "implement",
       arguments: { session: "team-a-notes-2026-12-03" },
