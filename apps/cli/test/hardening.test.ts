@@ -209,6 +209,21 @@ describe("what the command line says", () => {
     }
   });
 
+  it("refuses metadata and cache values nested 3 000 levels with VALIDATION_FAILED (exit 2), not a crash", async () => {
+    const cwd = tempWorkspace();
+    await json(["session", "create", S], cwd);
+    const deep = `${'{"a":'.repeat(3000)}1${"}".repeat(3000)}`;
+    expect(await errorOf(["cache", "set", S, "k", deep], cwd)).toMatchObject({
+      exit: 2,
+      code: "VALIDATION_FAILED",
+    });
+    expect(await errorOf(["message", "add", S, "hi", "--metadata", deep], cwd)).toMatchObject({
+      exit: 2,
+      code: "VALIDATION_FAILED",
+    });
+    expect((await json(["cache", "list", S], cwd)).out!.items).toEqual([]);
+  });
+
   it("refuses dates that do not exist and empty messages with VALIDATION_FAILED", async () => {
     const cwd = tempWorkspace();
     await json(["session", "create", S], cwd);
