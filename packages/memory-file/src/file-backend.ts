@@ -18,6 +18,7 @@ import {
   validateScope,
   validateTtl,
 } from "@tta-dev/core";
+import { MAX_STORED_DEPTH, nestedTooDeep } from "./depth.js";
 import { ensureDir, guard } from "./fs-utils.js";
 import { openGroupsFile } from "./groups-file.js";
 import { createHandleCache } from "./handle-cache.js";
@@ -32,6 +33,27 @@ import {
   openRecordJournal,
   type RecordJournal,
 } from "./record-journal.js";
+
+/**
+ * A value as JSON text, refused (`VALIDATION_FAILED`) when it nests deeper than this backend serves
+ * ({@link MAX_STORED_DEPTH}): such a line would read back as corrupt.
+ */
+function serialize(value: unknown, path: string): string {
+  const tooDeep = () => {
+    const message = `nested more than ${MAX_STORED_DEPTH} levels deep`;
+    return new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
+  };
+  let json: string;
+  try {
+    json = serializeValue(value);
+  } catch (e) {
+    // `JSON.stringify` recurses: a value thousands of levels deep overflows its stack.
+    if (e instanceof RangeError) throw tooDeep();
+    throw e;
+  }
+  if (nestedTooDeep(json)) throw tooDeep();
+  return json;
+}
 
 /** The file backend: the storage port plus what tests and tools may inspect. */
 export interface FileBackend extends MemoryBackend {
@@ -112,7 +134,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     }
     return items.map((item: { value: unknown; idempotencyKey?: unknown }, i) => {
       if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-      const json = serializeValue(item.value);
+      const json = serialize(item.value, `items.${i}.value`);
       return item.idempotencyKey === undefined
         ? { json }
         : { json, idempotencyKey: item.idempotencyKey as string };
@@ -143,7 +165,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       validateKey(key);
       validateIfVersion(putOptions.ifVersion);
       validateTtl(putOptions.ttlMs);
-      const json = serializeValue(value);
+      const json = serialize(value, "value");
       return guard("put", () => j.put(key, json, putOptions.ifVersion, putOptions.ttlMs));
     },
 
