@@ -90,16 +90,17 @@ export function openJournalHandle(
       if (!reopen()) return j;
       st = fstatSync(fd);
     }
-    size = st.size;
-    mtimeMs = st.mtimeMs;
-    if (size > j.consumed) {
+    const end = st.size;
+    if (end > j.consumed) {
       const from = j.consumed;
       const known = j.bad.length;
-      readJournalLines(fd, j, size);
+      readJournalLines(fd, j, end);
       // A bad line in what others appended may also be an edit that grew the file, read from the
       // middle of a line: read it whole once, so that line numbers and records are the file's own.
-      if (from > 0 && j.bad.length > known && reopen()) readJournalLines(fd, j, size);
+      if (from > 0 && j.bad.length > known && reopen()) readJournalLines(fd, j, end);
     }
+    size = end;
+    mtimeMs = st.mtimeMs;
     return j;
   }
 

@@ -1,7 +1,7 @@
 import { nestedTooDeep, TOO_DEEP } from "./depth.js";
 import { readAt } from "./fs-utils.js";
 import { NEWLINE } from "./line-codec.js";
-import { decodeLogLine, follows, type LogHeader } from "./log-line.js";
+import { continues, decodeLogLine, follows, type LogHeader } from "./log-line.js";
 
 /** A complete line of a log that cannot be served. */
 export interface ChainFault {
@@ -32,12 +32,15 @@ export interface LogChain {
 }
 
 /**
- * Read a whole log forward and follow its chain: seq 1 first, each line {@link follows} the last
- * line of the chain. A line that does not read, or reads but does not continue the chain (a foreign,
- * repeated or jumping seq), is a fault and the chain goes on past it; so a damaged line in the middle
- * leaves the lines after it in the chain, while damage at the end shows as faults after
- * `committedEnd`. With `checkValues`, committed values are also parsed and depth-checked. Used by
- * inspection, repair and the error paths (O(file)); never by appends or ordinary reads.
+ * Read a whole log forward and follow its chain of seqs: seq 1 first, each line continuing the last
+ * good one. A line that does not read is a fault that may have held a seq (the next good line may
+ * skip one per such line). A line that reads but does not continue (a foreign, repeated or jumping
+ * seq) is a fault too, unless the chain resumes from it: a line that continues it makes it the
+ * start of what follows (a gap left by a lost line is one fault, not a fault for every line after
+ * it), while a line that continues the last good line leaves it out. So damage in the middle leaves
+ * the lines after it in the chain, and damage at the end shows as faults after `committedEnd`.
+ * With `checkValues`, committed values are also parsed and depth-checked. Used by inspection,
+ * repair and the error paths (O(file)); never by appends or ordinary reads.
  */
 export function scanLogChain(
   fd: number,
@@ -54,6 +57,8 @@ export function scanLogChain(
     faults: [],
   };
   let last: LogHeader | null = null;
+  let skipped = 0; // lines that do not read since `last`
+  let stray: LogHeader | null = null; // the last line that read but broke the chain
   let pending: ChainFault[] = []; // value faults of the open batch: reported once it commits
   let offset = 0;
   let chunk = 1 << 20;
@@ -69,17 +74,20 @@ export function scanLogChain(
       start = nl + 1;
       if (decoded === null) {
         out.faults.push({ ...place, reason: "bad checksum or log header", kind: "line", inChain: false });
+        skipped++;
         continue;
       }
       const h = decoded.header;
-      if (!follows(last, h)) {
-        const due = last === null ? 1 : last.s + 1;
-        const why =
-          h.s !== due ? `seq ${h.s} where ${due} is due` : `batch count ${h.r} where ${last!.r - 1} is due`;
-        out.faults.push({ ...place, reason: why, kind: "seq", inChain: false });
-        continue;
+      if (!continues(last, h, skipped)) {
+        if (stray === null || !follows(stray, h)) {
+          out.faults.push({ ...place, reason: breakReason(last, h, skipped), kind: "seq", inChain: false });
+          stray = h;
+          continue;
+        }
       }
       last = h;
+      skipped = 0;
+      stray = null;
       if (onMember?.(h.s, at)) return out;
       if (checkValues) {
         const why = valueFault(decoded.valueJson);
@@ -102,6 +110,13 @@ export function scanLogChain(
   }
   out.faults.sort((a, b) => a.offset - b.offset);
   return out;
+}
+
+function breakReason(last: LogHeader | null, h: LogHeader, skipped: number): string {
+  const due = (last?.s ?? 0) + 1;
+  const d = h.s - due + 1;
+  if (d >= 1 && d <= 1 + skipped) return `batch count ${h.r} where ${last!.r - d} is due`;
+  return `seq ${h.s} where ${skipped > 0 ? `${due} to ${due + skipped}` : due} is due`;
 }
 
 function valueFault(json: string): string | null {

@@ -57,8 +57,18 @@ export function decodeLogLine(buf: Buffer, start: number, end: number): LogLine 
  * found at the end of the file, so that both stay O(1).
  */
 export function follows(a: LogHeader | null, b: LogHeader): boolean {
-  if (a === null) return b.s === 1;
-  return b.s === a.s + 1 && (a.r === 0 || b.r === a.r - 1);
+  return continues(a, b, 0);
+}
+
+/**
+ * Whether `b` may come after `a` when `skipped` lines that do not read lie between them (each may
+ * have held one seq): `b.s` is 1 to `skipped + 1` past `a.s` (past 0 when `a` is `null`), and if
+ * that is still inside `a`'s batch, its count of lines left agrees.
+ */
+export function continues(a: LogHeader | null, b: LogHeader, skipped: number): boolean {
+  const d = b.s - (a?.s ?? 0);
+  if (d < 1 || d > 1 + skipped) return false;
+  return a === null || a.r < d || b.r === a.r - d;
 }
 
 /**
