@@ -10,6 +10,9 @@ import {
   normalizeReadLogOptions,
   runBatchSequentially,
   type Scope,
+  type StoreCheckOptions,
+  type StoreInspection,
+  type StoreRepair,
   serializeValue,
   sessionsScope,
   ValidationError,
@@ -33,6 +36,7 @@ import {
   openRecordJournal,
   type RecordJournal,
 } from "./record-journal.js";
+import { inspectStore, repairStore } from "./store-check.js";
 
 /**
  * A value as JSON text, refused (`VALIDATION_FAILED`) when it nests deeper than this backend serves
@@ -61,6 +65,16 @@ export interface FileBackend extends MemoryBackend {
   readonly root: string;
   /** What the store physically holds for a namespace: record keys per file, log files, other files. */
   rawKeys(namespace: string): string[];
+  /**
+   * Read every data file (of one namespace) and list each damaged line or entry: `place` relative
+   * to the root, the 1-based line, what it costs and whether `repair` can move it.
+   */
+  inspect(options?: StoreCheckOptions): Promise<StoreInspection>;
+  /**
+   * Move damaged journal lines, untrustworthy log ends and bad group entries into side files
+   * (`<file>.corrupt`) under each file's lock, touching no good line; `dryRun` only reports.
+   */
+  repair(options?: StoreCheckOptions & { dryRun?: boolean }): Promise<StoreRepair>;
 }
 
 /**
@@ -230,6 +244,16 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     rawKeys(namespace) {
       open();
       return listHeld(layout, namespace, ctx);
+    },
+
+    async inspect(checkOptions = {}) {
+      open();
+      return guard("inspect", () => inspectStore(layout, ctx, checkOptions.namespace));
+    },
+
+    async repair(repairOptions = {}) {
+      open();
+      return guard("repair", () => repairStore(layout, ctx, repairOptions));
     },
   };
   return backend;
