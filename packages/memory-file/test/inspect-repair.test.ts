@@ -5,6 +5,7 @@ import { readAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { createFileBackend, type FileBackend } from "../src/index.js";
 import { flipByte, forgeLine, insertLine, linesOf } from "./forge.js";
+import { runWorker } from "./spawn-worker.js";
 import { useTempDirs } from "./temp-dirs.js";
 
 const tempDir = useTempDirs();
@@ -230,6 +231,50 @@ describe("inspect and repair", () => {
     await backend.close();
     await opened.close();
   });
+
+  it("repair takes each journal's lock: a child process writing the same journal meanwhile loses nothing", async () => {
+    const { root, path } = await damagedStore();
+    let done = false;
+    const writer = runWorker<{ results: { version?: number; code?: string }[] }>({
+      mode: "records",
+      root,
+      namespace: "default",
+      id: 0,
+      count: 0,
+      ops: Array.from({ length: 1500 }, (_, i) => ({
+        op: "put",
+        collection: "sessions",
+        key: `w${i % 30}`,
+        value: { i },
+      })),
+    }).finally(() => {
+      done = true;
+    });
+    // Wait until the child is writing, then repair while it goes on.
+    while (!done && linesOf(path(P.sessions)).length < 60)
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    const backend = createFileBackend({ root });
+    const moved: number[][] = [];
+    let rounds = 0;
+    while (!done) {
+      for (const m of (await backend.repair({ namespace: "default" })).moved)
+        if (m.place === P.sessions) moved.push(m.lines);
+      rounds++;
+      await new Promise((resolve) => setImmediate(resolve)); // repair is synchronous: let the child's exit through
+    }
+    const { results } = await writer;
+    expect(rounds).toBeGreaterThan(1);
+    expect(results.every((r) => r.version !== undefined)).toBe(true);
+    expect(moved).toEqual([[6]]);
+    for (let k = 0; k < 30; k++) {
+      expect(await backend.get(sessions, `w${k}`)).toMatchObject({ value: { i: 1470 + k }, version: 50 });
+    }
+    expect((await backend.get(sessions, "s3"))?.version).toBe(1);
+    expect(
+      (await backend.inspect({ namespace: "default" })).problems.filter((p) => p.place === P.sessions),
+    ).toEqual([]);
+    await backend.close();
+  }, 60_000);
 
   it("repair of one namespace touches no other", async () => {
     const { root, path } = await damagedStore();

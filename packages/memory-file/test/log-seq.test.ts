@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { messagesScope } from "@tta-dev/core";
 import { expectCode, readAll } from "@tta-dev/testkit";
@@ -42,8 +42,42 @@ describe("seq continuity of a log", () => {
         await backend.close();
       }
       expect(readFileSync(file).equals(before)).toBe(true);
+
+      // Repair sets the end aside; appends continue gaplessly from the last good seq.
+      const backend = createFileBackend({ root });
+      const r = await backend.repair();
+      expect(r.moved).toEqual([
+        {
+          place: `ns/default/log/messages/${session}.jsonl`,
+          lines: [11],
+          to: `ns/default/log/messages/${session}.jsonl.corrupt`,
+        },
+      ]);
+      expect(readFileSync(`${file}.corrupt`, "utf8")).toContain(`{"s":${seq},"r":0}\t{"forged":true}`);
+      const [next] = await backend.append(log, [{ value: { i: 11 } }]);
+      expect(next!.seq).toBe(11);
+      expect(seqs(await readAll(backend, log))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+      await backend.close();
     });
   }
+
+  it("a lost line in the middle is one seq gap: reads crossing it name the line after it, the end and appends are fine, repair leaves it", async () => {
+    const { root, file } = await logOf(10);
+    const lines = linesOf(file);
+    writeFileSync(file, `${[...lines.slice(0, 3), ...lines.slice(4)].join("\n")}\n`); // seq 4 is gone
+    const backend = createFileBackend({ root });
+    expect(seqs(await backend.readLog(log, { fromEnd: true, limit: 6 }))).toEqual([5, 6, 7, 8, 9, 10]);
+    for (const options of [{}, { fromEnd: true, limit: 8 }]) {
+      const e = await expectCode(backend.readLog(log, options), "BACKEND_CORRUPT");
+      expect(e.details).toMatchObject({ file, line: 4 });
+      expect(e.details.reason).toMatch(/seq 5 where 4 is due/);
+    }
+    expect((await backend.append(log, [{ value: 11 }]))[0]!.seq).toBe(11);
+    const r = await backend.repair();
+    expect(r.moved).toEqual([]);
+    expect(r.remaining).toMatchObject([{ kind: "seq-gap", line: 4, repairable: false }]);
+    await backend.close();
+  });
 
   it("a forged tail whose batch counter breaks its batch is corrupt too", async () => {
     const { root, file } = await logOf(3);
