@@ -4,6 +4,7 @@
  * - `meta`: `count` metadata updates of one group with ifVersion and retry; prints `{ conflicts }`.
  * - `forever`: appends keyed batches until killed, printing `ack <batch> <seq> <seq>…` after each acknowledged one.
  * - `die-holding-lock`: takes a log's lock and kills itself with SIGKILL while holding it.
+ * - `repair`: prints `start`, runs `repair()` and prints its result (killed in the middle by the crash test).
  * - `records`: runs `ops` (get, list, put, delete on one collection) in order; prints `{ results }`,
  *   each `{ value, version }`, `{ keys }`, `{ ok }` or `{ code, line }` for an error.
  */
@@ -21,7 +22,7 @@ interface RecordOp {
 }
 
 interface Task {
-  mode: "append" | "meta" | "forever" | "die-holding-lock" | "records";
+  mode: "append" | "meta" | "forever" | "die-holding-lock" | "records" | "repair";
   ops?: RecordOp[];
   root: string;
   namespace: string;
@@ -47,6 +48,13 @@ async function main(): Promise<void> {
     return;
   }
   const backend = createFileBackend({ root: task.root, durability: task.durability ?? "os" });
+  if (task.mode === "repair") {
+    process.stdout.write("start\n");
+    const r = await backend.repair();
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    await backend.close();
+    return;
+  }
   if (task.mode === "records") {
     const results: unknown[] = [];
     for (const o of task.ops ?? []) {
