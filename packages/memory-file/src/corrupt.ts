@@ -12,7 +12,11 @@ export interface CorruptPlace {
  * `BACKEND_CORRUPT` naming the file and, when known, the line (1-based), column and byte offset.
  * The file is left as it is: nothing overwrites or drops it.
  */
-export function corruptError(place: CorruptPlace, why: string): BackendCorruptError {
+export function corruptError(
+  place: CorruptPlace,
+  why: string,
+  extra: Record<string, unknown> = {},
+): BackendCorruptError {
   const where = [
     place.file,
     place.line !== undefined ? `line ${place.line}` : undefined,
@@ -23,10 +27,7 @@ export function corruptError(place: CorruptPlace, why: string): BackendCorruptEr
     .join(", ");
   return new BackendCorruptError(
     `Corrupt data in ${where}: ${why}. The file was left untouched; repair or move it.`,
-    {
-      ...place,
-      reason: why,
-    },
+    { ...place, reason: why, ...extra },
   );
 }
 
@@ -41,4 +42,23 @@ export function lineAndColumn(text: string, position: number): { line: number; c
     }
   }
   return { line, column: position - lineStart + 1 };
+}
+
+/**
+ * Line and column (1-based) of many positions in one text: the newlines are found once, each
+ * position is then a binary search.
+ */
+export function lineLocator(text: string): (position: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (position) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= position) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: position - starts[lo]! + 1 };
+  };
 }

@@ -10,6 +10,9 @@ import {
   normalizeReadLogOptions,
   runBatchSequentially,
   type Scope,
+  type StoreCheckOptions,
+  type StoreInspection,
+  type StoreRepair,
   serializeValue,
   sessionsScope,
   ValidationError,
@@ -18,6 +21,7 @@ import {
   validateScope,
   validateTtl,
 } from "@tta-dev/core";
+import { MAX_STORED_DEPTH, nestedTooDeep } from "./depth.js";
 import { ensureDir, guard } from "./fs-utils.js";
 import { openGroupsFile } from "./groups-file.js";
 import { createHandleCache } from "./handle-cache.js";
@@ -32,6 +36,28 @@ import {
   openRecordJournal,
   type RecordJournal,
 } from "./record-journal.js";
+import { inspectStore, repairStore } from "./store-check.js";
+
+/**
+ * A value as JSON text, refused (`VALIDATION_FAILED`) when it nests deeper than this backend serves
+ * ({@link MAX_STORED_DEPTH}): such a line would read back as corrupt.
+ */
+function serialize(value: unknown, path: string): string {
+  const tooDeep = () => {
+    const message = `nested more than ${MAX_STORED_DEPTH} levels deep`;
+    return new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
+  };
+  let json: string;
+  try {
+    json = serializeValue(value);
+  } catch (e) {
+    // `JSON.stringify` recurses: a value thousands of levels deep overflows its stack.
+    if (e instanceof RangeError) throw tooDeep();
+    throw e;
+  }
+  if (nestedTooDeep(json)) throw tooDeep();
+  return json;
+}
 
 /** The file backend: the storage port plus what tests and tools may inspect. */
 export interface FileBackend extends MemoryBackend {
@@ -39,6 +65,16 @@ export interface FileBackend extends MemoryBackend {
   readonly root: string;
   /** What the store physically holds for a namespace: record keys per file, log files, other files. */
   rawKeys(namespace: string): string[];
+  /**
+   * Read every data file (of one namespace) and list each damaged line or entry: `place` relative
+   * to the root, the 1-based line, what it costs and whether `repair` can move it.
+   */
+  inspect(options?: StoreCheckOptions): Promise<StoreInspection>;
+  /**
+   * Move damaged journal lines, untrustworthy log ends and bad group entries into side files
+   * (`<file>.corrupt`) under each file's lock, touching no good line; `dryRun` only reports.
+   */
+  repair(options?: StoreCheckOptions & { dryRun?: boolean }): Promise<StoreRepair>;
 }
 
 /**
@@ -112,7 +148,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     }
     return items.map((item: { value: unknown; idempotencyKey?: unknown }, i) => {
       if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-      const json = serializeValue(item.value);
+      const json = serialize(item.value, `items.${i}.value`);
       return item.idempotencyKey === undefined
         ? { json }
         : { json, idempotencyKey: item.idempotencyKey as string };
@@ -143,7 +179,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       validateKey(key);
       validateIfVersion(putOptions.ifVersion);
       validateTtl(putOptions.ttlMs);
-      const json = serializeValue(value);
+      const json = serialize(value, "value");
       return guard("put", () => j.put(key, json, putOptions.ifVersion, putOptions.ttlMs));
     },
 
@@ -208,6 +244,16 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     rawKeys(namespace) {
       open();
       return listHeld(layout, namespace, ctx);
+    },
+
+    async inspect(checkOptions = {}) {
+      open();
+      return guard("inspect", () => inspectStore(layout, ctx, checkOptions.namespace));
+    },
+
+    async repair(repairOptions = {}) {
+      open();
+      return guard("repair", () => repairStore(layout, ctx, repairOptions));
     },
   };
   return backend;

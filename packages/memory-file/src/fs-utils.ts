@@ -109,9 +109,20 @@ export function writeAt(fd: number, buf: Buffer, position: number): void {
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
 }
 
-function toBackendError(what: string, e: unknown): unknown {
-  if (isTtaError(e)) return e;
+/**
+ * True for an error a system call raised (it carries an errno code and names the call). Only these
+ * mean the store is unreachable; anything else (a `RangeError`, a `SyntaxError`) is a bug or bad
+ * data and must not be reported as an outage.
+ */
+export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  if (!(e instanceof Error)) return false;
   const err = e as NodeJS.ErrnoException;
+  return typeof err.code === "string" && (typeof err.syscall === "string" || typeof err.errno === "number");
+}
+
+function toBackendError(what: string, e: unknown): unknown {
+  if (isTtaError(e) || !isSystemError(e)) return e;
+  const err = e;
   return new BackendUnavailableError(
     `File backend: ${what} failed: ${err.code ?? ""} ${err.message}`.trim(),
     {
@@ -122,7 +133,10 @@ function toBackendError(what: string, e: unknown): unknown {
   );
 }
 
-/** Run a store operation, turning an unexpected system error into `BACKEND_UNAVAILABLE`. */
+/**
+ * Run a store operation, turning a failed system call into `BACKEND_UNAVAILABLE`. `TtaError`s and
+ * any other error pass through unchanged.
+ */
 export async function guard<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();

@@ -1,8 +1,16 @@
 import { readFileSync, statSync } from "node:fs";
 import type { BackendCorruptError } from "@tta-dev/core";
 import { isSafeId, parseSessionName, type Session, toIso, VersionConflictError } from "@tta-dev/core";
+import { corruptError } from "./corrupt.js";
 import { fileIdentity, isMissing, writeFileAtomic } from "./fs-utils.js";
-import { type GroupsDoc, legacySessions, parseGroupsFile, serializeGroupsFile } from "./groups-format.js";
+import {
+  type BadEntry,
+  emptyGroupsDoc,
+  type GroupsDoc,
+  legacySessions,
+  parseGroupsFile,
+} from "./groups-format.js";
+import { serializeGroupsFile } from "./groups-serialize.js";
 import type { JournalContext, RecordJournal } from "./record-journal.js";
 import {
   createRecordTable,
@@ -36,7 +44,9 @@ function sessionFor(id: string, createdAt: string): Session {
  * write re-reads the file under its lock, applies the change and replaces the file atomically; the
  * first write to a 1.0 file creates the sessions it names and upgrades it, keeping each original
  * entry under `legacy`. A file that does not parse is `BACKEND_CORRUPT` (file, line, column) and is
- * never written over.
+ * never written over. An entry that fails validation costs only its group: reads skip it (reading
+ * that group fails `BACKEND_CORRUPT` naming the entry's line, and so does writing it), and every
+ * rewrite keeps the entry's text as it was.
  *
  * @example
  * const groups = openGroupsFile(".tta/session_groups.json", ctx, importSessions);
@@ -49,7 +59,7 @@ export function openGroupsFile(
 ): RecordJournal {
   const lockPath = `${path}.lock`;
   let seen = "";
-  let doc: GroupsDoc = { version: "2.0", entries: new Map(), extra: {} };
+  let doc: GroupsDoc = emptyGroupsDoc();
   let table: RecordTable = createRecordTable();
   let corrupt: { error: BackendCorruptError; seen: string } | null = null;
 
@@ -65,7 +75,7 @@ export function openGroupsFile(
     if (stamp === seen) return;
     if (corrupt && corrupt.seen === stamp) throw corrupt.error;
     corrupt = null;
-    let next: GroupsDoc = { version: "2.0", entries: new Map(), extra: {} };
+    let next: GroupsDoc = emptyGroupsDoc();
     if (stamp !== "missing") {
       try {
         next = parseGroupsFile(path, readFileSync(path, "utf8"));
@@ -81,9 +91,25 @@ export function openGroupsFile(
     }
     doc = next;
     table = createRecordTable();
-    for (const [k, e] of doc.entries)
-      tableSet(table, k, { json: e.json, version: e.version, expiresAt: e.expiresAt }, true);
+    for (const [k, e] of doc.entries) {
+      if (doc.damaged.has(k)) continue; // which of its entries is right cannot be told
+      const line = doc.lines.get(k) ?? 0;
+      tableSet(table, k, { json: e.json, version: e.version, expiresAt: e.expiresAt, line }, true);
+    }
     seen = stamp;
+  }
+
+  /** Fail `BACKEND_CORRUPT` when the group `key` has an entry that does not read. */
+  function refuseDamaged(key: string): void {
+    const bad: BadEntry | undefined = doc.damaged.size > 0 ? doc.damaged.get(key) : undefined;
+    if (bad)
+      throw corruptError(
+        { file: path, line: bad.line, column: bad.column },
+        `group ${JSON.stringify(key)}: ${bad.reason}`,
+        {
+          key,
+        },
+      );
   }
 
   function save(): void {
@@ -113,6 +139,7 @@ export function openGroupsFile(
   }
 
   function current(key: string): number {
+    refuseDamaged(key);
     const cell = table.cells.get(key);
     return isLive(cell, ctx.clock.now()) ? cell.version : 0;
   }
@@ -120,6 +147,7 @@ export function openGroupsFile(
   return {
     get(key) {
       load();
+      refuseDamaged(key);
       const cell = table.cells.get(key);
       return isLive(cell, ctx.clock.now()) ? toRecord(key, cell) : null;
     },
@@ -160,7 +188,7 @@ export function openGroupsFile(
     },
     heldKeys() {
       load();
-      return [...table.cells.keys()];
+      return [...new Set([...doc.entries.keys(), ...doc.damaged.keys()])];
     },
     close() {
       seen = "";

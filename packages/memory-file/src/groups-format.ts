@@ -1,16 +1,62 @@
-import { encodeSegment, JsonValue, SessionGroup, Timestamp } from "@tta-dev/core";
+import { JsonValue, Timestamp } from "@tta-dev/core";
 import { z } from "zod";
-import { corruptError, lineAndColumn } from "./corrupt.js";
-import { fromV1, type GroupEntry, groupValue, Nullish, schemaError } from "./groups-v1.js";
+import { corruptError, lineLocator } from "./corrupt.js";
+import { MAX_STORED_DEPTH } from "./depth.js";
+import { type EntryResult, entryProblem, fromV1, type GroupEntry, groupValue, Nullish } from "./groups-v1.js";
+import { type DocLayout, isScanError, scanJson } from "./json-scan.js";
 
 export type { GroupEntry } from "./groups-v1.js";
+
+/** An entry of the groups array that fails validation: it costs only its own group. */
+export interface BadEntry {
+  /** Index in the file's `groups` array. */
+  index: number;
+  /** Where the entry starts (1-based). */
+  line: number;
+  column: number;
+  /** Its span in the text, and the text itself: written back verbatim, never re-serialised. */
+  start: number;
+  end: number;
+  text: string;
+  reason: string;
+  /** Its `group_id`, when it has one. */
+  key?: string;
+}
 
 /** A parsed `session_groups.json`. */
 export interface GroupsDoc {
   version: "1.0" | "2.0";
+  /** The entries that read as records. */
   entries: Map<string, GroupEntry>;
+  /** Line (1-based) where each entry of `entries` starts in the file read. */
+  lines: Map<string, number>;
   /** Top-level fields to keep (`legacy`, unknown keys). */
   extra: Record<string, unknown>;
+  /** Entries that fail validation, in file order: skipped by reads, kept by writes, moved by repair. */
+  bad: BadEntry[];
+  /** Groups with a bad entry: reading or writing them fails `BACKEND_CORRUPT` until the entry is fixed or moved. */
+  damaged: Map<string, BadEntry>;
+  /** Where the parts of the file read are. */
+  layout: DocLayout;
+}
+
+/** The document of a namespace that has no groups file yet. */
+export function emptyGroupsDoc(): GroupsDoc {
+  return {
+    version: "2.0",
+    entries: new Map(),
+    lines: new Map(),
+    extra: {},
+    bad: [],
+    damaged: new Map(),
+    layout: {
+      root: { start: 0, end: 0, depth: 0 },
+      members: new Map(),
+      elements: [],
+      arrayOpen: -1,
+      arrayClose: -1,
+    },
+  };
 }
 
 const Json = JsonValue;
@@ -44,20 +90,6 @@ const FileShape = z.looseObject({
   last_updated: Nullish(z.string()),
 });
 
-const GROUP_KEYS = new Set([
-  "id",
-  "description",
-  "tags",
-  "sessionIds",
-  "status",
-  "summary",
-  "metadata",
-  "createdAt",
-  "updatedAt",
-  "closedAt",
-  "archivedAt",
-  "version",
-]);
 const V2_KEYS = new Set([...Object.keys(V2Group.shape), "legacy"]);
 const RAW_KEYS = new Set(Object.keys(V2Raw.shape));
 
@@ -65,10 +97,10 @@ function pick(obj: Record<string, unknown>, known: Set<string>): Record<string, 
   return Object.fromEntries(Object.entries(obj).filter(([k]) => !known.has(k) || k === "legacy"));
 }
 
-function fromV2(file: string, text: string, raw: unknown, i: number): [string, GroupEntry] {
+function fromV2(raw: unknown, i: number): EntryResult {
   if (typeof raw === "object" && raw !== null && "value" in raw && !("session_ids" in raw)) {
     const r = V2Raw.safeParse(raw);
-    if (!r.success) throw schemaError(file, text, i, r.error.issues);
+    if (!r.success) return { problem: entryProblem(i, r.error.issues) };
     return [
       r.data.group_id,
       {
@@ -80,7 +112,7 @@ function fromV2(file: string, text: string, raw: unknown, i: number): [string, G
     ];
   }
   const r = V2Group.safeParse(raw);
-  if (!r.success) throw schemaError(file, text, i, r.error.issues);
+  if (!r.success) return { problem: entryProblem(i, r.error.issues) };
   const g = r.data;
   const value = groupValue({
     id: g.group_id,
@@ -107,95 +139,100 @@ function fromV2(file: string, text: string, raw: unknown, i: number): [string, G
   ];
 }
 
+const TOO_DEEP = `nested more than ${MAX_STORED_DEPTH} levels deep`;
+
+function groupIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const id = (raw as { group_id?: unknown }).group_id;
+  return typeof id === "string" && id.length > 0 ? id : undefined;
+}
+
 /**
- * Parse `session_groups.json`, version 1.0 (the original implementation) or 2.0. Anything that does
- * not parse fails `BACKEND_CORRUPT` naming the file, the line and column, and the field.
+ * Parse `session_groups.json`, version 1.0 (the original implementation) or 2.0. A text that is not
+ * JSON, or a document whose top level is wrong, fails `BACKEND_CORRUPT` naming the file, line and
+ * column. An entry that fails validation (a bad field, nesting beyond {@link MAX_STORED_DEPTH}, a
+ * repeated `group_id`) costs only its group: it is listed in `bad` with the line where it starts.
  */
 export function parseGroupsFile(file: string, text: string): GroupsDoc {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const pos = /position (\d+)/.exec((e as Error).message);
-    const where = pos ? lineAndColumn(text, Number(pos[1])) : {};
-    throw corruptError({ file, ...where }, `not valid JSON (${(e as Error).message})`);
-  }
+  // Scanned first (iteratively): its errors carry an offset, and its spans locate each entry.
+  const layout = scanJson(text, "groups");
+  const at = lineLocator(text);
+  if (isScanError(layout))
+    throw corruptError({ file, ...at(layout.offset) }, `not valid JSON: ${layout.message}`);
+  const data: unknown = JSON.parse(text);
   const top = FileShape.safeParse(data);
-  if (!top.success)
+  if (!top.success) {
+    const issue = top.error.issues[0];
+    const field = issue?.path.length ? `${issue.path.map(String).join(".")}: ` : "";
     throw corruptError(
-      { file, line: 1 },
-      `expected { groups: [...], version }: ${top.error.issues[0]?.message}`,
+      { file, ...at(layout.root.start) },
+      `expected { groups: [...], version }: ${field}${issue?.message ?? "invalid"}`,
     );
+  }
   const version = top.data.version;
   if (version !== "1.0" && version !== "2.0")
-    throw corruptError({ file }, `unknown version ${JSON.stringify(version)}`);
-  const entries = new Map<string, GroupEntry>();
+    throw corruptError(
+      { file, ...at(layout.members.get("version")!.start) },
+      `unknown version ${JSON.stringify(version)}`,
+    );
+  for (const [key, span] of layout.members) {
+    // Kept fields are serialised again on every write: they must stay within what that can do.
+    if (key !== "groups" && span.depth > MAX_STORED_DEPTH)
+      throw corruptError({ file, ...at(span.keyStart) }, `${key}: ${TOO_DEEP}`);
+  }
+  const doc: GroupsDoc = {
+    version,
+    entries: new Map(),
+    lines: new Map(),
+    extra: Object.fromEntries(
+      Object.entries(top.data).filter(([k]) => !["groups", "version", "last_updated"].includes(k)),
+    ),
+    bad: [],
+    damaged: new Map(),
+    layout,
+  };
+  if (version === "1.0") doc.extra.legacy = { from: "1.0", last_updated: top.data.last_updated ?? null };
   top.data.groups.forEach((raw, i) => {
-    const [key, entry] = version === "1.0" ? fromV1(file, text, raw, i) : fromV2(file, text, raw, i);
-    if (entries.has(key))
-      throw schemaError(file, text, i, [
-        {
-          code: "custom",
-          path: ["group_id"],
-          message: `duplicate group_id ${JSON.stringify(key)}`,
-          input: key,
-        },
-      ]);
-    entries.set(key, entry);
-  });
-  const extra = Object.fromEntries(
-    Object.entries(top.data).filter(([k]) => !["groups", "version", "last_updated"].includes(k)),
-  );
-  if (version === "1.0") extra.legacy = { from: "1.0", last_updated: top.data.last_updated ?? null };
-  return { version, entries, extra };
-}
-
-function isPlainGroup(key: string, value: unknown): value is SessionGroup {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  if (!Object.keys(value).every((k) => GROUP_KEYS.has(k))) return false;
-  const r = SessionGroup.safeParse(value);
-  return r.success && r.data.id === key;
-}
-
-/** Serialise the version 2.0 snake_case file, groups in list order. */
-export function serializeGroupsFile(doc: GroupsDoc, lastUpdated: string): string {
-  const keys = [...doc.entries.keys()]
-    .map((k) => [encodeSegment(k), k] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const groups = keys.map(([, key]) => {
-    const e = doc.entries.get(key)!;
-    const value: unknown = JSON.parse(e.json);
-    const storage = {
-      ...(e.expiresAt !== null ? { expires_at: e.expiresAt } : {}),
+    const span = layout.elements[i]!;
+    const where = at(span.start);
+    const result: EntryResult =
+      span.depth > MAX_STORED_DEPTH
+        ? { problem: `groups.${i}: ${TOO_DEEP}` }
+        : version === "1.0"
+          ? fromV1(raw, i)
+          : fromV2(raw, i);
+    const problem =
+      "problem" in result
+        ? result.problem
+        : doc.entries.has(result[0])
+          ? `groups.${i}.group_id: duplicate group_id ${JSON.stringify(result[0])}`
+          : null;
+    if (problem === null && !("problem" in result)) {
+      doc.entries.set(result[0], result[1]);
+      doc.lines.set(result[0], where.line);
+      return;
+    }
+    const key = groupIdOf(raw);
+    const bad: BadEntry = {
+      index: i,
+      ...where,
+      start: span.start,
+      end: span.end,
+      text: text.slice(span.start, span.end),
+      reason: problem!,
+      ...(key !== undefined ? { key } : {}),
     };
-    if (!isPlainGroup(key, value))
-      return { group_id: key, value, record_version: e.version, ...storage, ...e.extra };
-    return {
-      group_id: key,
-      description: value.description,
-      tags: value.tags,
-      session_ids: value.sessionIds,
-      created_at: value.createdAt,
-      updated_at: value.updatedAt,
-      status: value.status,
-      closed_at: value.closedAt ?? null,
-      archived_at: value.archivedAt ?? null,
-      summary: value.summary ?? null,
-      metadata: value.metadata,
-      version: value.version,
-      ...(e.version !== value.version ? { record_version: e.version } : {}),
-      ...storage,
-      ...e.extra,
-    };
+    doc.bad.push(bad);
+    if (key !== undefined && !doc.damaged.has(key)) doc.damaged.set(key, bad);
   });
-  return `${JSON.stringify({ groups, version: "2.0", last_updated: lastUpdated, ...doc.extra }, null, 2)}\n`;
+  return doc;
 }
 
 /** Every session id named by the groups of a version 1.0 file, with the creation time of its first group. */
 export function legacySessions(doc: GroupsDoc): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of doc.entries.values()) {
-    const g = JSON.parse(e.json) as Partial<SessionGroup>;
+    const g = JSON.parse(e.json) as { sessionIds?: string[]; createdAt?: string };
     for (const id of g.sessionIds ?? []) {
       const prev = out.get(id);
       if (g.createdAt && (!prev || g.createdAt < prev)) out.set(id, g.createdAt);

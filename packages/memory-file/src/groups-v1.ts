@@ -1,6 +1,5 @@
 import { JsonValue } from "@tta-dev/core";
 import { z } from "zod";
-import { corruptError, lineAndColumn } from "./corrupt.js";
 import { legacyToIso } from "./legacy-time.js";
 
 /** One record of a groups file, as the port sees it, plus what the file holds beside it. */
@@ -67,34 +66,36 @@ export function groupValue(g: {
   };
 }
 
-/** `BACKEND_CORRUPT` for entry `index` of the groups array, pointing at the line of its `group_id`. */
-export function schemaError(file: string, text: string, index: number, issues: z.core.$ZodIssue[]): Error {
-  let at = -1;
-  for (let i = 0; i <= index; i++) at = text.indexOf('"group_id"', at + 1);
-  const where = at === -1 ? {} : lineAndColumn(text, at);
+/** What is wrong with entry `index` of the groups array: `groups.<i>.<field>: <message>`. */
+export function entryProblem(index: number, issues: readonly z.core.$ZodIssue[]): string {
   const first = issues[0];
   const path = first ? `groups.${index}.${first.path.map(String).join(".")}` : `groups.${index}`;
-  return corruptError({ file, ...where }, `${path}: ${first?.message ?? "invalid"}`);
+  return `${path}: ${first?.message ?? "invalid"}`;
 }
+
+/** An entry read into a record, or why it cannot be (see {@link entryProblem}). */
+export type EntryResult = [string, GroupEntry] | { problem: string };
 
 /**
  * One entry of a version 1.0 file as a `SessionGroup` at version 1. The original entry is kept,
  * untouched, under `legacy.entry` in the file.
  */
-export function fromV1(file: string, text: string, raw: unknown, i: number): [string, GroupEntry] {
+export function fromV1(raw: unknown, i: number): EntryResult {
   const r = V1Group.safeParse(raw);
-  if (!r.success) throw schemaError(file, text, i, r.error.issues);
+  if (!r.success) return { problem: entryProblem(i, r.error.issues) };
   const g = r.data;
+  const bad: string[] = [];
   const iso = (field: string, v: string | null | undefined): string | undefined => {
     if (v == null) return undefined;
     const t = legacyToIso(v);
-    if (t === null)
-      throw schemaError(file, text, i, [
-        { code: "custom", path: [field], message: `not a timestamp: ${JSON.stringify(v)}`, input: v },
-      ]);
-    return t;
+    if (t === null) bad.push(`groups.${i}.${field}: not a timestamp: ${JSON.stringify(v)}`);
+    return t ?? undefined;
   };
   const createdAt = iso("created_at", g.created_at)!;
+  const updatedAt = iso("updated_at", g.updated_at) ?? createdAt;
+  const closedAt = iso("closed_at", g.closed_at);
+  const archivedAt = iso("archived_at", g.archived_at);
+  if (bad.length > 0) return { problem: bad[0]! };
   const value = groupValue({
     id: g.group_id,
     description: g.description ?? "",
@@ -104,9 +105,9 @@ export function fromV1(file: string, text: string, raw: unknown, i: number): [st
     summary: g.summary,
     metadata: g.metadata ?? {},
     createdAt,
-    updatedAt: iso("updated_at", g.updated_at) ?? createdAt,
-    closedAt: iso("closed_at", g.closed_at),
-    archivedAt: iso("archived_at", g.archived_at),
+    updatedAt,
+    closedAt,
+    archivedAt,
     version: 1,
   });
   return [

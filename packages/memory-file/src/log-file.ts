@@ -9,11 +9,14 @@ import {
   unlinkSync,
 } from "node:fs";
 import { dirname } from "node:path";
-import type { AppendedEntry, LogEntry } from "@tta-dev/core";
+import { type AppendedEntry, type BackendCorruptError, isTtaError, type LogEntry } from "@tta-dev/core";
 import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt } from "./fs-utils.js";
 import { openKeyIndex } from "./key-index.js";
 import { frameLine, lineBody } from "./line-codec.js";
-import { type LogTail, offsetOfSeq, readBackward, readForward, readTail, scanKeys } from "./log-reader.js";
+import { locateDamage } from "./log-damage.js";
+import { LogDamage } from "./log-line.js";
+import { offsetOfSeq, readBackward, readForward, scanKeys } from "./log-reader.js";
+import { type LogTail, readTail } from "./log-tail.js";
 import type { JournalContext } from "./record-journal.js";
 
 /** One prepared item to append: its value as JSON text. */
@@ -39,6 +42,10 @@ export interface LogFile {
  * the batch in one `write`. Reads take no lock: the last N entries are read backwards from the
  * committed end, other ranges after a search over byte offsets; both cost what they return.
  * Idempotency keys are indexed in memory per process and brought up to date from the new tail only.
+ *
+ * Seq continuity is part of validity: the committed end must follow the line before it, and a log
+ * whose end does not fails `BACKEND_CORRUPT` naming the line, for reads and appends alike, until
+ * `repair` sets that end aside. A damaged line in the middle fails only the reads that cross it.
  *
  * @example
  * const log = openLogFile(".tta/ns/default/log/messages/s1.jsonl", ctx);
@@ -72,6 +79,10 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     keyIndex.close();
   }
 
+  /** The error of a log whose end cannot be trusted, for as long as the file stays as it was. */
+  let broken: { error: BackendCorruptError; stamp: string } | null = null;
+  const stampOf = (st: { size: number; mtimeMs: number }) => `${id}:${st.size}:${st.mtimeMs}`;
+
   /** Bring the cached view up to date; false when the log file does not exist. */
   function sync(): boolean {
     let st: ReturnType<typeof statSync>;
@@ -93,13 +104,34 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
       st = fstatSync(fd);
       id = fileIdentity(st);
     }
+    if (broken !== null) {
+      if (broken.stamp === stampOf(st)) throw broken.error;
+      broken = null;
+    }
     if (st.size !== size || st.mtimeMs !== mtimeMs) {
-      tail = readTail(path, fd, st.size);
+      try {
+        tail = readTail(path, fd, st.size);
+      } catch (e) {
+        if (isTtaError(e)) broken = { error: e as BackendCorruptError, stamp: stampOf(st) };
+        throw e;
+      }
       size = st.size;
       mtimeMs = st.mtimeMs;
       if (keysEnd > tail.validEnd) keys = null;
     }
     return true;
+  }
+
+  /** Run a read of the file, turning damage it meets into `BACKEND_CORRUPT` at the true line. */
+  function located<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof LogDamage)) throw e;
+      const found = locateDamage(path, fd, size, e);
+      if (found.tailBroken) broken = { error: found.error, stamp: stampOf({ size, mtimeMs }) };
+      throw found.error;
+    }
   }
 
   /** The log's keys: from the index file, then from the part of the log it does not cover yet. */
@@ -147,7 +179,7 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
   }
 
   function entryOf(seq: number): LogEntry {
-    return readForward(path, fd, offsetOfSeq(path, fd, tail, seq), seq, 1, tail.validEnd)[0]!;
+    return located(() => readForward(fd, offsetOfSeq(fd, tail, seq), seq, 1, tail.validEnd)[0]!);
   }
 
   function read(range: { afterSeq: number; beforeSeq: number; limit: number; fromEnd: boolean }): LogEntry[] {
@@ -158,10 +190,12 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     const hi = range.fromEnd ? top : Math.min(top, range.afterSeq + range.limit);
     const count = hi - lo + 1;
     const avgLine = tail.validEnd / tail.lastSeq;
-    if (hi === tail.lastSeq) return readBackward(path, fd, tail.validEnd, hi, count, avgLine);
-    if (lo === 1) return readForward(path, fd, 0, 1, count, tail.validEnd);
-    if (range.fromEnd) return readBackward(path, fd, offsetOfSeq(path, fd, tail, hi + 1), hi, count, avgLine);
-    return readForward(path, fd, offsetOfSeq(path, fd, tail, lo), lo, count, tail.validEnd);
+    return located(() => {
+      if (hi === tail.lastSeq) return readBackward(fd, tail.validEnd, hi, count, avgLine);
+      if (lo === 1) return readForward(fd, 0, 1, count, tail.validEnd);
+      if (range.fromEnd) return readBackward(fd, offsetOfSeq(fd, tail, hi + 1), hi, count, avgLine);
+      return readForward(fd, offsetOfSeq(fd, tail, lo), lo, count, tail.validEnd);
+    });
   }
 
   function appendLocked(items: readonly PreparedItem[]): AppendedEntry[] {

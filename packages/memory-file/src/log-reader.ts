@@ -1,108 +1,28 @@
 import type { LogEntry } from "@tta-dev/core";
-import { checksumHolds, digitsAt, matches, stringAt } from "./byte-scan.js";
-import { corruptError } from "./corrupt.js";
+import { digitsAt, matches, stringAt } from "./byte-scan.js";
+import { nestedTooDeep, TOO_DEEP } from "./depth.js";
 import { readAt } from "./fs-utils.js";
-import { CRC_WIDTH, type DecodedLine, decodeLine, NEWLINE, peekHeader, TAB } from "./line-codec.js";
+import { CRC_WIDTH, NEWLINE, peekHeader, TAB } from "./line-codec.js";
+import { scanLogChain } from "./log-chain.js";
+import { asHeader, decodeLogLine, LEFT_INFIX, LogDamage, SEQ_PREFIX } from "./log-line.js";
+import type { LogTail } from "./log-tail.js";
 
-/** The committed end of a log file and its last seq. */
-export interface LogTail {
-  /** Byte offset just after the last committed line; anything beyond is torn or in progress. */
-  validEnd: number;
-  lastSeq: number;
-}
-
-/** A log line's header: seq, how many lines of its batch follow it, idempotency key. */
-interface LogHeader {
-  s: number;
-  r: number;
-  k?: string;
-}
-
-function asHeader(h: Record<string, unknown> | null): LogHeader | null {
-  if (h === null) return null;
-  if (typeof h.s !== "number" || !Number.isInteger(h.s) || h.s < 1) return null;
-  if (typeof h.r !== "number" || !Number.isInteger(h.r) || h.r < 0) return null;
-  if (h.k !== undefined && typeof h.k !== "string") return null;
-  return h as unknown as LogHeader;
-}
-
-const PREFIX = Buffer.from('{"s":');
-const MIDDLE = Buffer.from(',"r":');
-
-/**
- * The common log line `{"s":N,"r":N}\t<value>` decoded without parsing its header as JSON (the
- * checksum is still verified); `null` for any other shape, which then takes the general path.
- */
-function quickLogLine(buf: Buffer, start: number, end: number): DecodedLine | null {
-  const h = start + CRC_WIDTH;
-  if (end - h < 14 || !matches(buf, h, PREFIX)) return null;
-  const s = digitsAt(buf, h + PREFIX.length, end);
-  if (!s || !matches(buf, s[1], MIDDLE)) return null;
-  const r = digitsAt(buf, s[1] + MIDDLE.length, end);
-  if (!r || buf[r[1]] !== 0x7d || buf[r[1] + 1] !== TAB) return null;
-  if (!checksumHolds(buf, start, end)) return null;
-  return { header: { s: s[0], r: r[0] }, valueJson: buf.toString("utf8", r[1] + 2, end) };
-}
-
-function entryAt(
-  file: string,
-  buf: Buffer,
-  start: number,
-  end: number,
-  base: number,
-  expected: number,
-): LogEntry {
-  const line = quickLogLine(buf, start, end) ?? decodeLine(buf, start, end);
-  const header = asHeader(line?.header ?? null);
-  if (!line || !header || line.valueJson === undefined) {
-    throw corruptError({ file, line: expected, offset: base + start }, "bad checksum or log header");
-  }
-  if (header.s !== expected) {
-    throw corruptError(
-      { file, line: expected, offset: base + start },
-      `expected seq ${expected}, found ${header.s}`,
-    );
-  }
+function entryAt(buf: Buffer, start: number, end: number, base: number, expected: number): LogEntry {
+  const line = decodeLogLine(buf, start, end);
+  if (line === null) throw new LogDamage(base + start, "bad checksum or log header", false);
+  const header = line.header;
+  if (header.s !== expected)
+    throw new LogDamage(base + start, `expected seq ${expected}, found ${header.s}`, true);
+  if (nestedTooDeep(line.valueJson)) throw new LogDamage(base + start, TOO_DEEP, false);
   let value: unknown;
   try {
     value = JSON.parse(line.valueJson);
   } catch {
-    throw corruptError({ file, line: expected, offset: base + start }, "value is not JSON");
+    throw new LogDamage(base + start, "value is not JSON", false);
   }
   return header.k === undefined
     ? { seq: header.s, value }
     : { seq: header.s, value, idempotencyKey: header.k };
-}
-
-/**
- * Find the committed end of a log by reading backwards from `size`: the last line whose batch is
- * complete (`r` = 0). An incomplete last line, or the lines of a batch whose last line never made
- * it, are torn (or still being written) and lie beyond `validEnd`.
- */
-export function readTail(file: string, fd: number, size: number): LogTail {
-  let chunk = 4096;
-  for (;;) {
-    const pos = Math.max(0, size - chunk);
-    const buf = readAt(fd, pos, size - pos);
-    let lineEnd = buf.lastIndexOf(NEWLINE);
-    let needMore = false;
-    while (lineEnd !== -1) {
-      const prev = lineEnd === 0 ? -1 : buf.lastIndexOf(NEWLINE, lineEnd - 1);
-      if (prev === -1 && pos > 0) {
-        needMore = true;
-        break;
-      }
-      const start = prev + 1;
-      const line = decodeLine(buf, start, lineEnd);
-      const header = asHeader(line?.header ?? null);
-      if (!line || !header)
-        throw corruptError({ file, offset: pos + start }, "bad checksum or log header at the tail");
-      if (header.r === 0) return { validEnd: pos + lineEnd + 1, lastSeq: header.s };
-      lineEnd = prev;
-    }
-    if (!needMore && (pos === 0 || buf.lastIndexOf(NEWLINE) !== -1)) return { validEnd: 0, lastSeq: 0 };
-    chunk *= 4;
-  }
 }
 
 /** Seq and offset of the first line starting at or after `from` (and before `limit`), or `null`. */
@@ -132,11 +52,24 @@ function lineAfter(fd: number, from: number, limit: number): { start: number; se
   }
 }
 
+/** The seq of the line that starts at `offset`, or -1 when it does not read. */
+function seqAt(fd: number, offset: number, limit: number): number {
+  for (let len = 4096; ; len *= 4) {
+    const buf = readAt(fd, offset, Math.min(len, limit - offset));
+    const nl = buf.indexOf(NEWLINE);
+    if (nl !== -1) return asHeader(peekHeader(buf, 0, nl))?.s ?? -1;
+    if (offset + buf.length >= limit) return -1;
+  }
+}
+
 /**
  * Byte offset of the line holding `target` (1 ≤ target ≤ tail.lastSeq): a search over byte offsets
- * that alternates interpolation (seqs are dense) and bisection, then a short forward scan.
+ * that alternates interpolation (seqs are dense) and bisection, then a short forward scan that
+ * counts lines. The line found is checked; when it is not `target` (a line in between is not part of
+ * the seqs: foreign or repeated), the chain is followed from the start instead, so that ranges
+ * away from a damaged line still read.
  */
-export function offsetOfSeq(file: string, fd: number, tail: LogTail, target: number): number {
+export function offsetOfSeq(fd: number, tail: LogTail, target: number): number {
   let lo = 0;
   let loSeq = 1;
   let hi = tail.validEnd;
@@ -170,17 +103,23 @@ export function offsetOfSeq(file: string, fd: number, tail: LogTail, target: num
       seq += 1;
     }
     if (start === 0) {
-      if (buf.length === 0) throw corruptError({ file, line: target }, `seq ${target} not found`);
+      if (buf.length === 0) break;
       chunk *= 4;
     }
     offset += start;
   }
-  return offset;
+  if (seq === target && offset < tail.validEnd && seqAt(fd, offset, tail.validEnd) === target) return offset;
+  let found = -1;
+  scanLogChain(fd, tail.validEnd, false, (s, at) => {
+    if (s === target) found = at;
+    return found !== -1;
+  });
+  if (found === -1) throw new LogDamage(offset, `seq ${target} not found`, true);
+  return found;
 }
 
 /** `count` entries starting at byte `offset` whose first seq is `firstSeq`. */
 export function readForward(
-  file: string,
   fd: number,
   offset: number,
   firstSeq: number,
@@ -194,19 +133,18 @@ export function readForward(
     if (buf.length === 0) break;
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl !== -1 && out.length < count; nl = buf.indexOf(NEWLINE, start)) {
-      out.push(entryAt(file, buf, start, nl, offset, firstSeq + out.length));
+      out.push(entryAt(buf, start, nl, offset, firstSeq + out.length));
       start = nl + 1;
     }
     if (start === 0) chunk *= 4;
     offset += start;
   }
-  if (out.length < count) throw corruptError({ file, line: firstSeq + out.length }, "log ends early");
+  if (out.length < count) throw new LogDamage(offset, `log ends before seq ${firstSeq + out.length}`, true);
   return out;
 }
 
 /** The `count` entries that end at byte `end` (a line boundary), the last of which has seq `lastSeq`. */
 export function readBackward(
-  file: string,
   fd: number,
   end: number,
   lastSeq: number,
@@ -222,11 +160,11 @@ export function readBackward(
     while (out.length < count && lineEnd >= 0) {
       const prev = lineEnd === 0 ? -1 : buf.lastIndexOf(NEWLINE, lineEnd - 1);
       if (prev === -1 && pos > 0) break;
-      out.push(entryAt(file, buf, prev + 1, lineEnd, pos, lastSeq - out.length));
+      out.push(entryAt(buf, prev + 1, lineEnd, pos, lastSeq - out.length));
       lineEnd = prev;
     }
     if (out.length < count && pos === 0 && lineEnd < 0) {
-      throw corruptError({ file, line: lastSeq - out.length }, "log starts late");
+      throw new LogDamage(0, `log starts after seq ${lastSeq - out.length}`, true);
     }
     end = pos + lineEnd + 1;
     chunk *= 2;
@@ -253,8 +191,8 @@ export function scanKeys(fd: number, from: number, to: number, into: Map<string,
     for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
       // Most lines are `{"s":N,"r":N}`: recognised from their bytes, without decoding the line.
       const h = start + CRC_WIDTH;
-      const seq = matches(buf, h, PREFIX) ? digitsAt(buf, h + 5, nl) : null;
-      const left = seq && matches(buf, seq[1], MIDDLE) ? digitsAt(buf, seq[1] + 5, nl) : null;
+      const seq = matches(buf, h, SEQ_PREFIX) ? digitsAt(buf, h + 5, nl) : null;
+      const left = seq && matches(buf, seq[1], LEFT_INFIX) ? digitsAt(buf, seq[1] + 5, nl) : null;
       if (!left || buf[left[1]] !== 0x7d) {
         const key = left ? keyAt(buf, left[1], nl) : null;
         if (key !== null) into.set(key, seq![0]);

@@ -1,15 +1,4 @@
 import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fstatSync,
-  ftruncateSync,
-  openSync,
-  statSync,
-  unlinkSync,
-} from "node:fs";
-import { dirname } from "node:path";
-import {
   type BackendCorruptError,
   type Clock,
   type Durability,
@@ -17,19 +6,12 @@ import {
   type StoredRecord,
   VersionConflictError,
 } from "@tta-dev/core";
-import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt, writeFileAtomic } from "./fs-utils.js";
-import {
-  deleteBody,
-  emptyJournalState,
-  type JournalState,
-  liveLines,
-  putBody,
-  readJournalLines,
-  worthCompacting,
-} from "./journal-lines.js";
-import { frameLine } from "./line-codec.js";
+import { corruptError } from "./corrupt.js";
+import { type Damage, markDamaged } from "./journal-damage.js";
+import { openJournalHandle } from "./journal-handle.js";
+import { deleteBody, type JournalState, putBody } from "./journal-lines.js";
 import type { LockManager } from "./lock.js";
-import { isLive, pageTable, tableClear, tableDelete, tableSet, toRecord } from "./record-table.js";
+import { type Cell, isLive, pageTable, tableClear, tableDelete, tableSet, toRecord } from "./record-table.js";
 
 /** What a record journal needs from its backend. */
 export interface JournalContext {
@@ -50,7 +32,7 @@ export interface RecordJournal {
   ): Promise<StoredRecord>;
   delete(key: string, ifVersion: number | undefined): Promise<boolean>;
   clear(): Promise<number>;
-  /** Keys physically held, live or expired. */
+  /** Keys physically held, live, expired or damaged. */
   heldKeys(): string[];
   close(): void;
 }
@@ -61,8 +43,6 @@ export interface JournalFile extends RecordJournal {
   insertMissingSync(entries: readonly { key: string; json: string }[]): number;
 }
 
-const COMPACT_MIN_LINES = 256;
-
 /**
  * A journal file `<scope>.jsonl` of framed lines (`<crc32><header>\t<value>`): a put is
  * `{"k","n","e"}` and the value, a delete `{"k","d":1}`. Every write appends one line under the
@@ -70,7 +50,12 @@ const COMPACT_MIN_LINES = 256;
  * what other processes appended since (one `stat`). When most lines are garbage (overwritten,
  * deleted or expired records) the journal is rewritten atomically; when no record is left the
  * file is removed. An incomplete last line is a write in progress or torn by a crash: readers skip
- * it and the next writer truncates it. Any other bad line is `BACKEND_CORRUPT` (file, line).
+ * it and the next writer truncates it.
+ *
+ * A bad complete line costs only the record on it. When its key can still be read, that record is
+ * damaged: `get` fails `BACKEND_CORRUPT` naming the file and line, `list` skips it, a conditional
+ * write to it fails the same way and an unconditional one supersedes the bad line. Every other
+ * record reads and writes normally. While a bad line is in the file it is never compacted away.
  *
  * @example
  * const j = openRecordJournal(".tta/ns/default/rec/sessions.jsonl", ctx);
@@ -78,177 +63,114 @@ const COMPACT_MIN_LINES = 256;
  */
 export function openRecordJournal(path: string, ctx: JournalContext): JournalFile {
   const lockPath = `${path}.lock`;
-  let fd = -1;
-  let ino = "";
-  let size = 0;
-  let mtimeMs = -1;
-  let j: JournalState = emptyJournalState();
-  let corrupt: { error: BackendCorruptError; ino: string; size: number; mtimeMs: number } | null = null;
+  const file = openJournalHandle(path, ctx);
 
-  function reset(): void {
-    if (fd !== -1) closeSync(fd);
-    fd = -1;
-    ino = "";
-    size = 0;
-    mtimeMs = -1;
-    j = emptyJournalState();
+  function damageError(key: string, d: Damage): BackendCorruptError {
+    return corruptError(
+      { file: path, line: d.line, ...(d.offset !== undefined ? { offset: d.offset } : {}) },
+      `record ${JSON.stringify(key)}: ${d.reason}`,
+      { key },
+    );
   }
 
-  function refresh(): void {
-    let st: ReturnType<typeof statSync>;
+  /** A cell whose value turns out not to parse becomes damaged (found lazily: loading parses no value). */
+  function spoiled(j: JournalState, key: string, cell: Cell): Damage {
+    tableDelete(j.table, key);
+    markDamaged(j.table, j.damaged, key, { line: cell.line, reason: "value is not JSON" }, cell.version);
+    return j.damaged.get(key)!;
+  }
+
+  function read(j: JournalState, key: string): StoredRecord | null {
+    const d = j.damaged.size > 0 ? j.damaged.get(key) : undefined;
+    if (d) throw damageError(key, d);
+    const cell = j.table.cells.get(key);
+    if (!isLive(cell, ctx.clock.now())) return null;
     try {
-      st = statSync(path);
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-      corrupt = null;
-      reset();
-      return;
-    }
-    if (corrupt) {
-      if (fileIdentity(st) === corrupt.ino && st.size === corrupt.size && st.mtimeMs === corrupt.mtimeMs)
-        throw corrupt.error;
-      corrupt = null;
-      reset();
-    }
-    // Appends only grow the file: the same size with a new mtime means an edit in place.
-    if (
-      fileIdentity(st) !== ino ||
-      st.size < j.consumed ||
-      (st.size === j.consumed && st.mtimeMs !== mtimeMs)
-    ) {
-      reset();
-      try {
-        fd = openSync(path, constants.O_RDWR);
-      } catch (e) {
-        if (isMissing(e)) return;
-        throw e;
-      }
-      st = fstatSync(fd);
-      ino = fileIdentity(st);
-    }
-    size = st.size;
-    mtimeMs = st.mtimeMs;
-    if (size > j.consumed) {
-      try {
-        readJournalLines(path, fd, j, size);
-      } catch (e) {
-        const bad = e as BackendCorruptError;
-        corrupt = { error: bad, ino: fileIdentity(st), size: st.size, mtimeMs: st.mtimeMs };
-        reset();
-        throw bad;
-      }
+      return toRecord(key, cell);
+    } catch {
+      throw damageError(key, spoiled(j, key, cell));
     }
   }
 
-  function ensureFile(): void {
-    if (fd !== -1) return;
-    fd = openReadWrite(path);
-    const st = fstatSync(fd);
-    ino = fileIdentity(st);
-    size = st.size;
-    if (ctx.durability === "fsync") fsyncDir(dirname(path));
-  }
-
-  function appendLine(body: string): void {
-    ensureFile();
-    if (size > j.consumed) ftruncateSync(fd, j.consumed); // a torn tail left by a killed writer
-    const buf = Buffer.from(frameLine(body));
-    writeAt(fd, buf, j.consumed);
-    if (ctx.durability === "fsync") fdatasyncSync(fd);
-    j.consumed += buf.length;
-    size = j.consumed;
-    mtimeMs = fstatSync(fd).mtimeMs;
-    j.lines += 1;
-  }
-
-  function removeFile(): void {
-    unlinkSync(path);
-    if (ctx.durability === "fsync") fsyncDir(dirname(path));
-    reset();
-  }
-
-  function compactIfWorthIt(): void {
-    const now = ctx.clock.now();
-    if (!worthCompacting(j, now, COMPACT_MIN_LINES)) return;
-    const parts = liveLines(j.table, now);
-    if (parts.length === 0) {
-      removeFile();
-      return;
+  /** The version a write compares `ifVersion` with; a damaged record has none that can be trusted. */
+  function versionFor(j: JournalState, key: string, ifVersion: number | undefined): number {
+    const d = j.damaged.size > 0 ? j.damaged.get(key) : undefined;
+    if (d) {
+      if (ifVersion !== undefined) throw damageError(key, d);
+      return d.version;
     }
-    const kept = j.table;
-    writeFileAtomic(path, parts.join(""), ctx.durability === "fsync");
-    reset();
-    fd = openSync(path, constants.O_RDWR);
-    const st = fstatSync(fd);
-    ino = fileIdentity(st);
-    size = st.size;
-    mtimeMs = st.mtimeMs;
-    j = { table: kept, consumed: st.size, lines: parts.length, garbage: 0 };
+    const cell = j.table.cells.get(key);
+    const current = isLive(cell, ctx.clock.now()) ? cell.version : 0;
+    if (ifVersion !== undefined && ifVersion !== current) {
+      throw new VersionConflictError(`Record "${key}"`, ifVersion, current);
+    }
+    return current;
   }
 
-  function write<T>(fn: () => T): Promise<T> {
+  function write<T>(fn: (j: JournalState) => T): Promise<T> {
     return ctx.locks.withLock(lockPath, () => {
-      refresh();
-      const result = fn();
-      compactIfWorthIt();
+      const result = fn(file.current());
+      file.compactIfWorthIt();
       return result;
     });
   }
 
+  function dropDamage(j: JournalState, key: string): boolean {
+    return j.damaged.size > 0 && j.damaged.delete(key);
+  }
+
   return {
     get(key) {
-      refresh();
-      const cell = j.table.cells.get(key);
-      return isLive(cell, ctx.clock.now()) ? toRecord(key, cell) : null;
+      return read(file.current(), key);
     },
 
     list(options) {
-      refresh();
-      return pageTable(j.table, options, ctx.clock.now());
+      const j = file.current();
+      return pageTable(j.table, options, ctx.clock.now(), (key, cell) => spoiled(j, key, cell));
     },
 
     put(key, json, ifVersion, ttlMs) {
-      return write(() => {
+      return write((j) => {
         const now = ctx.clock.now();
-        const cell = j.table.cells.get(key);
-        const current = isLive(cell, now) ? cell.version : 0;
-        if (ifVersion !== undefined && ifVersion !== current) {
-          throw new VersionConflictError(`Record "${key}"`, ifVersion, current);
-        }
-        const version = current + 1;
+        const version = versionFor(j, key, ifVersion) + 1;
         const expiresAt = ttlMs === undefined ? null : now + ttlMs;
-        appendLine(putBody(key, version, expiresAt, json));
-        if (cell) j.garbage += 1;
-        tableSet(j.table, key, { json, version, expiresAt });
+        file.appendLine(putBody(key, version, expiresAt, json));
+        if (j.table.cells.has(key)) j.garbage += 1;
+        dropDamage(j, key);
+        tableSet(j.table, key, { json, version, expiresAt, line: j.lines });
         return { key, value: JSON.parse(json), version, expiresAt };
       });
     },
 
     delete(key, ifVersion) {
-      return write(() => {
-        const cell = j.table.cells.get(key);
-        const live = isLive(cell, ctx.clock.now());
-        const current = live ? cell.version : 0;
-        if (ifVersion !== undefined && ifVersion !== current) {
-          throw new VersionConflictError(`Record "${key}"`, ifVersion, current);
-        }
-        if (!cell) return false;
+      return write((j) => {
+        const current = versionFor(j, key, ifVersion);
+        const damaged = dropDamage(j, key);
+        if (!damaged && !j.table.cells.has(key)) return false;
         tableDelete(j.table, key);
-        if (j.table.cells.size === 0) removeFile();
+        if (j.table.cells.size === 0 && j.damaged.size === 0 && j.bad.length === 0) file.removeFile();
         else {
-          appendLine(deleteBody(key));
+          file.appendLine(deleteBody(key));
           j.garbage += 2;
         }
-        return live;
+        return damaged || current > 0;
       });
     },
 
     clear() {
-      return write(() => {
+      return write((j) => {
         const now = ctx.clock.now();
         let n = 0;
         for (const c of j.table.cells.values()) if (isLive(c, now)) n++;
-        if (fd !== -1) removeFile();
+        if (j.bad.length === 0) file.removeFile();
+        else {
+          // Removing the file would drop its bad lines: end every record with a delete line instead.
+          for (const key of [...j.table.cells.keys(), ...j.damaged.keys()]) {
+            file.appendLine(deleteBody(key));
+            j.garbage += 2;
+          }
+          j.damaged.clear();
+        }
         tableClear(j.table);
         return n;
       });
@@ -256,14 +178,15 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
 
     insertMissingSync(entries) {
       return ctx.locks.withLockSync(lockPath, () => {
-        refresh();
+        const j = file.current();
         const now = ctx.clock.now();
         let n = 0;
         for (const { key, json } of entries) {
-          if (isLive(j.table.cells.get(key), now)) continue;
+          // A damaged record exists, even if it cannot be read: an import never replaces it.
+          if (isLive(j.table.cells.get(key), now) || j.damaged.has(key)) continue;
           if (j.table.cells.has(key)) j.garbage += 1;
-          appendLine(putBody(key, 1, null, json));
-          tableSet(j.table, key, { json, version: 1, expiresAt: null });
+          file.appendLine(putBody(key, 1, null, json));
+          tableSet(j.table, key, { json, version: 1, expiresAt: null, line: j.lines });
           n++;
         }
         return n;
@@ -271,12 +194,12 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
     },
 
     heldKeys() {
-      refresh();
-      return [...j.table.cells.keys()];
+      const j = file.current();
+      return [...j.table.cells.keys(), ...j.damaged.keys()];
     },
 
     close() {
-      reset();
+      file.reset();
     },
   };
 }

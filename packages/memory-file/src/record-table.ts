@@ -7,6 +7,8 @@ export interface Cell {
   expiresAt: number | null;
   /** `encodeSegment(key)`: the list order and the cursor. */
   enc: string;
+  /** 1-based line of the file that holds it (for error reports). */
+  line: number;
 }
 
 /** The records of one scope, with keys kept in list order. */
@@ -96,11 +98,16 @@ export function tableClear(t: RecordTable): void {
   t.expiring = 0;
 }
 
-/** Live records in list order, starting after `cursor` (an encoded key) and under `prefix`. */
+/**
+ * Live records in list order, starting after `cursor` (an encoded key) and under `prefix`. A cell
+ * whose JSON does not parse (a line with a valid checksum but a broken value) is skipped and handed
+ * to `onBad` once the page is made, so that one bad record never fails a whole list.
+ */
 export function pageTable(
   t: RecordTable,
   options: { prefix: string; cursor: string | null; limit: number },
   now: number,
+  onBad: (key: string, cell: Cell) => void = () => undefined,
 ): RecordPage {
   const sorted = sortedKeys(t);
   const encPrefix = encodeSegment(options.prefix);
@@ -109,15 +116,29 @@ export function pageTable(
       ? lowerBound(t, sorted, options.cursor, true)
       : lowerBound(t, sorted, encPrefix, false);
   const items: StoredRecord[] = [];
+  const bad: [string, Cell][] = [];
   let last = "";
+  let nextCursor: string | null = null;
   for (; i < sorted.length; i++) {
     const key = sorted[i]!;
     const cell = t.cells.get(key)!;
     if (!cell.enc.startsWith(encPrefix)) break;
     if (!isLive(cell, now)) continue;
-    if (items.length === options.limit) return { items, nextCursor: last };
-    items.push(toRecord(key, cell));
+    if (items.length === options.limit) {
+      nextCursor = last;
+      break;
+    }
+    let record: StoredRecord;
+    try {
+      record = toRecord(key, cell);
+    } catch {
+      bad.push([key, cell]);
+      continue;
+    }
+    items.push(record);
     last = cell.enc;
   }
-  return { items, nextCursor: null };
+  // Reported after the walk: the handler may take the cell out of `sorted`.
+  for (const [key, cell] of bad) onBad(key, cell);
+  return { items, nextCursor };
 }

@@ -22,7 +22,7 @@ const group = (id: string): SessionGroup => ({
 });
 
 describe("corrupt or hand-edited files", () => {
-  it("a hand-edited journal line fails BACKEND_CORRUPT naming file and line, is never written over, and other scopes keep working", async () => {
+  it("a hand-edited journal line costs only its record: that key fails BACKEND_CORRUPT naming file and line, the rest reads and writes, the file is never written over", async () => {
     const root = fresh();
     const backend = createFileBackend({ root });
     const s = sessionsScope("default");
@@ -31,17 +31,19 @@ describe("corrupt or hand-edited files", () => {
     const edited = readFileSync(file, "utf8").replace('{"k":"b"}', '{"k":"B"}');
     writeFileSync(file, edited);
     const other = createFileBackend({ root });
-    const e = await expectCode(other.get(s, "a"), "BACKEND_CORRUPT");
-    expect(e.details).toMatchObject({ file, line: 2 });
-    await expectCode(other.put(s, "d", 1), "BACKEND_CORRUPT");
-    await expectCode(backend.list(s), "BACKEND_CORRUPT");
-    expect(readFileSync(file, "utf8")).toBe(edited);
+    const e = await expectCode(other.get(s, "b"), "BACKEND_CORRUPT");
+    expect(e.details).toMatchObject({ file, line: 2, key: "b" });
+    expect((await other.get(s, "a"))?.value).toEqual({ k: "a" });
+    expect((await backend.list(s)).items.map((r) => r.key)).toEqual(["a", "c"]);
+    await other.put(s, "d", 1);
+    expect((await backend.list(s)).items.map((r) => r.key)).toEqual(["a", "c", "d"]);
+    expect(readFileSync(file, "utf8").startsWith(edited)).toBe(true);
     // Other collections and namespaces are unaffected.
     await other.put({ namespace: "default", collection: "memories" }, "m", 1);
     await other.append(messagesScope("default", "x-y-2026-01-01"), [{ value: 1 }]);
     expect((await other.get({ namespace: "default", collection: "memories" }, "m"))?.value).toBe(1);
-    // Repairing the file by hand makes the scope readable again.
-    writeFileSync(file, edited.replace('{"k":"B"}', '{"k":"b"}'));
+    // Repairing the file by hand makes the record readable again.
+    writeFileSync(file, readFileSync(file, "utf8").replace('{"k":"B"}', '{"k":"b"}'));
     expect((await other.get(s, "b"))?.value).toEqual({ k: "b" });
     await backend.close();
     await other.close();
@@ -153,7 +155,13 @@ describe("corrupt or hand-edited files", () => {
     const backend = createFileBackend({ root });
     const e = await expectCode(backend.get(groupsScope("default"), "second"), "BACKEND_CORRUPT");
     expect(e.details.reason).toMatch(/groups\.1\.status/);
-    expect(e.details.line).toBe(text.split("\n").findIndex((l) => l.includes('"second"')) + 1);
+    // The entry starts with the `{` on the line before its group_id.
+    const lines = text.split("\n");
+    const idLine = lines.findIndex((l) => l.includes('"second"')) + 1;
+    expect(lines[idLine - 2]).toBe("    {");
+    expect(e.details).toMatchObject({ file: join(root, "session_groups.json"), line: idLine - 1, column: 5 });
+    // The other group still reads.
+    expect((await backend.list(groupsScope("default"))).items.map((r) => r.key)).toEqual(["feature-auth"]);
     await backend.close();
   });
 });

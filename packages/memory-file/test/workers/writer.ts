@@ -4,14 +4,26 @@
  * - `meta`: `count` metadata updates of one group with ifVersion and retry; prints `{ conflicts }`.
  * - `forever`: appends keyed batches until killed, printing `ack <batch> <seq> <seq>…` after each acknowledged one.
  * - `die-holding-lock`: takes a log's lock and kills itself with SIGKILL while holding it.
+ * - `repair`: prints `start`, runs `repair()` and prints its result (killed in the middle by the crash test).
+ * - `records`: runs `ops` (get, list, put, delete on one collection) in order; prints `{ results }`,
+ *   each `{ value, version }`, `{ keys }`, `{ ok }` or `{ code, line }` for an error.
  */
 import { join } from "node:path";
 import { hasErrorCode, type SessionGroup } from "@tta-dev/core";
 import { createFileBackend } from "../../src/index.js";
 import { createLockManager } from "../../src/lock.js";
 
+interface RecordOp {
+  op: "get" | "list" | "put" | "delete";
+  collection: string;
+  key?: string;
+  value?: unknown;
+  ifVersion?: number;
+}
+
 interface Task {
-  mode: "append" | "meta" | "forever" | "die-holding-lock";
+  mode: "append" | "meta" | "forever" | "die-holding-lock" | "records" | "repair";
+  ops?: RecordOp[];
   root: string;
   namespace: string;
   id: number;
@@ -36,6 +48,36 @@ async function main(): Promise<void> {
     return;
   }
   const backend = createFileBackend({ root: task.root, durability: task.durability ?? "os" });
+  if (task.mode === "repair") {
+    process.stdout.write("start\n");
+    const r = await backend.repair();
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    await backend.close();
+    return;
+  }
+  if (task.mode === "records") {
+    const results: unknown[] = [];
+    for (const o of task.ops ?? []) {
+      const scope = { namespace: task.namespace, collection: o.collection };
+      try {
+        if (o.op === "get") {
+          const r = await backend.get(scope, o.key!);
+          results.push(r && { value: r.value, version: r.version });
+        } else if (o.op === "list")
+          results.push({ keys: (await backend.list(scope)).items.map((r) => r.key) });
+        else if (o.op === "put") {
+          const r = await backend.put(scope, o.key!, o.value, { ifVersion: o.ifVersion });
+          results.push({ value: r.value, version: r.version });
+        } else results.push({ ok: await backend.delete(scope, o.key!, { ifVersion: o.ifVersion }) });
+      } catch (e) {
+        const err = e as { code?: string; details?: { line?: number } };
+        results.push({ code: err.code ?? "THROWN", line: err.details?.line });
+      }
+    }
+    process.stdout.write(`${JSON.stringify({ results })}\n`);
+    await backend.close();
+    return;
+  }
   const log = { namespace: task.namespace, collection: "messages", partition: "shared-2026-01-01" };
   if (task.mode === "append") {
     const seqs: number[] = [];
