@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempWorkspace } from "./harness.js";
@@ -106,6 +106,44 @@ describe("session complete and delete keep every piece of data", () => {
       ["auth-design-2025-10-01", true],
       ["auth-impl-2025-10-02", false],
     ]);
+  });
+});
+
+describe("a hand-damaged journal", () => {
+  it("costs only its own record: the rest works, doctor names the line, repair sets it aside", async () => {
+    const cwd = tempWorkspace();
+    for (const id of ["one-work-2026-12-03", "two-work-2026-12-03", "three-work-2026-12-03"]) {
+      await json(["session", "create", id, "--title", `session ${id}`], cwd);
+    }
+    await json(["message", "add", "one-work-2026-12-03", "still here"], cwd);
+    const journal = join(cwd, ".tta", "ns", "default", "rec", "sessions.jsonl");
+    const lines = readFileSync(journal, "utf8").split("\n");
+    // Flip one byte of the second session's title: its checksum no longer holds.
+    lines[1] = lines[1]!.replace("session two", "sessiom two");
+    writeFileSync(journal, lines.join("\n"));
+    const listed = (await json(["session", "list"], cwd)).out!.items as { id: string }[];
+    expect(listed.map((s) => s.id).sort()).toEqual(["one-work-2026-12-03", "three-work-2026-12-03"]);
+    expect((await json(["message", "list", "one-work-2026-12-03"], cwd)).out!.items).toHaveLength(1);
+    expect((await errorOf(["session", "show", "two-work-2026-12-03"], cwd)).code).toBe("BACKEND_CORRUPT");
+    const doctor = await json(["doctor"], cwd);
+    expect(doctor.code).toBe(5);
+    expect(doctor.out!.store).toMatchObject({
+      inspected: true,
+      problems: [{ place: "ns/default/rec/sessions.jsonl", line: 2, repairable: true }],
+    });
+    const before = readFileSync(journal);
+    const dry = await json(["repair", "--dry-run"], cwd);
+    expect(dry.out).toMatchObject({ dryRun: true, moved: [{ lines: [2] }] });
+    expect(readFileSync(journal).equals(before)).toBe(true);
+    const done = await json(["repair"], cwd);
+    expect(done.out).toMatchObject({
+      dryRun: false,
+      moved: [{ place: "ns/default/rec/sessions.jsonl", lines: [2] }],
+    });
+    expect(readFileSync(`${journal}.corrupt`, "utf8")).toContain("sessiom two");
+    expect((await json(["doctor"], cwd)).code).toBe(0);
+    expect((await json(["session", "show", "one-work-2026-12-03"], cwd)).code).toBe(0);
+    expect((await json(["session", "create", "four-work-2026-12-03"], cwd)).code).toBe(0);
   });
 });
 
