@@ -120,6 +120,18 @@ export const PARITY_SCENARIO: readonly ParityStep[] = [
   },
   {
     op: "memory.create",
+    cli: ["memory", "add", "linked to nothing", "--session", "ghost-none-2025-01-01"],
+    http: { content: "linked to nothing", sessionId: "ghost-none-2025-01-01" },
+    error: "SESSION_NOT_FOUND",
+  },
+  {
+    op: "memory.create",
+    cli: ["memory", "add", "linked to nothing", "--group", "no-such-group"],
+    http: { content: "linked to nothing", groupIds: ["no-such-group"] },
+    error: "GROUP_NOT_FOUND",
+  },
+  {
+    op: "memory.create",
     cli: ["memory", "add", TOO_LONG],
     http: { content: TOO_LONG },
     error: "LIMIT_EXCEEDED",
