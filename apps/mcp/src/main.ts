@@ -140,18 +140,12 @@ export async function main(
     if (resolved.backend === "memory" || (resolved.backend === "keyv" && !resolved.config.keyv?.url)) {
       warn(`the ${resolved.backend} backend keeps data only while this server runs.`);
     }
-    // The store opens after the client's `initialize` is answered; calls wait for it.
+    // The store opens after the client's `initialize` is answered; calls wait for it (the server
+    // opens it once, and again after a failure).
     let backend: MemoryBackend | undefined;
-    let opening: Promise<Handlers> | undefined;
-    const handlers = () => {
-      opening ??= (async () => {
-        backend ??= await openBackend(resolved);
-        return openHandlers(resolved, backend, { version, logger: { warn } });
-      })().catch((error: unknown) => {
-        opening = undefined;
-        throw error;
-      });
-      return opening;
+    const handlers = async (): Promise<Handlers> => {
+      backend ??= await openBackend(resolved);
+      return openHandlers(resolved, backend, { version, logger: { warn } });
     };
     const allowCommands = values["allow-commands"] === true;
     const server = createTtaMcpServer({
@@ -190,7 +184,7 @@ export async function main(
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void shutdown());
     await server.connect(transport);
     answerMalformedLines(transport);
-    handlers().catch(() => undefined); // open now; a failure is reported by the first call
+    server.open().catch(() => undefined); // open now; a failure is reported by the first call
     return undefined;
   } catch (err) {
     const e = toTtaError(err);

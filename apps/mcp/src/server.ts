@@ -35,6 +35,8 @@ function lazyHandlers(given: Handlers | (() => Promise<Handlers>)): () => Promis
 export type TtaMcpServer = Server & {
   /** Resolves once every request received so far has been answered. */
   drained(): Promise<void>;
+  /** Opens the handlers now (they open on the first call otherwise). */
+  open(): Promise<Handlers>;
 };
 
 /** `tools/call` as the protocol layer parses it before the server's own check: params untouched. */
@@ -91,6 +93,7 @@ export function createTtaMcpServer(options: TtaMcpServerOptions): TtaMcpServer {
       void run.finally(() => inFlight.delete(run)).catch(() => undefined);
       return run;
     })) as typeof server.setRequestHandler;
+  server.open = handlers;
   server.drained = async () => {
     while (inFlight.size) await Promise.allSettled([...inFlight]);
   };

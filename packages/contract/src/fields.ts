@@ -1,9 +1,7 @@
 import {
   CalendarDate,
   FORBIDDEN_KEYS,
-  findJsonProblem,
-  JsonValue,
-  type JsonValue as JsonValueType,
+  JsonInputValue,
   MAX_LIST_LIMIT,
   MAX_SESSION_ID_LENGTH,
   Metadata,
@@ -73,13 +71,7 @@ export const MetadataField = Metadata;
 export const MetadataPatchField = MetadataField;
 
 /** Any JSON value (a cache value), nested at most 64 levels. Prototype-reaching keys are refused. */
-export const JsonValueField = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    const problem = findJsonProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path, input: value });
-  })
-  .meta(JsonValue.meta() ?? {}) as unknown as z.ZodType<JsonValueType>;
+export const JsonValueField = JsonInputValue;
 
 /** A cache key: 1-256 printable characters, never a prototype-reaching name. */
 export const CacheKeyField = z

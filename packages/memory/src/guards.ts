@@ -4,15 +4,11 @@ import {
   checkCountLimit,
   checkMetadata,
   type Limits,
-  MAX_JSON_DEPTH,
   normalizeTags,
   parseOrThrow,
   ValidationError,
 } from "@tta-dev/core";
 import type { z } from "zod";
-
-/** Inputs nested deeper than this are refused. */
-export const MAX_INPUT_DEPTH = MAX_JSON_DEPTH;
 
 /**
  * Parse an operation's input: prototype-reaching keys and over-deep nesting fail first (zod would

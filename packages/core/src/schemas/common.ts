@@ -59,6 +59,12 @@ export const JsonValue = z
     ],
   }) as unknown as z.ZodType<JsonValue>;
 
+/** A JSON value given as input (a cache value): like {@link JsonValue}, and prototype-reaching keys refused. */
+export const JsonInputValue = z
+  .unknown()
+  .superRefine(jsonRefinement({ forbiddenKeys: true, object: false }))
+  .meta(JsonValue.meta() ?? {}) as unknown as z.ZodType<JsonValue>;
+
 /**
  * Free-form metadata: a JSON object. `__proto__`, `constructor` and `prototype` keys are refused at
  * any depth, before anything copies the object (a copy would silently drop or apply an own
