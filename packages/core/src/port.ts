@@ -1,4 +1,4 @@
-import { NotSupportedError } from "./errors.js";
+import { NotSupportedError, ValidationError } from "./errors.js";
 
 /** How durable an acknowledged write is. */
 export type Durability = "fsync" | "os" | "memory";
@@ -178,6 +178,14 @@ export interface MemoryBackend {
    * it reads and writes normally; with `dryRun`, only say what would move (`tta repair`).
    */
   repair?(options?: StoreCheckOptions & { dryRun?: boolean }): Promise<StoreRepair>;
+  /**
+   * Optional: derived data of a namespace (a persisted search index), opaque bytes under a name that
+   * {@link checkDerivedName} accepts; `null` when there is none. Losing or damaging it loses nothing:
+   * the layer that wrote it checks it and rebuilds it from the records. A write replaces the whole
+   * value atomically (a reader sees the old bytes or the new ones).
+   */
+  readDerived?(namespace: string, name: string): Promise<Uint8Array | null>;
+  writeDerived?(namespace: string, name: string, bytes: Uint8Array): Promise<void>;
   /** Release what the backend opened (never an injected client). */
   close(): Promise<void>;
 }
@@ -217,4 +225,20 @@ export function assertCapabilities(
       capabilities: { ...caps },
     });
   }
+}
+
+const DERIVED_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+/**
+ * Check the name of derived data (it becomes a file name or a key part).
+ *
+ * @throws VALIDATION_FAILED when it is not 1–63 of `[a-z0-9-]` starting with a letter.
+ */
+export function checkDerivedName(name: unknown): string {
+  if (typeof name !== "string" || !DERIVED_NAME.test(name)) {
+    throw new ValidationError("name: derived data names are 1-63 of [a-z0-9-], starting with a letter", {
+      issues: [{ path: "name", message: "invalid derived data name" }],
+    });
+  }
+  return name;
 }

@@ -5,6 +5,8 @@ import {
   BackendUnavailableError,
   type BatchRead,
   Collections,
+  checkDerivedName,
+  checkNamespace,
   type MemoryBackend,
   normalizeListOptions,
   normalizeReadLogOptions,
@@ -22,6 +24,7 @@ import {
   validateTtl,
 } from "@tta-dev/core";
 import { MAX_STORED_DEPTH, nestedTooDeep } from "./depth.js";
+import { readDerivedFile, writeDerivedFile } from "./derived.js";
 import { ensureDir, guard } from "./fs-utils.js";
 import { openGroupsFile } from "./groups-file.js";
 import { createHandleCache } from "./handle-cache.js";
@@ -224,6 +227,23 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     },
 
     batch: (reads: readonly BatchRead[]) => runBatchSequentially(backend, reads),
+
+    async readDerived(namespace, name) {
+      open();
+      const path = layout.derivedFile(checkNamespace(namespace), checkDerivedName(name));
+      return readDerivedFile(path);
+    },
+
+    async writeDerived(namespace, name, bytes) {
+      open();
+      const path = layout.derivedFile(checkNamespace(namespace), checkDerivedName(name));
+      if (!(bytes instanceof Uint8Array)) {
+        throw new ValidationError("bytes: must be a Uint8Array", {
+          issues: [{ path: "bytes", message: "not bytes" }],
+        });
+      }
+      await writeDerivedFile(path, bytes);
+    },
 
     async ping() {
       open();

@@ -120,7 +120,7 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return typeof err.code === "string" && (typeof err.syscall === "string" || typeof err.errno === "number");
 }
 
-function toBackendError(what: string, e: unknown): unknown {
+export function toBackendError(what: string, e: unknown): unknown {
   if (isTtaError(e) || !isSystemError(e)) return e;
   const err = e;
   return new BackendUnavailableError(

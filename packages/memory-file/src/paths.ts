@@ -18,6 +18,7 @@ export const GROUPS_FILE = "session_groups.json";
  * <root>/ns/<ns>/rec/<collection>/<partition>.jsonl
  * <root>/ns/<ns>/log/<collection>.jsonl            a log without partition
  * <root>/ns/<ns>/log/<collection>/<partition>.jsonl
+ * <root>/derived/<ns>/<name>.bin                   derived data (a persisted search index)
  * ```
  * Beside each data file: `<file>.lock` while a writer holds it.
  */
@@ -28,6 +29,8 @@ export interface Layout {
   groupsFile(namespace: string): string;
   recordsFile(scope: Scope): string;
   logFile(scope: Scope): string;
+  /** `name` must have passed `checkDerivedName`. */
+  derivedFile(namespace: string, name: string): string;
 }
 
 /** Longest encoded segment used as a file name as it is (file systems allow 255 bytes). */
@@ -71,5 +74,6 @@ export function createLayout(root: string): Layout {
       namespace === DEFAULT_NAMESPACE ? join(root, GROUPS_FILE) : join(namespaceDir(namespace), GROUPS_FILE),
     recordsFile: (scope) => file("rec", scope),
     logFile: (scope) => file("log", scope),
+    derivedFile: (namespace, name) => join(root, "derived", segmentName(namespace), `${name}.bin`),
   };
 }

@@ -4,6 +4,8 @@ import {
   BackendUnavailableError,
   type BatchRead,
   type Clock,
+  checkDerivedName,
+  checkNamespace,
   compareKeys,
   type DeleteOptions,
   encodeSegment,
@@ -77,6 +79,8 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
     return keys;
   }
   const logs = new Map<string, Log>();
+  /** Derived data (copies in and out: a caller can never change what is held). */
+  const derived = new Map<string, Uint8Array>();
   let closed = false;
 
   const capabilities: BackendCapabilities = Object.freeze({
@@ -308,6 +312,22 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
 
     async ping() {
       open();
+    },
+
+    async readDerived(namespace, name) {
+      open();
+      const bytes = derived.get(`${checkNamespace(namespace)}\u0000${checkDerivedName(name)}`);
+      return bytes ? new Uint8Array(bytes) : null;
+    },
+
+    async writeDerived(namespace, name, bytes) {
+      open();
+      if (!(bytes instanceof Uint8Array)) {
+        throw new ValidationError("bytes: must be a Uint8Array", {
+          issues: [{ path: "bytes", message: "not bytes" }],
+        });
+      }
+      derived.set(`${checkNamespace(namespace)}\u0000${checkDerivedName(name)}`, new Uint8Array(bytes));
     },
 
     async close() {

@@ -41,3 +41,12 @@ export function scopeKeys(scope: Scope, root: string): ScopeKeys {
 export function recordKey(keys: ScopeKeys, key: string): string {
   return keys.recordBase + encodeSegment(key);
 }
+
+/**
+ * The key of a namespace's derived data (a persisted search index): in the namespace's slot, but
+ * outside the `root:{ns}…` pattern of its records and logs, so it is not part of what the namespace
+ * holds (`rawKeys`).
+ */
+export function derivedKey(root: string, namespace: string, name: string): string {
+  return `${root}:derived:{${encodeSegment(namespace)}}:${name}`;
+}

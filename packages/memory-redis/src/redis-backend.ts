@@ -4,6 +4,8 @@ import {
   type BatchRead,
   type BatchResult,
   type Clock,
+  checkDerivedName,
+  checkNamespace,
   encodeSegment,
   type MemoryBackend,
   type PutOptions,
@@ -19,7 +21,7 @@ import {
 import { runPipelined } from "./batch.js";
 import { decodeEntry, encodeEntry, expectShape } from "./codec.js";
 import { type ConnectionOptions, createConnection, type RedisClient } from "./connection.js";
-import { recordKey, scopeKeys } from "./keys.js";
+import { derivedKey, recordKey, scopeKeys } from "./keys.js";
 import { getManyOp, getOp, listOp, logLengthOp, type ReadOp, readLogOp, type Target } from "./read-ops.js";
 import { scanKeys } from "./scan.js";
 
@@ -227,6 +229,22 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
 
     async ping() {
       await conn.run("ping", "server", (c) => c.ping());
+    },
+
+    async readDerived(namespace, name) {
+      const key = derivedKey(root, checkNamespace(namespace), checkDerivedName(name));
+      return conn.run("readDerived", namespace, (c) => c.getBuffer(key));
+    },
+
+    async writeDerived(namespace, name, bytes) {
+      const key = derivedKey(root, checkNamespace(namespace), checkDerivedName(name));
+      if (!(bytes instanceof Uint8Array)) {
+        throw new ValidationError("bytes: must be a Uint8Array", {
+          issues: [{ path: "bytes", message: "not bytes" }],
+        });
+      }
+      const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      await conn.run("writeDerived", namespace, (c) => c.set(key, value));
     },
 
     close: () => conn.close(),

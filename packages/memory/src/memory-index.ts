@@ -1,51 +1,10 @@
 import type { DeepMemory } from "@tta-dev/core";
-import MiniSearch from "minisearch";
-import { minisearchPostings, type Postings } from "./minisearch-postings.js";
+import type { DictionaryInput, Segment, SegmentInput, SegmentState } from "./index-segment.js";
+import { GrowList, type SlotList } from "./postings.js";
 import { normalizeTerm, tokenize } from "./text.js";
-
-/** One memory as the index holds it. */
-export interface IndexedMemory {
-  memory: DeepMemory;
-  createdMs: number;
-  updatedMs: number;
-  tags: ReadonlySet<string>;
-  /** minisearch's short id: the slot of this memory in the scoring arrays. */
-  short: number;
-}
-
-interface Doc {
-  id: string;
-  content: string;
-  tags: string;
-}
-
-/** At most this many packed postings lists are cached (then the cache starts over). */
-const MAX_PACKED_TERMS = 4096;
 
 /** The indexed text fields, in the order their scores are added up. */
 export const TEXT_FIELDS = ["content", "tags"] as const;
-
-function add(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (set) set.add(id);
-  else map.set(key, new Set([id]));
-}
-
-function drop(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(id);
-  if (set.size === 0) map.delete(key);
-}
-
-type Typed = Int32Array | Float64Array | Uint8Array;
-
-function grow<T extends Typed>(a: T, need: number): T {
-  if (need < a.length) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(need + 1, a.length * 2));
-  b.set(a as never);
-  return b;
-}
 
 /** The kinds, as small codes for the per-slot array. */
 export const KIND_CODES: Readonly<Record<DeepMemory["kind"], number>> = Object.freeze({
@@ -56,178 +15,452 @@ export const KIND_CODES: Readonly<Record<DeepMemory["kind"], number>> = Object.f
   failure: 4,
 });
 
-/** The postings of one term in one field as parallel arrays: short ids and term frequencies. */
-export interface PackedPostings {
-  shorts: Int32Array;
-  tfs: Int32Array;
-}
-
 /**
- * What ranking reads for every candidate, kept in flat arrays by short id: walking them stays in
- * cache, where following each entry object to its memory would miss it for most of 100k documents.
+ * What ranking reads for every candidate, kept in flat arrays by slot: walking them stays in cache,
+ * where following an object per memory would miss it for most of 100k documents.
  */
 export interface SlotColumns {
   importance: Float64Array;
   createdMs: Float64Array;
   updatedMs: Float64Array;
+  version: Float64Array;
   pinned: Uint8Array;
   kind: Uint8Array;
 }
 
+/** One field of a memory as the index analyses it. */
+interface Analysed {
+  /** Distinct raw words (the field length of BM25). */
+  length: number;
+  /** Term frequency of each folded term. */
+  tf: Map<string, number>;
+}
+
+/** Split, fold and count a field's text. The same for every backend and every process. */
+export function analyse(text: string): Analysed {
+  const words = tokenize(text);
+  const tf = new Map<string, number>();
+  for (const word of words) {
+    const term = normalizeTerm(word);
+    if (term !== null) tf.set(term, (tf.get(term) ?? 0) + 1);
+  }
+  return { length: new Set(words).size, tf };
+}
+
+function fieldText(memory: DeepMemory, field: number): string {
+  return field === 0 ? memory.content : memory.tags.join(" ");
+}
+
+type Typed = Int32Array | Float64Array | Uint8Array;
+
+function grow<T extends Typed>(a: T, need: number): T {
+  if (need < a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need + 1, a.length * 2, 1024));
+  b.set(a as never);
+  return b;
+}
+
+function push(map: Map<string, GrowList>, key: string, slot: number): void {
+  let list = map.get(key);
+  if (!list) {
+    list = new GrowList(false);
+    map.set(key, list);
+  }
+  list.push(slot);
+}
+
+/** At most this many decoded segment lists are kept (then the cache starts over). */
+const MAX_DECODED = 4096;
+
 /**
- * The per-process search index of one namespace's deep memories: minisearch's inverted index over
- * content and tags (exact, normalised terms) plus tag, kind, session and group indexes.
+ * The search index of one namespace's deep memories: an inverted index over content and tags (exact,
+ * folded terms), tag/session/group lists and per-slot columns.
  *
- * Its statistics depend on the set of memories only, never on the order they arrived in: documents
- * leave with `remove` (which updates the postings at once) and field lengths are kept as integers.
+ * It has two parts in one slot space: a *base* read from a persisted segment (slots `0..base.n`, in id
+ * order, never changed) and the memories added in this process after it. A memory that changes or
+ * goes is marked dead in its old slot and, if it still exists, added at a new one; lists keep dead
+ * slots and every reader skips them, so the statistics (document count, document frequencies, field
+ * length totals) are always those of the live set, exactly, whatever the history: a fresh build and a
+ * caught-up segment give bit-identical scores.
  */
 export class MemoryIndex {
-  readonly entries = new Map<string, IndexedMemory>();
-  readonly byTag = new Map<string, Set<string>>();
-  readonly byKind = new Map<string, Set<string>>();
-  readonly bySession = new Map<string, Set<string>>();
-  readonly byGroup = new Map<string, Set<string>>();
-  /** Unique words per field of each short id (minisearch's field length). */
-  lengths: Int32Array[] = TEXT_FIELDS.map(() => new Int32Array(1024));
-  /** Total of `lengths` per field over live memories. */
-  readonly totals: number[] = TEXT_FIELDS.map(() => 0);
-  /** The entry at each short id (sparse). */
-  bySlot: (IndexedMemory | undefined)[] = [];
+  private base: Segment | null = null;
+  private baseN = 0;
+  /** One past the largest slot in use (the size scoring arrays need). */
+  slots = 0;
+  /** Live memories. */
+  size = 0;
+  /** 1 for a slot whose memory changed or went. */
+  dead = new Uint8Array(1024);
   readonly columns: SlotColumns = {
     importance: new Float64Array(1024),
     createdMs: new Float64Array(1024),
     updatedMs: new Float64Array(1024),
+    version: new Float64Array(1024),
     pinned: new Uint8Array(1024),
     kind: new Uint8Array(1024),
   };
-  /** Packed copies of the postings of queried terms, dropped when a document with the term changes. */
-  private readonly packed = new Map<string, PackedPostings>();
-  private readonly text = new MiniSearch<Doc>({
-    fields: [...TEXT_FIELDS],
-    idField: "id",
-    tokenize,
-    processTerm: (term) => normalizeTerm(term),
-  });
-  readonly postings: Postings = minisearchPostings(this.text);
+  /** Distinct words per field of each slot. */
+  lengths: [Int32Array, Int32Array] = [new Int32Array(1024), new Int32Array(1024)];
+  /** Total of `lengths` per field over live memories. */
+  totals: [number, number] = [0, 0];
+  /** Writes applied since the base (what persisting would save a fresh process from catching up). */
+  changes = 0;
+  private ids = new Map<string, number>();
+  private docs: (DeepMemory | undefined)[] = [];
+  private terms = new Map<string, [GrowList | null, GrowList | null]>();
+  private tags = new Map<string, GrowList>();
+  private sessions = new Map<string, GrowList>();
+  private groups = new Map<string, GrowList>();
+  private decoded = new Map<string, SlotList | null>();
 
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** One past the largest short id ever handed out (the size the scoring arrays need). */
-  get slots(): number {
-    return this.bySlot.length;
-  }
-
-  /** Add or replace a memory; an older version than the one held is ignored. */
-  upsert(memory: DeepMemory): void {
-    const current = this.entries.get(memory.id);
-    if (current) {
-      if (current.memory.version >= memory.version) return;
-      this.removeEntry(current);
-    }
-    const doc = docOf(memory);
-    this.text.add(doc);
-    const short = this.postings.shortId(memory.id);
-    const entry: IndexedMemory = {
-      memory,
-      createdMs: Date.parse(memory.createdAt),
-      updatedMs: Date.parse(memory.updatedAt),
-      tags: new Set(memory.tags),
-      short,
-    };
-    this.entries.set(memory.id, entry);
-    this.bySlot[short] = entry;
-    this.invalidate(doc);
+  /** Start over from a segment (or empty). */
+  reset(base: Segment | null = null): void {
+    this.base = base;
+    const n = base?.n ?? 0;
+    this.baseN = n;
+    this.slots = n;
+    this.size = n;
+    this.changes = 0;
+    this.dead = new Uint8Array(Math.max(1024, n * 2));
     const c = this.columns;
-    c.importance = grow(c.importance, short);
-    c.createdMs = grow(c.createdMs, short);
-    c.updatedMs = grow(c.updatedMs, short);
-    c.pinned = grow(c.pinned, short);
-    c.kind = grow(c.kind, short);
-    c.importance[short] = memory.importance;
-    c.createdMs[short] = entry.createdMs;
-    c.updatedMs[short] = entry.updatedMs;
-    c.pinned[short] = memory.pinned ? 1 : 0;
-    c.kind[short] = KIND_CODES[memory.kind];
-    TEXT_FIELDS.forEach((field, f) => {
-      const n = new Set(tokenize(doc[field])).size;
-      this.lengths[f] = grow(this.lengths[f]!, short);
-      this.lengths[f]![short] = n;
-      this.totals[f]! += n;
-    });
-    for (const tag of entry.tags) add(this.byTag, tag, memory.id);
-    add(this.byKind, memory.kind, memory.id);
-    if (memory.sessionId !== undefined) add(this.bySession, memory.sessionId, memory.id);
-    for (const g of new Set(memory.groupIds)) add(this.byGroup, g, memory.id);
+    const sized = <T extends Typed>(from: T | undefined, make: new (k: number) => T): T => {
+      const a = new make(Math.max(1024, n * 2));
+      if (from) a.set(from.subarray(0, n) as never);
+      return a;
+    };
+    c.importance = sized(base?.importance, Float64Array);
+    c.createdMs = sized(base?.createdMs, Float64Array);
+    c.updatedMs = sized(base?.updatedMs, Float64Array);
+    c.version = sized(base?.version, Float64Array);
+    c.pinned = sized(base?.pinned, Uint8Array);
+    c.kind = sized(base?.kind, Uint8Array);
+    this.lengths = [sized(base?.lengths[0], Int32Array), sized(base?.lengths[1], Int32Array)];
+    this.totals = base ? [base.totals[0], base.totals[1]] : [0, 0];
+    this.ids = new Map();
+    this.docs = [];
+    this.terms = new Map();
+    this.tags = new Map();
+    this.sessions = new Map();
+    this.groups = new Map();
+    this.decoded = new Map();
+  }
+
+  /** Whether a base segment is loaded. */
+  get hasBase(): boolean {
+    return this.base !== null;
+  }
+
+  /** The live slot of an id, or -1. */
+  slotOf(id: string): number {
+    const own = this.ids.get(id);
+    if (own !== undefined) return own;
+    if (!this.base) return -1;
+    const s = this.base.slotOf(id);
+    return s >= 0 && this.dead[s] === 0 ? s : -1;
+  }
+
+  /** The version held for an id (0 when absent). */
+  versionOf(id: string): number {
+    const s = this.slotOf(id);
+    return s < 0 ? 0 : this.columns.version[s]!;
+  }
+
+  idAt(slot: number): string {
+    return slot < this.baseN ? this.base!.idAt(slot) : this.docs[slot - this.baseN]!.id;
+  }
+
+  memoryAt(slot: number): DeepMemory {
+    return slot < this.baseN ? this.base!.docAt(slot) : this.docs[slot - this.baseN]!;
+  }
+
+  /** Every live memory (in no particular order). */
+  *memories(): Generator<DeepMemory> {
+    for (let s = 0; s < this.slots; s++) if (this.dead[s] === 0) yield this.memoryAt(s);
+  }
+
+  /** Add or replace a memory; a version not newer than the one held is ignored. */
+  upsert(memory: DeepMemory): void {
+    const current = this.slotOf(memory.id);
+    if (current >= 0) {
+      if (this.columns.version[current]! >= memory.version) return;
+      this.kill(current);
+    }
+    const slot = this.slots++;
+    this.dead = grow(this.dead, slot);
+    const c = this.columns;
+    c.importance = grow(c.importance, slot);
+    c.createdMs = grow(c.createdMs, slot);
+    c.updatedMs = grow(c.updatedMs, slot);
+    c.version = grow(c.version, slot);
+    c.pinned = grow(c.pinned, slot);
+    c.kind = grow(c.kind, slot);
+    c.importance[slot] = memory.importance;
+    c.createdMs[slot] = Date.parse(memory.createdAt);
+    c.updatedMs[slot] = Date.parse(memory.updatedAt);
+    c.version[slot] = memory.version;
+    c.pinned[slot] = memory.pinned ? 1 : 0;
+    c.kind[slot] = KIND_CODES[memory.kind];
+    for (let f = 0; f < 2; f++) {
+      const { length, tf } = analyse(fieldText(memory, f));
+      this.lengths[f] = grow(this.lengths[f]!, slot);
+      this.lengths[f]![slot] = length;
+      this.totals[f]! += length;
+      for (const [term, count] of tf) {
+        let entry = this.terms.get(term);
+        if (!entry) {
+          entry = [null, null];
+          this.terms.set(term, entry);
+        }
+        let list = entry[f];
+        if (!list) entry[f] = list = new GrowList(true);
+        list.push(slot, count);
+      }
+    }
+    for (const tag of new Set(memory.tags)) push(this.tags, tag, slot);
+    if (memory.sessionId !== undefined) push(this.sessions, memory.sessionId, slot);
+    for (const g of new Set(memory.groupIds)) push(this.groups, g, slot);
+    this.ids.set(memory.id, slot);
+    this.docs[slot - this.baseN] = memory;
+    this.size++;
+    this.changes++;
   }
 
   /** Forget a memory. */
   remove(id: string): void {
-    const current = this.entries.get(id);
-    if (current) this.removeEntry(current);
+    const s = this.slotOf(id);
+    if (s >= 0) this.kill(s);
   }
 
-  /** Drop everything (before a full rebuild). */
-  clear(): void {
-    for (const entry of [...this.entries.values()]) this.removeEntry(entry);
+  private kill(slot: number): void {
+    this.dead[slot] = 1;
+    this.totals[0] -= this.lengths[0][slot]!;
+    this.totals[1] -= this.lengths[1][slot]!;
+    this.size--;
+    this.changes++;
+    if (slot >= this.baseN) {
+      const i = slot - this.baseN;
+      this.ids.delete(this.docs[i]!.id);
+      this.docs[i] = undefined;
+    }
   }
 
-  private removeEntry(entry: IndexedMemory): void {
-    const { memory, short } = entry;
-    const doc = docOf(memory);
-    this.text.remove(doc);
-    this.invalidate(doc);
-    TEXT_FIELDS.forEach((_, f) => {
-      this.totals[f]! -= this.lengths[f]![short]!;
-      this.lengths[f]![short] = 0;
-    });
-    this.bySlot[short] = undefined;
-    this.entries.delete(memory.id);
-    for (const tag of entry.tags) drop(this.byTag, tag, memory.id);
-    drop(this.byKind, memory.kind, memory.id);
-    if (memory.sessionId !== undefined) drop(this.bySession, memory.sessionId, memory.id);
-    for (const g of new Set(memory.groupIds)) drop(this.byGroup, g, memory.id);
+  private baseList(kind: string, key: string, field: number): SlotList | null {
+    const base = this.base;
+    if (!base) return null;
+    const cacheKey = `${kind}${field}\u0000${key}`;
+    const hit = this.decoded.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const dict =
+      kind === "t" ? base.terms : kind === "g" ? base.tags : kind === "s" ? base.sessions : base.groups;
+    const i = dict.find(key);
+    const list = i < 0 ? null : dict.list(i, field);
+    if (this.decoded.size >= MAX_DECODED) this.decoded.clear();
+    this.decoded.set(cacheKey, list);
+    return list;
   }
 
-  /** The postings of a term in a field as flat arrays (built on first use, then cached). */
-  packedPostings(term: string, field: number): PackedPostings | undefined {
-    const key = `${field}:${term}`;
-    const hit = this.packed.get(key);
-    if (hit) return hit;
-    const postings = this.postings.of(term, field);
-    if (!postings || postings.size === 0) return undefined;
-    const shorts = new Int32Array(postings.size);
-    const tfs = new Int32Array(postings.size);
-    let i = 0;
-    postings.forEach((tf, short) => {
-      shorts[i] = short;
-      tfs[i++] = tf;
-    });
-    const packed = { shorts, tfs };
-    if (this.packed.size >= MAX_PACKED_TERMS) this.packed.clear();
-    this.packed.set(key, packed);
-    return packed;
+  private parts(base: SlotList | null, own: SlotList | null | undefined): SlotList[] {
+    const out: SlotList[] = [];
+    if (base?.length) out.push(base);
+    if (own?.length) out.push(own);
+    return out;
   }
 
-  private invalidate(doc: Doc): void {
-    if (this.packed.size === 0) return;
-    TEXT_FIELDS.forEach((field, f) => {
-      for (const word of tokenize(doc[field])) {
-        const term = normalizeTerm(word);
-        if (term !== null) this.packed.delete(`${f}:${term}`);
+  /** The postings of a folded term in a field: ascending slots with term frequencies, dead included. */
+  termParts(term: string, field: number): SlotList[] {
+    return this.parts(this.baseList("t", term, field), this.terms.get(term)?.[field]);
+  }
+
+  tagParts(tag: string): SlotList[] {
+    return this.parts(this.baseList("g", tag, 0), this.tags.get(tag));
+  }
+
+  sessionParts(id: string): SlotList[] {
+    return this.parts(this.baseList("s", id, 0), this.sessions.get(id));
+  }
+
+  groupParts(id: string): SlotList[] {
+    return this.parts(this.baseList("r", id, 0), this.groups.get(id));
+  }
+
+  /** How many live slots some parts hold. */
+  liveCount(parts: readonly SlotList[]): number {
+    let n = 0;
+    const dead = this.dead;
+    for (const p of parts) {
+      const s = p.shorts;
+      for (let i = 0; i < p.length; i++) if (dead[s[i]!] === 0) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Everything a segment needs, with the live memories in id order (base and new ones merged), for
+   * {@link encodeSegment}. Lists are remapped to the new slots and keep only live ones.
+   */
+  snapshot(state: SegmentState): SegmentInput {
+    const dead = this.dead;
+    const newIds = [...this.ids.entries()];
+    if (!isSorted(newIds)) newIds.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const order = new Int32Array(this.size);
+    const remap = new Int32Array(this.slots).fill(-1);
+    const ids: string[] = new Array(this.size);
+    let n = 0;
+    let j = 0;
+    let b = 0;
+    const take = (slot: number, id: string) => {
+      order[n] = slot;
+      remap[slot] = n;
+      ids[n++] = id;
+    };
+    const nextBase = (): string | null => {
+      while (b < this.baseN && dead[b] === 1) b++;
+      return b < this.baseN ? this.base!.idAt(b) : null;
+    };
+    let baseId = nextBase();
+    while (baseId !== null || j < newIds.length) {
+      if (baseId !== null && (j >= newIds.length || baseId < newIds[j]![0])) {
+        take(b++, baseId);
+        baseId = nextBase();
+      } else {
+        take(newIds[j]![1], newIds[j]![0]);
+        j++;
       }
-    });
-  }
-
-  /** minisearch's own search, for checking our scorer against it in tests. */
-  referenceSearch(query: string): { id: string; score: number }[] {
-    return this.text
-      .search(query, { prefix: false, fuzzy: false, combineWith: "OR" })
-      .map((r) => ({ id: r.id as string, score: r.score }));
+    }
+    const docs = Array.from(order, (slot) =>
+      slot < this.baseN ? this.base!.docJsonAt(slot) : JSON.stringify(this.docs[slot - this.baseN]),
+    );
+    const c = this.columns;
+    const pick = <T extends Typed>(a: T): T => {
+      const out = new (a.constructor as new (k: number) => T)(n);
+      for (let i = 0; i < n; i++) out[i] = a[order[i]!]!;
+      return out;
+    };
+    const base = this.base;
+    const dict = (
+      fields: number,
+      withTf: boolean,
+      baseDict: Segment["terms"] | undefined,
+      own: Map<string, (GrowList | null)[]>,
+    ): DictionaryInput => {
+      const baseKeys: string[] = [];
+      if (baseDict) for (let i = 0; i < baseDict.size; i++) baseKeys.push(baseDict.keyAt(i));
+      const ownKeys = [...own.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      const keys: string[] = [];
+      const lists: SlotList[] = [];
+      let bi = 0;
+      let oi = 0;
+      while (bi < baseKeys.length || oi < ownKeys.length) {
+        const bk = baseKeys[bi];
+        const ok = ownKeys[oi];
+        let key: string;
+        let fromBase = -1;
+        let fromOwn: (GrowList | null)[] | undefined;
+        if (ok === undefined || (bk !== undefined && bk < ok)) {
+          key = bk!;
+          fromBase = bi++;
+        } else if (bk === undefined || ok < bk) {
+          key = ok;
+          fromOwn = own.get(ok);
+          oi++;
+        } else {
+          key = bk;
+          fromBase = bi++;
+          fromOwn = own.get(ok);
+          oi++;
+        }
+        const row: SlotList[] = [];
+        let any = false;
+        for (let f = 0; f < fields; f++) {
+          const l = mergeRemapped(
+            fromBase >= 0 ? baseDict!.list(fromBase, f) : null,
+            fromOwn?.[f] ?? null,
+            remap,
+            withTf,
+          );
+          if (l.length) any = true;
+          row.push(l);
+        }
+        if (!any) continue;
+        keys.push(key);
+        lists.push(...row);
+      }
+      return { keys, fields, withTf, list: (i, f) => lists[i * fields + f]! };
+    };
+    const single = (m: Map<string, GrowList>) => new Map([...m].map(([k, v]) => [k, [v]]));
+    return {
+      state,
+      n,
+      ids,
+      docs,
+      totals: [this.totals[0], this.totals[1]],
+      importance: pick(c.importance),
+      createdMs: pick(c.createdMs),
+      updatedMs: pick(c.updatedMs),
+      version: pick(c.version),
+      pinned: pick(c.pinned),
+      kind: pick(c.kind),
+      lengths: [pick(this.lengths[0]), pick(this.lengths[1])],
+      terms: dict(2, true, base?.terms, this.terms),
+      tags: dict(1, false, base?.tags, single(this.tags)),
+      sessions: dict(1, false, base?.sessions, single(this.sessions)),
+      groups: dict(1, false, base?.groups, single(this.groups)),
+    };
   }
 }
 
-function docOf(memory: DeepMemory): Doc {
-  return { id: memory.id, content: memory.content, tags: memory.tags.join(" ") };
+function isSorted(entries: [string, number][]): boolean {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]![0] > entries[i]![0]) return false;
+  return true;
+}
+
+const NO_LIST: SlotList = { shorts: new Int32Array(0), tfs: null, length: 0 };
+
+/** Two lists remapped to new slots (dead ones dropped), merged in ascending order. */
+function mergeRemapped(a: SlotList | null, b: SlotList | null, remap: Int32Array, withTf: boolean): SlotList {
+  const remapOne = (l: SlotList | null): { s: Int32Array; t: Int32Array | null; n: number } => {
+    if (!l?.length) return { s: new Int32Array(0), t: null, n: 0 };
+    const s = new Int32Array(l.length);
+    const t = withTf ? new Int32Array(l.length) : null;
+    let n = 0;
+    let sorted = true;
+    for (let i = 0; i < l.length; i++) {
+      const to = remap[l.shorts[i]!]!;
+      if (to < 0) continue;
+      if (n > 0 && to < s[n - 1]!) sorted = false;
+      s[n] = to;
+      if (t) t[n] = l.tfs![i]!;
+      n++;
+    }
+    if (!sorted) {
+      const idx = Array.from({ length: n }, (_, i) => i).sort((x, y) => s[x]! - s[y]!);
+      const s2 = Int32Array.from(idx, (i) => s[i]!);
+      const t2 = t ? Int32Array.from(idx, (i) => t[i]!) : null;
+      return { s: s2, t: t2, n };
+    }
+    return { s, t, n };
+  };
+  const x = remapOne(a);
+  const y = remapOne(b);
+  if (!x.n && !y.n) return NO_LIST;
+  if (!y.n) return { shorts: x.s, tfs: x.t, length: x.n };
+  if (!x.n) return { shorts: y.s, tfs: y.t, length: y.n };
+  const n = x.n + y.n;
+  const s = new Int32Array(n);
+  const t = withTf ? new Int32Array(n) : null;
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    if (j >= y.n || (i < x.n && x.s[i]! < y.s[j]!)) {
+      s[k] = x.s[i]!;
+      if (t) t[k] = x.t![i]!;
+      i++;
+    } else {
+      s[k] = y.s[j]!;
+      if (t) t[k] = y.t![j]!;
+      j++;
+    }
+  }
+  return { shorts: s, tfs: t, length: n };
 }

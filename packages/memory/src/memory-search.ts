@@ -1,5 +1,6 @@
 import type { MemoryHit, MemoryKind } from "@tta-dev/core";
-import { type IndexedMemory, KIND_CODES, type MemoryIndex, TEXT_FIELDS } from "./memory-index.js";
+import { KIND_CODES, type MemoryIndex, TEXT_FIELDS } from "./memory-index.js";
+import { findSlot, type SlotList } from "./postings.js";
 import { finalScore, scoreBound, TopK } from "./ranking.js";
 
 /** A validated, normalised search. */
@@ -22,62 +23,13 @@ export const BM25 = Object.freeze({ k: 1.2, b: 0.7, d: 0.5 });
 /** At most this many distinct query terms count (a bit mask per document tracks which matched). */
 export const MAX_QUERY_TERMS = 30;
 
-/** The filters that need the entry itself (the others are read from the flat columns). */
-function passesEntry(plan: SearchPlan, e: IndexedMemory): boolean {
-  const m = e.memory;
-  if (plan.sessionId !== null && m.sessionId !== plan.sessionId) return false;
-  if (plan.groupId !== null && !m.groupIds.includes(plan.groupId)) return false;
-  if (plan.tags.length) {
-    if (plan.tagMode === "all") {
-      for (const t of plan.tags) if (!e.tags.has(t)) return false;
-    } else if (!plan.tags.some((t) => e.tags.has(t))) return false;
-  }
-  return true;
-}
-
 /**
- * The smallest union of index sets that must contain every match (tag/kind/session/group), or `null`
- * when no indexed filter applies.
- */
-function candidates(index: MemoryIndex, plan: SearchPlan): Set<string>[] | null {
-  const options: Set<string>[][] = [];
-  const present = (sets: (Set<string> | undefined)[]) => sets.filter((s): s is Set<string> => !!s);
-  if (plan.tags.length && plan.tagMode === "all") {
-    const sets = plan.tags.map((t) => index.byTag.get(t));
-    if (sets.some((s) => !s)) return [];
-    options.push([present(sets).reduce((a, b) => (a.size <= b.size ? a : b))]);
-  }
-  if (plan.tags.length && plan.tagMode === "any")
-    options.push(present(plan.tags.map((t) => index.byTag.get(t))));
-  if (plan.kinds) options.push(present(plan.kinds.map((k) => index.byKind.get(k))));
-  if (plan.sessionId !== null) options.push(present([index.bySession.get(plan.sessionId)]));
-  if (plan.groupId !== null) options.push(present([index.byGroup.get(plan.groupId)]));
-  if (!options.length) return null;
-  const size = (sets: Set<string>[]) => sets.reduce((n, s) => n + s.size, 0);
-  return options.reduce((a, b) => (size(a) <= size(b) ? a : b));
-}
-
-function* walk(index: MemoryIndex, sets: Set<string>[]): Generator<IndexedMemory> {
-  const seen = sets.length > 1 ? new Set<string>() : null;
-  for (const set of sets) {
-    for (const id of set) {
-      if (seen) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-      }
-      const e = index.entries.get(id);
-      if (e) yield e;
-    }
-  }
-}
-
-/**
- * Walking a candidate set costs a string-keyed lookup per id (and one postings lookup per term), about
- * this many times a step over the flat columns or packed postings; it decides which side drives.
+ * Walking a candidate set costs a binary search per candidate and term list, about this many times
+ * a step over the packed postings; it decides which side drives.
  */
 export const WALK_COST = 8;
 
-/** Scores reused across searches, indexed by short id, reset after each use. */
+/** Scores and marks reused across searches, indexed by slot, reset after each use. */
 export class ScoreScratch {
   score = new Float64Array(0);
   mask = new Int32Array(0);
@@ -91,13 +43,64 @@ export class ScoreScratch {
   }
 }
 
+/** Per-slot counts of how many of some lists hold the slot (live or dead; callers check `dead`). */
+function countIn(slots: number, lists: SlotList[][]): Uint8Array {
+  const counts = new Uint8Array(slots);
+  for (const parts of lists) {
+    for (const p of parts) {
+      const s = p.shorts;
+      for (let i = 0; i < p.length; i++) counts[s[i]!]!++;
+    }
+  }
+  return counts;
+}
+
+function holds(parts: readonly SlotList[], slot: number): boolean {
+  return parts.some((p) => findSlot(p, slot) >= 0);
+}
+
+/**
+ * The smallest union of lists that must contain every match (tag/session/group), or `null` when no
+ * listed filter applies.
+ */
+function candidates(index: MemoryIndex, plan: SearchPlan): SlotList[] | null {
+  const options: SlotList[][] = [];
+  const size = (parts: SlotList[]) => parts.reduce((n, p) => n + p.length, 0);
+  if (plan.tags.length && plan.tagMode === "all") {
+    options.push(plan.tags.map((t) => index.tagParts(t)).reduce((a, b) => (size(a) <= size(b) ? a : b)));
+  }
+  if (plan.tags.length && plan.tagMode === "any") options.push(plan.tags.flatMap((t) => index.tagParts(t)));
+  if (plan.sessionId !== null) options.push(index.sessionParts(plan.sessionId));
+  if (plan.groupId !== null) options.push(index.groupParts(plan.groupId));
+  if (!options.length) return null;
+  return options.reduce((a, b) => (size(a) <= size(b) ? a : b));
+}
+
+/** The live slots of some lists, each once. */
+function* walk(index: MemoryIndex, parts: SlotList[]): Generator<number> {
+  const seen = parts.length > 2 ? new Uint8Array(index.slots) : null;
+  const dead = index.dead;
+  for (const p of parts) {
+    const s = p.shorts;
+    for (let i = 0; i < p.length; i++) {
+      const slot = s[i]!;
+      if (dead[slot] === 1) continue;
+      if (seen) {
+        if (seen[slot] === 1) continue;
+        seen[slot] = 1;
+      }
+      yield slot;
+    }
+  }
+}
+
 /**
  * The query terms that count: all of them up to {@link MAX_QUERY_TERMS}; beyond, the rarest ones (the
  * most telling, e.g. when a query is built from a session's last messages), in query order.
  */
 function pickTerms(index: MemoryIndex, terms: string[]): string[] {
   if (terms.length <= MAX_QUERY_TERMS) return terms;
-  const df = (t: string) => TEXT_FIELDS.reduce((n, _, f) => n + (index.postings.of(t, f)?.size ?? 0), 0);
+  const df = (t: string) => TEXT_FIELDS.reduce((n, _, f) => n + index.liveCount(index.termParts(t, f)), 0);
   return terms
     .map((term, i) => ({ term, i, df: df(term) }))
     .filter((x) => x.df > 0)
@@ -114,12 +117,12 @@ function popcount(x: number): number {
 }
 
 /**
- * Rank the index against a plan (README "Ranking"). Text relevance is BM25+ over minisearch's postings,
- * computed with exact statistics (document count, document frequency, integer field lengths) and
- * summed in a fixed order (query terms, then fields), so equal data gives bit-identical scores. With
- * selective filters the candidates drive (one postings lookup per candidate and term); otherwise one
- * pass over packed postings fills a typed array. Candidates are then scored from flat columns and only
- * the top `limit` are kept, never a sorted list of every hit.
+ * Rank the index against a plan (README "Ranking"). Text relevance is BM25+ computed with exact
+ * statistics of the live memories (document count, document frequency, integer field lengths) and
+ * summed in a fixed order (query terms, then fields), so equal data gives bit-identical scores however
+ * the index got there. With selective filters the candidates drive (a binary search per candidate
+ * and term list); otherwise one pass over the postings fills a typed array. Candidates are then
+ * scored from flat columns and only the top `limit` are kept, never a sorted list of every hit.
  */
 export function searchIndex(
   index: MemoryIndex,
@@ -130,67 +133,80 @@ export function searchIndex(
 ): MemoryHit[] {
   const top = new TopK(plan.limit);
   const n = index.size;
+  const results = () => top.results((slot) => index.memoryAt(slot));
   if (n === 0) return [];
   const terms = pickTerms(index, plan.terms);
   if (plan.terms.length && !terms.length) return [];
   const cols = index.columns;
+  const dead = index.dead;
   const kindMask = plan.kinds ? plan.kinds.reduce((m, k) => m | (1 << KIND_CODES[k]), 0) : 0;
   const minImportance = plan.minImportance ?? Number.NEGATIVE_INFINITY;
   const sinceMs = plan.sinceMs ?? Number.NEGATIVE_INFINITY;
-  const needsEntry =
-    plan.sessionId !== null || plan.groupId !== null || plan.tags.length > 0 || plan.boostTags.length > 0;
+  const slots = index.slots;
+  const inSession = plan.sessionId !== null ? countIn(slots, [index.sessionParts(plan.sessionId)]) : null;
+  const inGroup = plan.groupId !== null ? countIn(slots, [index.groupParts(plan.groupId)]) : null;
+  const tagParts = plan.tags.map((t) => index.tagParts(t));
+  const tagCounts = plan.tags.length ? countIn(slots, tagParts) : null;
+  const needTags = plan.tagMode === "all" ? plan.tags.length : 1;
+  const boostParts = plan.boostTags.map((t) => index.tagParts(t));
+  const boostCounts = plan.boostTags.length ? countIn(slots, boostParts) : null;
+  const shownTags = [...new Set([...plan.tags, ...plan.boostTags])].sort();
+  const shownParts = shownTags.map((t) => index.tagParts(t));
 
-  /** Rank one document: columns first, the entry only when a filter needs it or it may enter. */
+  /** Rank one live document from the columns and the filter marks. */
   const rank = (short: number, text: number, mask: number) => {
     if (kindMask && !(kindMask & (1 << cols.kind[short]!))) return;
     const importance = cols.importance[short]!;
     if (importance < minImportance || cols.updatedMs[short]! < sinceMs) return;
-    let e: IndexedMemory | undefined;
-    let boosts = 0;
-    if (needsEntry) {
-      e = index.bySlot[short];
-      if (!e || !passesEntry(plan, e)) return;
-      for (const t of plan.boostTags) if (e.tags.has(t)) boosts++;
-    }
+    if (inSession && inSession[short] === 0) return;
+    if (inGroup && inGroup[short] === 0) return;
+    if (tagCounts && tagCounts[short]! < needTags) return;
+    const boosts = boostCounts ? boostCounts[short]! : 0;
     const pinned = cols.pinned[short] === 1;
     if (!pinned && scoreBound(text, importance, boosts) < top.threshold()) return;
     const score = finalScore(text, importance, nowMs - cols.updatedMs[short]!, boosts);
     if (!pinned && score < top.threshold()) return;
-    e ??= index.bySlot[short];
-    if (!e || !top.accepts(pinned, score, cols.createdMs[short]!, e.memory.id)) return;
+    const createdMs = cols.createdMs[short]!;
+    const id = index.idAt(short);
+    if (!top.accepts(pinned, score, createdMs, id)) return;
     const matchedTerms = terms.filter((_, i) => mask & (1 << i));
-    const tags = [...new Set([...plan.tags, ...plan.boostTags].filter((t) => e.tags.has(t)))].sort();
+    const tags = shownTags.filter((_, i) => holds(shownParts[i]!, short));
     top.insert({
       pinned,
       score,
-      createdMs: e.createdMs,
-      id: e.memory.id,
-      memory: e.memory,
+      createdMs,
+      id,
+      slot: short,
       matched: [...matchedTerms, ...tags.map((t) => `tag:${t}`)],
     });
   };
   const sets = candidates(index, plan);
-
-  const candidateTotal = sets === null ? Number.POSITIVE_INFINITY : sets.reduce((s, x) => s + x.size, 0);
+  const candidateTotal = sets === null ? Number.POSITIVE_INFINITY : sets.reduce((s, x) => s + x.length, 0);
 
   if (!terms.length) {
-    if (sets !== null && candidateTotal * walkCost < index.slots) {
-      for (const e of walk(index, sets)) rank(e.short, 1, 0);
+    if (sets !== null && candidateTotal * walkCost < slots) {
+      for (const slot of walk(index, sets)) rank(slot, 1, 0);
     } else {
-      const slots = index.slots;
-      for (let s = 0; s < slots; s++) if (index.bySlot[s] !== undefined) rank(s, 1, 0);
+      for (let s = 0; s < slots; s++) if (dead[s] === 0) rank(s, 1, 0);
     }
-    return top.results();
+    return results();
   }
 
-  const lists: { term: number; field: number; df: number; idf: number; avg: number; lengths: Int32Array }[] =
-    [];
+  const lists: {
+    term: number;
+    parts: SlotList[];
+    df: number;
+    idf: number;
+    avg: number;
+    lengths: Int32Array;
+  }[] = [];
   terms.forEach((term, t) => {
     TEXT_FIELDS.forEach((_, f) => {
-      const df = index.postings.of(term, f)?.size ?? 0;
+      const parts = index.termParts(term, f);
+      const df = index.liveCount(parts);
       if (df === 0) return;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      lists.push({ term: t, field: f, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
+      lists.push({ term: t, parts, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
     });
   });
   if (!lists.length) return [];
@@ -198,35 +214,44 @@ export function searchIndex(
 
   const postingTotal = lists.reduce((s, l) => s + l.df, 0);
   if (sets !== null && candidateTotal * walkCost * (lists.length + 1) < postingTotal) {
-    const maps = lists.map((l) => index.postings.of(terms[l.term]!, l.field)!);
-    for (const e of walk(index, sets)) {
-      const short = e.short;
+    for (const short of walk(index, sets)) {
       let score = 0;
       let mask = 0;
-      lists.forEach((l, i) => {
-        const tf = maps[i]!.get(short);
-        if (tf === undefined) return;
+      for (const l of lists) {
+        let tf = 0;
+        for (const p of l.parts) {
+          const at = findSlot(p, short);
+          if (at >= 0) {
+            tf = p.tfs![at]!;
+            break;
+          }
+        }
+        if (tf === 0) continue;
         score += l.idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * l.lengths[short]!) / l.avg)));
         mask |= 1 << l.term;
-      });
+      }
       if (mask) rank(short, score * popcount(mask), mask);
     }
-    return top.results();
+    return results();
   }
 
-  scratch.fit(index.slots);
+  scratch.fit(slots);
   const { score, mask, touched } = scratch;
   let count = 0;
   for (const l of lists) {
     const bit = 1 << l.term;
     const { idf, avg, lengths } = l;
-    const { shorts, tfs } = index.packedPostings(terms[l.term]!, l.field)!;
-    for (let i = 0; i < shorts.length; i++) {
-      const short = shorts[i]!;
-      const tf = tfs[i]!;
-      if (mask[short] === 0) touched[count++] = short;
-      score[short]! += idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[short]!) / avg)));
-      mask[short]! |= bit;
+    for (const p of l.parts) {
+      const shorts = p.shorts;
+      const tfs = p.tfs!;
+      for (let i = 0; i < p.length; i++) {
+        const short = shorts[i]!;
+        if (dead[short] === 1) continue;
+        const tf = tfs[i]!;
+        if (mask[short] === 0) touched[count++] = short;
+        score[short]! += idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[short]!) / avg)));
+        mask[short]! |= bit;
+      }
     }
   }
   for (let i = 0; i < count; i++) {
@@ -237,5 +262,5 @@ export function searchIndex(
     mask[short] = 0;
     rank(short, s * popcount(m), m);
   }
-  return top.results();
+  return results();
 }

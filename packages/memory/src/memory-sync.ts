@@ -1,3 +1,4 @@
+import { crc32 } from "node:zlib";
 import {
   type LogEntry,
   memoriesScope,
@@ -7,6 +8,7 @@ import {
 } from "@tta-dev/core";
 import { z } from "zod";
 import type { MemoryContext } from "./context.js";
+import { bodyOf, decodeSegment, encodeSegment, type PendingIntent, type Segment } from "./index-segment.js";
 import { MemoryIndex } from "./memory-index.js";
 import { toMemory } from "./records.js";
 
@@ -29,6 +31,15 @@ const RECENT_PAGES = 20;
  */
 export const PENDING_WINDOW_MS = 120_000;
 
+/** The name of the persisted index among a backend's derived data. */
+export const INDEX_SEGMENT_NAME = "memory-index";
+/** A long-running process rewrites the persisted index at most this often (ms). */
+export const PERSIST_INTERVAL_MS = 10_000;
+/** The body checksum of a persisted index is computed in slices this large, yielding between them. */
+const CRC_SLICE = 4 << 20;
+
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** What the last build or refresh did, for benchmarks and diagnostics. */
 export interface IndexSyncStats {
   builds: number;
@@ -41,6 +52,17 @@ export interface IndexSyncStats {
   seenSeq: number;
   /** Memories announced by a writer whose write this process has not seen land yet. */
   pending: number;
+  /** Persisted indexes loaded (and then caught up) instead of building. */
+  loads: number;
+  /** Why the last persisted index found was not used (`missing` when there was none). */
+  lastRejected: string | null;
+  lastLoadMs: number;
+  /** Persisted indexes written by this process. */
+  persists: number;
+  lastPersistMs: number;
+  lastPersistBytes: number;
+  /** The last failure to write the persisted index (searches go on without it). */
+  lastPersistError: string | null;
 }
 
 /** Keeps a process's memory index in step with the store. */
@@ -91,7 +113,20 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     lastRefreshChanges: 0,
     seenSeq: 0,
     pending: 0,
+    loads: 0,
+    lastRejected: null,
+    lastLoadMs: 0,
+    persists: 0,
+    lastPersistMs: 0,
+    lastPersistBytes: 0,
+    lastPersistError: null,
   };
+  /** The JSON of the memory-changes entry at `seenSeq`: a reset or foreign log has another there. */
+  let anchor: string | null = null;
+  /** Set after loading a persisted index: the next refresh checks the anchor before trusting it. */
+  let checkAnchor = false;
+  let lastPersistAt = Number.NEGATIVE_INFINITY;
+  let mayLoad = typeof backend.readDerived === "function";
   let built = false;
   let requested = 0;
   let completed = 0;
@@ -165,10 +200,11 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
 
   async function build(): Promise<void> {
     const started = performance.now();
-    index.clear();
     pending.clear();
     // The log length is read first: every change at or below it was announced before we list.
     const length = await backend.logLength(changes);
+    anchor = length > 0 ? await anchorAt(length) : null;
+    index.reset();
     let cursor: string | undefined;
     let readMs = 0;
     do {
@@ -177,6 +213,8 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       readMs += performance.now() - asked;
       for (const record of page.items) index.upsert(toMemory(namespace, record));
       cursor = page.nextCursor ?? undefined;
+      // A server goes on answering while a large index is built.
+      if (cursor) await yieldTurn();
     } while (cursor);
     // A write announced just before the list may have landed after its page was read.
     const recent = await recentIntents(length);
@@ -189,17 +227,119 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     stats.lastBuildMs = performance.now() - started;
     stats.lastBuildReadMs = readMs;
     built = true;
+    await persist();
+  }
+
+  async function anchorAt(seq: number): Promise<string | null> {
+    const [entry] = await backend.readLog(changes, { afterSeq: seq - 1, limit: 1 });
+    return entry && entry.seq === seq ? JSON.stringify(entry.value) : null;
+  }
+
+  /** Use the persisted index if it is sound and of this namespace; false when it cannot be. */
+  async function load(): Promise<boolean> {
+    const started = performance.now();
+    const bytes = await backend.readDerived!(namespace, INDEX_SEGMENT_NAME).catch((error: unknown) => {
+      stats.lastRejected = `unreadable: ${(error as Error).message}`;
+      return undefined;
+    });
+    if (bytes === undefined) return false;
+    if (bytes === null) {
+      stats.lastRejected = "missing";
+      return false;
+    }
+    const buf = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const body = bodyOf(buf);
+    let sum = 0;
+    for (let off = 0; body && off < body.body.length; off += CRC_SLICE) {
+      sum = crc32(body.body.subarray(off, off + CRC_SLICE), sum);
+      if (off + CRC_SLICE < body.body.length) await yieldTurn();
+    }
+    const decoded: { ok: true; segment: Segment } | { ok: false; reason: string } =
+      !body || sum !== body.crc ? { ok: false, reason: "damaged" } : decodeSegment(buf, namespace, false);
+    if (!decoded.ok) {
+      stats.lastRejected = decoded.reason;
+      ctx.logger?.warn("memory index: the persisted index is not usable; rebuilding it", {
+        namespace,
+        reason: decoded.reason,
+      });
+      return false;
+    }
+    const { state } = decoded.segment;
+    index.reset(decoded.segment);
+    pending.clear();
+    for (const p of state.pending) announced(pending, p.id, { op: p.op, base: p.base, at: p.at });
+    stats.pending = pending.size;
+    stats.seenSeq = state.seenSeq;
+    anchor = state.anchor;
+    checkAnchor = true;
+    stats.loads++;
+    stats.lastRejected = null;
+    stats.lastLoadMs = performance.now() - started;
+    built = true;
+    return true;
+  }
+
+  /** Write the index for the next process (derived data: a failure is recorded, never thrown). */
+  async function persist(): Promise<void> {
+    if (typeof backend.writeDerived !== "function" || stats.seenSeq === 0 || anchor === null) return;
+    const started = performance.now();
+    try {
+      const list: PendingIntent[] = [];
+      for (const [id, intents] of pending) for (const i of intents) list.push({ id, ...i });
+      const bytes = encodeSegment(
+        index.snapshot({ namespace, seenSeq: stats.seenSeq, anchor, pending: list }),
+      );
+      await backend.writeDerived(namespace, INDEX_SEGMENT_NAME, bytes);
+      // Carry on from what was written: the same memories, compacted into a base.
+      const decoded = decodeSegment(bytes, namespace, false);
+      if (decoded.ok) index.reset(decoded.segment);
+      stats.persists++;
+      stats.lastPersistBytes = bytes.length;
+      stats.lastPersistError = null;
+    } catch (error) {
+      stats.lastPersistError = (error as Error).message;
+      ctx.logger?.warn("memory index: could not persist the index", {
+        namespace,
+        error: (error as Error).message,
+      });
+    }
+    lastPersistAt = performance.now();
+    stats.lastPersistMs = performance.now() - started;
   }
 
   async function refresh(): Promise<void> {
     const started = performance.now();
     const waiting = [...pending.keys()];
-    const [length, first, waitingRecords] = (await backend.batch([
+    // After a load, the entry at seenSeq is read too: it must be the one the index was written at.
+    const verify = checkAnchor && stats.seenSeq > 0;
+    const [length, read, waitingRecords] = (await backend.batch([
       { op: "logLength", scope: changes },
-      { op: "readLog", scope: changes, options: { afterSeq: stats.seenSeq, limit: LOG_PAGE } },
+      {
+        op: "readLog",
+        scope: changes,
+        options: { afterSeq: stats.seenSeq - (verify ? 1 : 0), limit: LOG_PAGE },
+      },
       ...(waiting.length ? [{ op: "getMany" as const, scope: memories, keys: waiting }] : []),
     ])) as [number, LogEntry[], (StoredRecord | null)[] | undefined];
     if (length < stats.seenSeq) return build(); // the log was reset: start over
+    let first = read;
+    if (verify) {
+      const at = read[0];
+      if (!at || at.seq !== stats.seenSeq || JSON.stringify(at.value) !== anchor) {
+        stats.lastRejected = "foreign";
+        ctx.logger?.warn(
+          "memory index: the persisted index belongs to another memory-changes log; rebuilding it",
+          {
+            namespace,
+          },
+        );
+        return build();
+      }
+      checkAnchor = false;
+      first = read.slice(1);
+    }
     if (waitingRecords) settle(waiting, waitingRecords, new Map());
     if (length === stats.seenSeq) return;
     const fresh = new Map<string, Intent[]>();
@@ -209,7 +349,10 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       for (const entry of entries) {
         const [id, intent] = intentOf(entry);
         announced(fresh, id, intent);
-        last = Math.max(last, entry.seq);
+        if (entry.seq > last) {
+          last = entry.seq;
+          anchor = JSON.stringify(entry.value);
+        }
       }
       if (last >= length || entries.length === 0) break;
       entries = await backend.readLog(changes, { afterSeq: last, limit: LOG_PAGE });
@@ -220,18 +363,28 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     stats.refreshes++;
     stats.lastRefreshChanges = ids.length;
     stats.lastRefreshMs = performance.now() - started;
+    if (index.changes > 0 && performance.now() - lastPersistAt >= PERSIST_INTERVAL_MS) await persist();
   }
 
   return {
     stats,
     reset() {
       built = false;
+      mayLoad = false;
     },
     async fresh() {
       const ticket = ++requested;
       const run = chain.then(async () => {
         if (completed >= ticket) return;
         const covers = requested;
+        if (!built && mayLoad) {
+          mayLoad = false;
+          if (await load()) {
+            await refresh();
+            completed = covers;
+            return;
+          }
+        }
         await (built ? refresh() : build());
         completed = covers;
       });

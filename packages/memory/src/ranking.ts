@@ -66,9 +66,9 @@ export function compareRank(a: RankKey, b: RankKey): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-/** A ranked hit under construction. */
+/** A ranked hit under construction: `slot` is where the index keeps its memory. */
 export interface RankedHit extends RankKey {
-  memory: DeepMemory;
+  slot: number;
   matched: string[];
 }
 
@@ -110,8 +110,8 @@ export class TopK {
     if (this.hits.length > this.k) this.hits.pop();
   }
 
-  /** The hits, best first, as search results. */
-  results(): MemoryHit[] {
-    return this.hits.map((h) => ({ memory: h.memory, score: h.score, matched: h.matched }));
+  /** The hits, best first, as search results (`memoryAt` reads each hit's memory). */
+  results(memoryAt: (slot: number) => DeepMemory): MemoryHit[] {
+    return this.hits.map((h) => ({ memory: memoryAt(h.slot), score: h.score, matched: h.matched }));
   }
 }

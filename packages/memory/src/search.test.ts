@@ -1,8 +1,9 @@
 import { createManualClock, type MemoryHit } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import MiniSearch from "minisearch";
 import { describe, expect, it } from "vitest";
 import { expectCode, SID, setup, T0 } from "../test/fixture.js";
-import { createMemoryStore, finalScore, type MemoryCreateInput } from "./index.js";
+import { createMemoryStore, finalScore, type MemoryCreateInput, normalizeTerm, tokenize } from "./index.js";
 
 const contents = (hits: MemoryHit[]) => hits.map((h) => h.memory.content);
 const DAY = 86_400_000;
@@ -36,7 +37,17 @@ describe("deep memory search", () => {
     for (const query of ["redis", "pool cluster", "ttl expiry lock key"]) {
       const ours = await store.memories.search({ query, limit: 100 });
       const index = await store.memories.index.fresh();
-      const reference = new Map(index.referenceSearch(query).map((r) => [r.id, r.score]));
+      // minisearch's own BM25+ over the same memories, analysed the same way.
+      const mini = new MiniSearch<{ id: string; content: string; tags: string }>({
+        fields: ["content", "tags"],
+        tokenize,
+        processTerm: (term) => normalizeTerm(term),
+      });
+      mini.addAll(
+        [...index.memories()].map((m) => ({ id: m.id, content: m.content, tags: m.tags.join(" ") })),
+      );
+      const found = mini.search(query, { prefix: false, fuzzy: false, combineWith: "OR" });
+      const reference = new Map(found.map((r) => [r.id as string, r.score]));
       expect(ours.length).toBe(Math.min(100, reference.size));
       for (const hit of ours) expect(hit.score).toBeCloseTo(reference.get(hit.memory.id)!, 6);
     }
