@@ -154,8 +154,7 @@ async function benchSearch(size: number) {
     processTerm: (t) => normalizeTerm(t),
     tokenize,
   });
-  for (const e of (await reader.memories.index.fresh()).entries.values())
-    raw.add({ id: e.memory.id, content: e.memory.content });
+  for (const m of (await reader.memories.index.fresh()).memories()) raw.add({ id: m.id, content: m.content });
   const rawSamples: number[] = [];
   for (let i = 0; i < 100; i++) {
     const q = `${word()} ${word()}`;
