@@ -30,6 +30,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const failures = [];
 for (const d of withTests) {
   const report = join(d, ".reports", "vitest.json");
   if (!existsSync(report)) {
@@ -40,6 +41,15 @@ for (const d of withTests) {
   passed += r.numPassedTests ?? 0;
   failed += r.numFailedTests ?? 0;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // Name every failed test near the closing line, where a log's tail will show it.
+  for (const file of r.testResults ?? []) {
+    for (const a of file.assertionResults ?? []) {
+      if (a.status !== "failed") continue;
+      failures.push(
+        `FAILED ${file.name.slice(root.length)} > ${a.fullName ?? a.title}\n  ${String(a.failureMessages?.[0] ?? "").split("\n").slice(0, 6).join("\n  ")}`,
+      );
+    }
+  }
   // A file that failed to load (syntax error, failing hook) has no tests but must fail the run.
   for (const file of r.testResults ?? []) {
     if (file.status === "failed" && (file.assertionResults ?? []).every((a) => a.status !== "failed")) {
@@ -50,6 +60,7 @@ for (const d of withTests) {
     }
   }
 }
+for (const f of failures) console.error(f);
 if (missing.length) {
   console.error(`no test report from: ${missing.join(", ")}`);
   failed += missing.length;

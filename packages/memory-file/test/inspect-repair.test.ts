@@ -234,6 +234,8 @@ describe("inspect and repair", () => {
 
   it("repair takes each journal's lock: a child process writing the same journal meanwhile loses nothing", async () => {
     const { root, path } = await damagedStore();
+    // Long enough that the writer outlasts several repairs even on a loaded machine.
+    const ROUNDS = 200;
     let done = false;
     const writer = runWorker<{ results: { version?: number; code?: string }[] }>({
       mode: "records",
@@ -241,10 +243,11 @@ describe("inspect and repair", () => {
       namespace: "default",
       id: 0,
       count: 0,
-      ops: Array.from({ length: 1500 }, (_, i) => ({
+      repeat: ROUNDS,
+      ops: Array.from({ length: 30 }, (_, i) => ({
         op: "put",
         collection: "sessions",
-        key: `w${i % 30}`,
+        key: `w${i}`,
         value: { i },
       })),
     }).finally(() => {
@@ -267,7 +270,10 @@ describe("inspect and repair", () => {
     expect(results.every((r) => r.version !== undefined)).toBe(true);
     expect(moved).toEqual([[6]]);
     for (let k = 0; k < 30; k++) {
-      expect(await backend.get(sessions, `w${k}`)).toMatchObject({ value: { i: 1470 + k }, version: 50 });
+      expect(await backend.get(sessions, `w${k}`)).toMatchObject({
+        value: { i: k, round: ROUNDS - 1 },
+        version: ROUNDS,
+      });
     }
     expect((await backend.get(sessions, "s3"))?.version).toBe(1);
     expect(

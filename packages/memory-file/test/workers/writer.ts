@@ -5,7 +5,8 @@
  * - `forever`: appends keyed batches until killed, printing `ack <batch> <seq> <seq>…` after each acknowledged one.
  * - `die-holding-lock`: takes a log's lock and kills itself with SIGKILL while holding it.
  * - `repair`: prints `start`, runs `repair()` and prints its result (killed in the middle by the crash test).
- * - `records`: runs `ops` (get, list, put, delete on one collection) in order; prints `{ results }`,
+ * - `records`: runs `ops` (get, list, put, delete on one collection) in order, `repeat` times;
+ *   prints `{ results }`,
  *   each `{ value, version }`, `{ keys }`, `{ ok }` or `{ code, line }` for an error.
  */
 import { join } from "node:path";
@@ -30,6 +31,8 @@ interface Task {
   count: number;
   durability?: "os" | "fsync";
   lockPath?: string;
+  /** `records`: run `ops` this many times (default 1); a put's object value gains `round`. */
+  repeat?: number;
 }
 
 const task = JSON.parse(process.argv[2] ?? "{}") as Task;
@@ -57,7 +60,13 @@ async function main(): Promise<void> {
   }
   if (task.mode === "records") {
     const results: unknown[] = [];
-    for (const o of task.ops ?? []) {
+    const rounds = task.repeat ?? 1;
+    const ops = Array.from({ length: rounds }, (_, round) =>
+      (task.ops ?? []).map((o) =>
+        rounds > 1 && o.op === "put" ? { ...o, value: { ...(o.value as object), round } } : o,
+      ),
+    ).flat();
+    for (const o of ops) {
       const scope = { namespace: task.namespace, collection: o.collection };
       try {
         if (o.op === "get") {
@@ -123,7 +132,8 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  // Exit only once stdout has drained: a large result written to a pipe is flushed asynchronously.
+  () => process.stdout.write("", () => process.exit(0)),
   (e: unknown) => {
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
