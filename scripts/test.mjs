@@ -45,8 +45,11 @@ for (const d of withTests) {
   for (const file of r.testResults ?? []) {
     for (const a of file.assertionResults ?? []) {
       if (a.status !== "failed") continue;
+      const message = String(a.failureMessages?.[0] ?? "")
+        .split("\n")
+        .slice(0, 6);
       failures.push(
-        `FAILED ${file.name.slice(root.length)} > ${a.fullName ?? a.title}\n  ${String(a.failureMessages?.[0] ?? "").split("\n").slice(0, 6).join("\n  ")}`,
+        `FAILED ${file.name.slice(root.length)} > ${a.fullName ?? a.title}\n  ${message.join("\n  ")}`,
       );
     }
   }
