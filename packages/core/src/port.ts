@@ -1,4 +1,5 @@
 import { NotSupportedError, ValidationError } from "./errors.js";
+import { FORBIDDEN_KEYS } from "./json-check.js";
 
 /** How durable an acknowledged write is. */
 export type Durability = "fsync" | "os" | "memory";
@@ -90,6 +91,27 @@ export interface ReadLogOptions {
   fromEnd?: boolean;
 }
 
+/**
+ * What a conditional append (`MemoryBackend.appendIf`) requires of one record: it exists, has not
+ * expired, and its value is an object whose own top-level `field` is the string `equals` (a session
+ * that is `active`). `field` is 1-64 of `[A-Za-z0-9_]` starting with a letter; `equals` at most 256
+ * characters.
+ */
+export interface RecordCondition {
+  scope: Scope;
+  key: string;
+  field: string;
+  equals: string;
+}
+
+/**
+ * What `appendIf` did: appended (the entries, as `append` returns them), or not, with the record it
+ * found instead (`null` when there is none or it has expired).
+ */
+export type ConditionalAppend =
+  | { ok: true; entries: AppendedEntry[] }
+  | { ok: false; record: StoredRecord | null };
+
 /** A read that may travel with others in one round trip (see `MemoryBackend.batch`). */
 export type BatchRead =
   | { op: "get"; scope: Scope; key: string }
@@ -160,6 +182,14 @@ export interface MemoryBackend {
   /** Append atomically: new items get consecutive seqs, all or nothing. */
   append(scope: Scope, items: readonly LogItem[]): Promise<AppendedEntry[]>;
   readLog(scope: Scope, options?: ReadLogOptions): Promise<LogEntry[]>;
+  /**
+   * Optional: `append` only when `condition` holds, both in one round trip where the store can (a
+   * remote store's script). Atomic when the backend declares `atomicCompareAndSet` and it can check
+   * the record where it appends; otherwise a read, then the append. Without it, callers read the
+   * record first (see {@link appendWhen}).
+   */
+  appendIf?(condition: RecordCondition, scope: Scope, items: readonly LogItem[]): Promise<ConditionalAppend>;
+
   /** The last assigned seq, 0 for an empty or missing log. */
   logLength(scope: Scope): Promise<number>;
   /** Remove the log, its seq counter and its idempotency keys; true when it existed. */
@@ -241,4 +271,63 @@ export function checkDerivedName(name: unknown): string {
     });
   }
   return name;
+}
+
+const CONDITION_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Check a {@link RecordCondition}'s field and value (the scope and key are checked by the backend
+ * like any other).
+ *
+ * @throws VALIDATION_FAILED
+ */
+export function checkCondition(condition: RecordCondition): RecordCondition {
+  const fail = (path: string, message: string): never => {
+    throw new ValidationError(`condition.${path}: ${message}`, {
+      issues: [{ path: `condition.${path}`, message }],
+    });
+  };
+  if (typeof condition !== "object" || condition === null) fail("(root)", "must be an object");
+  if (typeof condition.field !== "string" || !CONDITION_FIELD.test(condition.field)) {
+    fail("field", "must be 1-64 of [A-Za-z0-9_], starting with a letter");
+  }
+  if (FORBIDDEN_KEYS.has(condition.field)) fail("field", "is a reserved name");
+  if (typeof condition.equals !== "string" || condition.equals.length > 256) {
+    fail("equals", "must be a string of at most 256 characters");
+  }
+  return condition;
+}
+
+/** Whether a record meets a condition's field test (existence and expiry are the caller's). */
+export function conditionHolds(condition: RecordCondition, record: StoredRecord | null): boolean {
+  if (record === null) return false;
+  const value = record.value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.hasOwn(value, condition.field) &&
+    (value as Record<string, unknown>)[condition.field] === condition.equals
+  );
+}
+
+/**
+ * `appendIf` on any backend: the backend's own when it has one, else a read of the record and then
+ * the append (two round trips, not atomic).
+ *
+ * @example
+ * const r = await appendWhen(backend, { scope: sessionsScope(ns), key: id, field: "status", equals: "active" },
+ *   messagesScope(ns, id), [{ value: message }]);
+ */
+export async function appendWhen(
+  backend: MemoryBackend,
+  condition: RecordCondition,
+  scope: Scope,
+  items: readonly LogItem[],
+): Promise<ConditionalAppend> {
+  if (typeof backend.appendIf === "function") return backend.appendIf(condition, scope, items);
+  checkCondition(condition);
+  const record = await backend.get(condition.scope, condition.key);
+  if (!conditionHolds(condition, record)) return { ok: false, record };
+  return { ok: true, entries: await backend.append(scope, items) };
 }

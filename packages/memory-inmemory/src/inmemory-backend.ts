@@ -4,9 +4,11 @@ import {
   BackendUnavailableError,
   type BatchRead,
   type Clock,
+  checkCondition,
   checkDerivedName,
   checkNamespace,
   compareKeys,
+  conditionHolds,
   type DeleteOptions,
   encodeSegment,
   type ListOptions,
@@ -276,6 +278,17 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
         if (e.idempotencyKey !== undefined) log.byKey.set(e.idempotencyKey, e.seq);
       }
       return out;
+    },
+
+    async appendIf(condition, scope, items) {
+      open();
+      checkCondition(condition);
+      validateKey(condition.key, "condition.key");
+      const cell = live(table(condition.scope, false)?.get(condition.key));
+      const record = cell ? toRecord(condition.key, cell) : null;
+      if (!conditionHolds(condition, record)) return { ok: false, record };
+      // `append` has no await before it changes the log: the check and the append are one step.
+      return { ok: true, entries: await backend.append(scope, items) };
     },
 
     async readLog(scope, opts: ReadLogOptions = {}) {

@@ -4,9 +4,12 @@ import {
   type BatchRead,
   type BatchResult,
   type Clock,
+  checkCondition,
   checkDerivedName,
   checkNamespace,
+  conditionHolds,
   encodeSegment,
+  type LogItem,
   type MemoryBackend,
   type PutOptions,
   type Scope,
@@ -19,11 +22,12 @@ import {
   validateTtl,
 } from "@tta-dev/core";
 import { runPipelined } from "./batch.js";
-import { decodeEntry, encodeEntry, expectShape } from "./codec.js";
+import { decodeEntry, decodeRecord, encodeEntry, expectShape } from "./codec.js";
 import { type ConnectionOptions, createConnection, type RedisClient } from "./connection.js";
 import { derivedKey, recordKey, scopeKeys } from "./keys.js";
 import { getManyOp, getOp, listOp, logLengthOp, type ReadOp, readLogOp, type Target } from "./read-ops.js";
 import { scanKeys } from "./scan.js";
+import { keySlot } from "./slot.js";
 
 /** Options of {@link createRedisBackend}. */
 export interface RedisBackendOptions extends ConnectionOptions {
@@ -76,6 +80,55 @@ function storedEntry(seq: number, json: string, idempotencyKey: string | undefin
 
 function invalid(path: string, message: string): never {
   throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
+}
+
+/** The script arguments of an append, and each item's serialised value. */
+function appendArgs(items: readonly LogItem[]): { args: string[]; prepared: string[] } {
+  if (!Array.isArray(items) || items.length === 0) invalid("items", "must be a non-empty array");
+  const args: string[] = [String(items.length)];
+  const prepared = items.map((item, i) => {
+    if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
+    const json = serializeValue(item.value);
+    args.push(item.idempotencyKey ?? "", encodeEntry(json, item.idempotencyKey));
+    return json;
+  });
+  return { args, prepared };
+}
+
+/** Map the append script's reply `{seqs, earlier entries of duplicates}` to the port's entries. */
+function appended(
+  items: readonly LogItem[],
+  prepared: string[],
+  reply: unknown,
+  log: string,
+): AppendedEntry[] {
+  const [seqs, olds] = (Array.isArray(reply) ? reply : []) as [number[], string[]];
+  expectShape(
+    Array.isArray(seqs) && seqs.length === items.length && Array.isArray(olds),
+    log,
+    "append reply",
+  );
+  const out: AppendedEntry[] = [];
+  const byKey = new Map<string, AppendedEntry>();
+  let old = 0;
+  items.forEach((item, i) => {
+    const s = seqs[i]!;
+    const k = item.idempotencyKey;
+    if (s > 0) {
+      const entry = storedEntry(s, prepared[i]!, k);
+      if (k !== undefined) byKey.set(k, entry);
+      out.push(entry);
+    } else if (k !== undefined && byKey.has(k) && byKey.get(k)!.seq === -s) {
+      out.push({ ...byKey.get(k)!, duplicate: true });
+    } else {
+      const stored = decodeEntry(olds[old++], -s, log);
+      expectShape(stored.idempotencyKey === k, `${log}#${-s}`, "idempotency key mismatch");
+      const entry: AppendedEntry = { ...stored, duplicate: true };
+      if (k !== undefined) byKey.set(k, { ...entry });
+      out.push(entry);
+    }
+  });
+  return out;
 }
 
 /**
@@ -175,43 +228,40 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
 
     async append(scope, items) {
       const sk = scopeKeys(scope, root);
-      if (!Array.isArray(items) || items.length === 0) invalid("items", "must be a non-empty array");
-      const args: string[] = [String(items.length)];
-      const prepared = items.map((item, i) => {
-        if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-        const json = serializeValue(item.value);
-        args.push(item.idempotencyKey ?? "", encodeEntry(json, item.idempotencyKey));
-        return json;
-      });
-      const [seqs, olds] = await conn.run("append", sk.log, (c) =>
-        c.ttaAppend(sk.log, sk.idempotency, ...args),
+      const { args, prepared } = appendArgs(items);
+      const reply = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
+      return appended(items, prepared, reply, sk.log);
+    },
+
+    async appendIf(condition, scope, items) {
+      checkCondition(condition);
+      const ck = scopeKeys(condition.scope, root);
+      validateKey(condition.key, "condition.key");
+      const sk = scopeKeys(scope, root);
+      const { args, prepared } = appendArgs(items);
+      const rk = recordKey(ck, condition.key);
+      if (conn.client.isCluster && keySlot(rk) !== keySlot(sk.log)) {
+        // Different slots (a session's record and its messages): a script cannot see both, so read,
+        // then append — two round trips, and a status change in between is not seen.
+        const record = await backend.get(condition.scope, condition.key);
+        if (!conditionHolds(condition, record)) return { ok: false, record };
+        const reply = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
+        return { ok: true, entries: appended(items, prepared, reply, sk.log) };
+      }
+      const at = now();
+      const reply = await conn.run("appendIf", sk.log, (c) =>
+        c.ttaAppendIf(rk, sk.log, sk.idempotency, at, condition.field, condition.equals, ...args),
       );
-      expectShape(
-        Array.isArray(seqs) && seqs.length === items.length && Array.isArray(olds),
-        sk.log,
-        "append reply",
-      );
-      const out: AppendedEntry[] = [];
-      const byKey = new Map<string, AppendedEntry>();
-      let old = 0;
-      items.forEach((item, i) => {
-        const s = seqs[i]!;
-        const k = item.idempotencyKey;
-        if (s > 0) {
-          const entry = storedEntry(s, prepared[i]!, k);
-          if (k !== undefined) byKey.set(k, entry);
-          out.push(entry);
-        } else if (k !== undefined && byKey.has(k) && byKey.get(k)!.seq === -s) {
-          out.push({ ...byKey.get(k)!, duplicate: true });
-        } else {
-          const stored = decodeEntry(olds[old++], -s, sk.log);
-          expectShape(stored.idempotencyKey === k, `${sk.log}#${-s}`, "idempotency key mismatch");
-          const entry: AppendedEntry = { ...stored, duplicate: true };
-          if (k !== undefined) byKey.set(k, { ...entry });
-          out.push(entry);
-        }
-      });
-      return out;
+      expectShape(Array.isArray(reply) && (reply[0] === 0 || reply[0] === 1), sk.log, "appendIf reply");
+      if (reply[0] === 1) return { ok: true, entries: appended(items, prepared, reply[1], sk.log) };
+      const record = reply[1] === null ? null : decodeRecord(reply[1], condition.key, at, rk);
+      if (conditionHolds(condition, record)) {
+        // The script could not decode the value (deeper than its JSON decoder goes): append as a
+        // second step rather than refuse a record that meets the condition.
+        const again = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
+        return { ok: true, entries: appended(items, prepared, again, sk.log) };
+      }
+      return { ok: false, record };
     },
 
     async deleteLog(scope) {

@@ -125,53 +125,80 @@ return count
 `;
 
 /**
- * KEYS: log, idempotency. ARGV: n, then per item idempotencyKey|'' and entry.
+ * `append(log, idem, at)`: ARGV[at] is n, then per item idempotencyKey|'' and entry.
  * → {{seq or -seq of a duplicate, …}, {stored entry of each earlier duplicate, …}}.
  * seq = list length, so seqs are gapless by construction; all items or none.
  */
-const APPEND = `
-local base = redis.call('LLEN', KEYS[1])
-local seq = base
-local res, olds, fresh, push, hset = {}, {}, {}, {}, {}
-for i = 1, tonumber(ARGV[1]) do
-  local k = ARGV[2 * i]
-  local done = false
-  if k ~= '' then
-    if fresh[k] then
-      res[i] = -fresh[k]
-      done = true
-    else
-      local s = redis.call('HGET', KEYS[2], k)
-      if s then
-        local sn = tonumber(s)
-        if not sn or sn < 1 or sn > base then
-          return redis.error_reply('TTACORRUPT idempotency entry ' .. k .. ' at ' .. KEYS[2])
-        end
-        res[i] = -sn
-        fresh[k] = sn
-        olds[#olds + 1] = redis.call('LINDEX', KEYS[1], sn - 1)
+const APPEND_FN = `
+local function append(log, idem, at)
+  local base = redis.call('LLEN', log)
+  local seq = base
+  local res, olds, fresh, push, hset = {}, {}, {}, {}, {}
+  for i = 1, tonumber(ARGV[at]) do
+    local k = ARGV[at - 1 + 2 * i]
+    local done = false
+    if k ~= '' then
+      if fresh[k] then
+        res[i] = -fresh[k]
         done = true
+      else
+        local s = redis.call('HGET', idem, k)
+        if s then
+          local sn = tonumber(s)
+          if not sn or sn < 1 or sn > base then
+            return redis.error_reply('TTACORRUPT idempotency entry ' .. k .. ' at ' .. idem)
+          end
+          res[i] = -sn
+          fresh[k] = sn
+          olds[#olds + 1] = redis.call('LINDEX', log, sn - 1)
+          done = true
+        end
+      end
+    end
+    if not done then
+      seq = seq + 1
+      res[i] = seq
+      push[#push + 1] = ARGV[at + 2 * i]
+      if k ~= '' then
+        fresh[k] = seq
+        hset[#hset + 1] = k
+        hset[#hset + 1] = seq
       end
     end
   end
-  if not done then
-    seq = seq + 1
-    res[i] = seq
-    push[#push + 1] = ARGV[2 * i + 1]
-    if k ~= '' then
-      fresh[k] = seq
-      hset[#hset + 1] = k
-      hset[#hset + 1] = seq
-    end
+  for i = 1, #push, 1000 do
+    redis.call('RPUSH', log, unpack(push, i, math.min(i + 999, #push)))
   end
+  for i = 1, #hset, 1000 do
+    redis.call('HSET', idem, unpack(hset, i, math.min(i + 999, #hset)))
+  end
+  return {res, olds}
 end
-for i = 1, #push, 1000 do
-  redis.call('RPUSH', KEYS[1], unpack(push, i, math.min(i + 999, #push)))
+`;
+
+/** KEYS: log, idempotency. ARGV: n, then per item idempotencyKey|'' and entry. See APPEND_FN. */
+const APPEND = `${APPEND_FN}
+return append(KEYS[1], KEYS[2], 1)
+`;
+
+/**
+ * KEYS: record, log, idempotency. ARGV: now, field, equals, then APPEND's. Appends only when the
+ * record is live and its JSON value's top-level `field` is the string `equals`, atomically.
+ * → {1, append reply} or {0, raw record | false}.
+ */
+const APPEND_IF = `${APPEND_FN}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return {0, false} end
+local v, e, at = string.match(raw, '^(%d+):(%d*):()')
+if not v then return redis.error_reply('TTACORRUPT record header at ' .. KEYS[1]) end
+if e ~= '' and tonumber(e) <= tonumber(ARGV[1]) then return {0, false} end
+local ok, value = pcall(cjson.decode, string.sub(raw, at))
+if ok and type(value) == 'table' and value[ARGV[2]] == ARGV[3] then
+  local r = append(KEYS[2], KEYS[3], 4)
+  if r.err then return r end
+  return {1, r}
 end
-for i = 1, #hset, 1000 do
-  redis.call('HSET', KEYS[2], unpack(hset, i, math.min(i + 999, #hset)))
-end
-return {res, olds}
+return {0, raw}
 `;
 
 /** KEYS: log. ARGV: afterSeq, beforeSeq, limit, fromEnd (1|0). → {startIndex, entry…} */
@@ -195,6 +222,7 @@ const SCRIPTS = {
   ttaGetMany: { numberOfKeys: undefined, lua: GET_MANY },
   ttaClear: { numberOfKeys: 1, lua: CLEAR },
   ttaAppend: { numberOfKeys: 2, lua: APPEND },
+  ttaAppendIf: { numberOfKeys: 3, lua: APPEND_IF },
   ttaReadLog: { numberOfKeys: 1, lua: READ_LOG },
 } as const;
 
@@ -214,6 +242,7 @@ declare module "ioredis" {
     ttaGetMany(...args: Arg[]): Result<(string | null)[], Context>;
     ttaClear(...args: Arg[]): Result<number, Context>;
     ttaAppend(...args: Arg[]): Result<[number[], string[]], Context>;
+    ttaAppendIf(...args: Arg[]): Result<[1, [number[], string[]]] | [0, string | null], Context>;
     ttaReadLog(...args: Arg[]): Result<[number, ...string[]], Context>;
   }
 }

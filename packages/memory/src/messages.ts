@@ -20,7 +20,7 @@ import {
   MessageAppendInput,
   MessageListInput,
 } from "./schemas/message.js";
-import { checkLookupId, requireActiveSession, sessionOf } from "./session-lookup.js";
+import { appendToActiveSession, checkLookupId, sessionOf } from "./session-lookup.js";
 
 /** Messages of a session (SPEC §3.2). */
 export interface MessageStore {
@@ -52,7 +52,7 @@ export function createMessageStore(options: MessageStoreOptions): MessageStore {
 
 /** {@link createMessageStore} over a resolved context. */
 export function createMessageStoreIn(ctx: MemoryContext): MessageStore {
-  const { backend, namespace, limits } = ctx;
+  const { namespace, limits } = ctx;
 
   const prepare = (items: z.output<typeof MessageAppendBatchInput>["messages"], now: string): LogItem[] =>
     items.map((m, i) => {
@@ -73,8 +73,7 @@ export function createMessageStoreIn(ctx: MemoryContext): MessageStore {
     }
     checkCountLimit(items.length, limits.batchAppend, "messages");
     const prepared = prepare(items, ctx.nowIso());
-    await requireActiveSession(ctx, id);
-    const appended = await backend.append(messagesScope(namespace, id), prepared);
+    const appended = await appendToActiveSession(ctx, id, prepared);
     return appended.map((entry) => toMessage(namespace, id, entry));
   }
 

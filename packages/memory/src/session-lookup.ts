@@ -1,5 +1,9 @@
 import {
+  type AppendedEntry,
+  appendWhen,
   checkSessionId,
+  type LogItem,
+  messagesScope,
   type Session,
   SessionNotActiveError,
   SessionNotFoundError,
@@ -35,4 +39,24 @@ export async function requireActiveSession(ctx: MemoryContext, id: string): Prom
   const session = await requireSession(ctx, id);
   if (session.status !== "active") throw new SessionNotActiveError(id, session.status);
   return session;
+}
+
+/**
+ * Append to the messages of a session that must be `active` (SESSION_NOT_FOUND, SESSION_NOT_ACTIVE),
+ * the check travelling with the append: one round trip, and atomic, where the backend can.
+ */
+export async function appendToActiveSession(
+  ctx: MemoryContext,
+  id: string,
+  items: readonly LogItem[],
+): Promise<AppendedEntry[]> {
+  const result = await appendWhen(
+    ctx.backend,
+    { scope: sessionsScope(ctx.namespace), key: id, field: "status", equals: "active" },
+    messagesScope(ctx.namespace, id),
+    items,
+  );
+  if (result.ok) return result.entries;
+  const session = sessionOf(ctx, id, result.record);
+  throw new SessionNotActiveError(id, session.status);
 }

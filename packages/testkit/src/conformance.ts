@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import type { ConformanceOptions } from "./options.js";
 import { capabilitySuite } from "./suites/capabilities.js";
 import { concurrencySuite } from "./suites/concurrency.js";
+import { conditionalSuite } from "./suites/conditional.js";
 import { createHarness } from "./suites/harness.js";
 import { isolationSuite } from "./suites/isolation.js";
 import { logSuite } from "./suites/logs.js";
@@ -12,8 +13,8 @@ import { valueSuite } from "./suites/values.js";
 
 /**
  * The conformance suite every tta backend runs: records and versions, `ifVersion`, logs and
- * idempotency, TTL, pagination under writes, isolation, round trips, deletion, capability honesty,
- * and concurrency in one process, across two instances and across child processes.
+ * idempotency, conditional appends, TTL, pagination under writes, isolation, round trips, deletion,
+ * capability honesty, and concurrency in one process, across two instances and across child processes.
  *
  * @example
  * describeBackendConformance({
@@ -31,6 +32,7 @@ export function describeBackendConformance(options: ConformanceOptions): void {
     describe("isolation", () => isolationSuite(h));
     describe("ttl", () => ttlSuite(h));
     describe("logs", () => logSuite(h));
+    describe("conditional appends", () => conditionalSuite(h));
     describe("concurrency", () => concurrencySuite(h));
     describe("capabilities", () => capabilitySuite(h));
     describe("model", () => modelSuite(h));
