@@ -5,6 +5,7 @@ import {
   type LogEntry,
   Message,
   parseStored,
+  quickMessage,
   Session,
   type StoredRecord,
   toIso,
@@ -27,6 +28,9 @@ export function toSession(namespace: string, record: StoredRecord): Session {
 
 /** A message log entry as the entity. */
 export function toMessage(namespace: string, sessionId: string, entry: LogEntry): Message {
+  const quick = quickMessage(sessionId, entry.seq, entry.value, entry.idempotencyKey);
+  if (quick !== null) return quick;
+  // Only a broken entry gets here: the schema says what is wrong with it.
   const value = spread(entry.value);
   return parseStored(
     Message,

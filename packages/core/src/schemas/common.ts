@@ -14,11 +14,26 @@ export function isRealDateTime(text: string): boolean {
   return Number(m[4]) < 24 && Number(m[5]) < 60 && (m[6] === undefined || Number(m[6]) < 60);
 }
 
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** ISO-8601 UTC timestamp with milliseconds, of a real date and time. */
 export const Timestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, "must be ISO-8601 UTC with milliseconds")
+  .regex(TIMESTAMP, "must be ISO-8601 UTC with milliseconds")
   .refine(isRealDateTime, "must be a real date and time");
+
+let lastTimestamp = "";
+
+/**
+ * What {@link Timestamp} accepts, as a plain test for hot read paths. The last accepted value is
+ * remembered: the messages of one batch share their time.
+ */
+export function isTimestamp(value: unknown): value is string {
+  if (value === lastTimestamp) return true;
+  if (typeof value !== "string" || !TIMESTAMP.test(value) || !isRealDateTime(value)) return false;
+  lastTimestamp = value;
+  return true;
+}
 
 /** A calendar date `YYYY-MM-DD` that exists (no 2025-02-30, no month 13). */
 export const CalendarDate = z
@@ -28,6 +43,8 @@ export const CalendarDate = z
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+const METADATA_CHECK = { forbiddenKeys: true, object: true };
 
 function jsonRefinement(options: { forbiddenKeys: boolean; object: boolean }) {
   return (value: unknown, ctx: z.RefinementCtx) => {
@@ -72,9 +89,15 @@ export const JsonInputValue = z
  */
 export const Metadata = z
   .unknown()
-  .superRefine(jsonRefinement({ forbiddenKeys: true, object: true }))
+  .superRefine(jsonRefinement(METADATA_CHECK))
   .meta({ type: "object" }) as unknown as z.ZodType<Record<string, JsonValue>>;
 export type Metadata = Record<string, JsonValue>;
+
+/** What {@link Metadata} accepts, as a plain test for hot read paths. */
+export function isMetadata(value: unknown): value is Metadata {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return findJsonProblem(value, METADATA_CHECK) === null;
+}
 
 /** Record version: 1 on create, +1 on each change. */
 export const Version = z.number().int().min(1);

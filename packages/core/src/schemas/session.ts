@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Metadata, Timestamp, Version } from "./common.js";
+import { isMetadata, isTimestamp, Metadata, Timestamp, Version } from "./common.js";
 
 export const SessionStatus = z.enum(["active", "completed", "archived"]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
@@ -36,6 +36,39 @@ export const Message = z.object({
   idempotencyKey: z.string().optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+const ROLES: ReadonlySet<unknown> = new Set(MessageRole.options);
+
+/**
+ * The message `Message.parse` would return for these parts, or `null` where it would fail: a plain
+ * check for the hot read path (a page of messages), without building a parse context per message.
+ * A test holds it to the schema on generated input; callers fall back to the schema for the error.
+ */
+export function quickMessage(
+  sessionId: unknown,
+  seq: unknown,
+  value: unknown,
+  idempotencyKey: unknown,
+): Message | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const { role, content, metadata, createdAt } = value as Record<string, unknown>;
+  if (
+    typeof sessionId !== "string" ||
+    typeof seq !== "number" ||
+    !Number.isSafeInteger(seq) ||
+    seq < 1 ||
+    !ROLES.has(role) ||
+    typeof content !== "string" ||
+    !isTimestamp(createdAt) ||
+    (idempotencyKey !== undefined && typeof idempotencyKey !== "string") ||
+    !isMetadata(metadata)
+  ) {
+    return null;
+  }
+  const message: Message = { sessionId, seq, role: role as MessageRole, content, metadata, createdAt };
+  if (idempotencyKey !== undefined) message.idempotencyKey = idempotencyKey as string;
+  return message;
+}
 
 /** A short-lived value in a session's cache. */
 export const CacheEntry = z.object({
