@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "./errors.js";
-import { checkMetadata, DEFAULT_LIMITS, resolveLimits, utf8Length } from "./limits.js";
+import { checkByteLimit, checkMetadata, DEFAULT_LIMITS, resolveLimits, utf8Length } from "./limits.js";
 
 function codeOf(fn: () => void): string | undefined {
   try {
@@ -40,5 +40,22 @@ describe("limits", () => {
     expect(resolveLimits({ batchAppend: 10 }).batchAppend).toBe(10);
     expect(codeOf(() => resolveLimits({ batchAppend: 0 }))).toBe("VALIDATION_FAILED");
     expect(codeOf(() => resolveLimits({ nope: 1 } as never))).toBe("VALIDATION_FAILED");
+  });
+});
+
+describe("checkByteLimit", () => {
+  it("counts UTF-8 bytes exactly at the limit, whatever the characters", () => {
+    const ok = (text: string, max: number) =>
+      expect(() => checkByteLimit(text, max, "content")).not.toThrow();
+    const over = (text: string, max: number) =>
+      expect(() => checkByteLimit(text, max, "content")).toThrow(/content is \d+ bytes; the limit is/);
+    ok("a".repeat(30), 30);
+    over("a".repeat(31), 30);
+    ok("€".repeat(10), 30);
+    over("€".repeat(11), 32);
+    ok("😀".repeat(7), 28);
+    over("😀".repeat(8), 31);
+    ok(`${"é".repeat(15)}`, 30);
+    over(`${"é".repeat(15)}a`, 30);
   });
 });

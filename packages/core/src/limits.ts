@@ -42,6 +42,8 @@ export function utf8Length(s: string): number {
 
 /** @throws LimitExceededError when `text` is over `max` UTF-8 bytes. */
 export function checkByteLimit(text: string, max: number, field: string): void {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: short enough text needs no count.
+  if (text.length * 3 <= max) return;
   const size = utf8Length(text);
   if (size > max) {
     throw new LimitExceededError(`${field} is ${size} bytes; the limit is ${max} bytes.`, {
