@@ -246,6 +246,8 @@ async function locks(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=cold leaves this file to bench/cold-load.ts.
+  if (process.env.BENCH_ONLY === "cold") return;
   // BENCH_ONLY=concurrent runs the multi-process part alone.
   const all = process.env.BENCH_ONLY !== "concurrent";
   let small = 1;

@@ -36,8 +36,30 @@ export function stringAt(buf: Buffer, i: number, end: number): [string, number] 
   }
 }
 
+/** Value of a hex digit byte (`0-9a-fA-F`), or -1. */
+function hexDigit(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  return -1;
+}
+
+/**
+ * The checksum stated at the start of a line, as `Number.parseInt(<its 8 characters>, 16)` reads it.
+ * Eight hex digits (the only thing this package writes) are read from the bytes; anything else goes
+ * through `parseInt` itself, so that what is accepted does not change.
+ */
+export function statedChecksum(buf: Buffer, start: number): number {
+  let v = 0;
+  for (let i = start; i < start + CRC_WIDTH; i++) {
+    const d = i < buf.length ? hexDigit(buf[i]!) : -1;
+    if (d === -1) return Number.parseInt(buf.toString("latin1", start, start + CRC_WIDTH), 16);
+    v = v * 16 + d;
+  }
+  return v;
+}
+
 /** True when the line `buf[start, end)` carries the right checksum. */
 export function checksumHolds(buf: Buffer, start: number, end: number): boolean {
-  const stated = Number.parseInt(buf.toString("latin1", start, start + CRC_WIDTH), 16);
-  return crc32(buf.subarray(start + CRC_WIDTH, end)) === stated;
+  return crc32(buf.subarray(start + CRC_WIDTH, end)) === statedChecksum(buf, start);
 }

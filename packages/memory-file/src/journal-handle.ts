@@ -16,6 +16,7 @@ import {
   type JournalState,
   liveLines,
   readJournalLines,
+  rebaseCells,
   worthCompacting,
 } from "./journal-lines.js";
 import { frameLine } from "./line-codec.js";
@@ -141,20 +142,23 @@ export function openJournalHandle(
     if (j.bad.length > 0 || j.damaged.size > 0) return;
     const now = ctx.clock.now();
     if (!worthCompacting(j, now, COMPACT_MIN_LINES)) return;
-    const parts = liveLines(j.table, now);
-    if (parts.length === 0) {
+    const { lines, cells } = liveLines(j.table, now);
+    if (lines.length === 0) {
       removeFile();
       return;
     }
     const kept = j.table;
-    writeFileAtomic(path, parts.join(""), ctx.durability === "fsync");
+    const data = Buffer.from(lines.join(""));
+    writeFileAtomic(path, data, ctx.durability === "fsync");
+    // The values now live in `data`, a copy of the new file: the chunks of the old one are freed.
+    rebaseCells(cells, data);
     reset();
     fd = openSync(path, constants.O_RDWR);
     const st = fstatSync(fd);
     ino = fileIdentity(st);
     size = st.size;
     mtimeMs = st.mtimeMs;
-    j = { ...emptyJournalState(), table: kept, consumed: st.size, lines: parts.length };
+    j = { ...emptyJournalState(), table: kept, consumed: st.size, lines: lines.length };
   }
 
   return { current, appendLine, removeFile, compactIfWorthIt, reset };

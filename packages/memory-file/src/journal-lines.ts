@@ -1,18 +1,19 @@
-import { checksumHolds, digitsAt, matches, stringAt } from "./byte-scan.js";
-import { nestedTooDeep, TOO_DEEP } from "./depth.js";
+import { checksumHolds, matches, stringAt } from "./byte-scan.js";
+import { MAX_STORED_DEPTH, nestedTooDeep, TOO_DEEP } from "./depth.js";
 import { readAt } from "./fs-utils.js";
 import { type BadLine, type Damage, markDamaged } from "./journal-damage.js";
+import { CRC_WIDTH, decodeLine, frameLine, lineBody, NEWLINE, peekHeader, TAB } from "./line-codec.js";
 import {
-  CRC_WIDTH,
-  type DecodedLine,
-  decodeLine,
-  frameLine,
-  lineBody,
-  NEWLINE,
-  peekHeader,
-  TAB,
-} from "./line-codec.js";
-import { createRecordTable, isLive, type RecordTable, tableDelete, tableSet } from "./record-table.js";
+  type Cell,
+  type Chunk,
+  cellJson,
+  createRecordTable,
+  isLive,
+  moveToFreshChunk,
+  type RecordTable,
+  tableDelete,
+  tableSetValue,
+} from "./record-table.js";
 
 /** What a process knows of a journal file: its records and how far it has read. */
 export interface JournalState {
@@ -66,9 +67,8 @@ function apply(
   if (valueJson === undefined) return "record without a value";
   if (nestedTooDeep(valueJson)) return TOO_DEEP;
   if (checkValues && !parses(valueJson)) return "value is not JSON";
-  if (s.table.cells.has(key)) s.garbage += 1;
   if (s.damaged.size > 0) s.damaged.delete(key);
-  tableSet(s.table, key, { json: valueJson, version: n, expiresAt: e, line: s.lines + 1 }, bulk);
+  if (tableSetValue(s.table, key, valueJson, null, 0, 0, n, e, s.lines + 1, bulk, false)) s.garbage += 1;
   return null;
 }
 
@@ -105,29 +105,119 @@ const N = Buffer.from(',"n":');
 const E = Buffer.from(',"e":');
 const NULL_END = Buffer.from("null}\t");
 
-/**
- * The common put line `{"k":"…","n":N,"e":null|N}\t<value>` decoded from its bytes (checksum
- * verified); `null` for any other shape, which then takes the general path.
- */
-function quickPut(buf: Buffer, start: number, end: number): DecodedLine | null {
-  const h = start + CRC_WIDTH;
-  if (!matches(buf, h, K)) return null;
-  const key = stringAt(buf, h + K.length, end);
-  if (!key || !matches(buf, key[1], N)) return null;
-  const n = digitsAt(buf, key[1] + N.length, end);
-  if (!n || !matches(buf, n[1], E)) return null;
-  let e: number | null = null;
-  let valueStart: number;
-  if (matches(buf, n[1] + E.length, NULL_END)) valueStart = n[1] + E.length + NULL_END.length;
-  else {
-    const at = digitsAt(buf, n[1] + E.length, end);
-    if (!at || buf[at[1]] !== 0x7d || buf[at[1] + 1] !== TAB) return null;
-    e = at[0];
-    valueStart = at[1] + 2;
-  }
-  if (!checksumHolds(buf, start, end)) return null;
-  return { header: { k: key[0], n: n[0], e }, valueJson: buf.toString("utf8", valueStart, end) };
+/** Values shorter than this many bytes cannot nest too deep: see {@link nestedTooDeep}. */
+const DEEP_MIN_BYTES = 2 * (MAX_STORED_DEPTH + 1);
+
+/** True for the bytes of a key that `encodeKey` leaves as it is (`[A-Za-z0-9_-]`). */
+function plainByte(b: number): boolean {
+  return (
+    (b >= 0x61 && b <= 0x7a) ||
+    (b >= 0x41 && b <= 0x5a) ||
+    (b >= 0x30 && b <= 0x39) ||
+    b === 0x5f ||
+    b === 0x2d
+  );
 }
+
+/**
+ * The common put line `{"k":"…","n":N,"e":null|N}\t<value>`, read straight from its bytes (checksum
+ * verified) and applied: returns `undefined` for any other shape (or a bad checksum), which then
+ * takes the general path, else what {@link apply} would return for it. No object is made per line
+ * but the key and the cell. With `chunk` (a big read), the cell keeps the value as bytes of it.
+ *
+ * Cheaper, same outcome as {@link apply}: the value is decoded only when it must be looked at. A
+ * value shorter than {@link DEEP_MIN_BYTES} bytes decodes to fewer UTF-16 units than that (a
+ * unit never takes less than a byte, and a broken sequence becomes one U+FFFD), and
+ * `nestedTooDeep` passes such a text at once.
+ */
+function quickPut(
+  s: JournalState,
+  buf: Buffer,
+  chunk: Chunk | null,
+  start: number,
+  end: number,
+  bulk: boolean,
+  checkValues: boolean,
+): string | null | undefined {
+  let i = start + CRC_WIDTH;
+  if (!matches(buf, i, K)) return undefined;
+  i += K.length;
+  if (buf[i] !== 0x22) return undefined;
+  // The key: as `stringAt` reads it (which also takes any key with an escape).
+  let key: string;
+  let plain = true;
+  let j = i + 1;
+  let ascii = true;
+  for (; j < end; j++) {
+    const b = buf[j]!;
+    if (b === 0x22 || b === 0x5c) break;
+    if (b >= 0x80) ascii = false;
+    else if (plain && !plainByte(b)) plain = false;
+  }
+  if (j >= end) return undefined;
+  if (buf[j] === 0x5c) {
+    const str = stringAt(buf, i, end);
+    if (str === null) return undefined;
+    key = str[0];
+    plain = false;
+    i = str[1];
+  } else {
+    key = buf.toString(ascii ? "latin1" : "utf8", i + 1, j);
+    plain &&= ascii;
+    i = j + 1;
+  }
+  if (!matches(buf, i, N)) return undefined;
+  i += N.length;
+  // Digits as `digitsAt` reads them: at most 15.
+  let n = 0;
+  let from = i;
+  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - from < 15) n = n * 10 + buf[i++]! - 0x30;
+  if (i === from || !matches(buf, i, E)) return undefined;
+  i += E.length;
+  let e: number | null = null;
+  if (matches(buf, i, NULL_END)) i += NULL_END.length;
+  else {
+    let at = 0;
+    from = i;
+    while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - from < 15) at = at * 10 + buf[i++]! - 0x30;
+    if (i === from || buf[i] !== 0x7d || buf[i + 1] !== TAB) return undefined;
+    e = at;
+    i += 2;
+  }
+  if (!checksumHolds(buf, start, end)) return undefined;
+  if (n < 1) return "bad record version";
+  let text: string | null = null;
+  if (end - i >= DEEP_MIN_BYTES) {
+    text = buf.toString("utf8", i, end);
+    if (nestedTooDeep(text)) return TOO_DEEP;
+  }
+  if (checkValues) {
+    text ??= buf.toString("utf8", i, end);
+    if (!parses(text)) return "value is not JSON";
+  }
+  if (s.damaged.size > 0) s.damaged.delete(key);
+  const held =
+    chunk !== null
+      ? tableSetValue(s.table, key, null, chunk, i, end, n, e, s.lines + 1, bulk, plain)
+      : tableSetValue(
+          s.table,
+          key,
+          text ?? buf.toString("utf8", i, end),
+          null,
+          0,
+          0,
+          n,
+          e,
+          s.lines + 1,
+          bulk,
+          plain,
+        );
+  if (held) s.garbage += 1;
+  return null;
+}
+
+/** Reads longer than this are bulk loads: the key order is rebuilt once, and values stay bytes. */
+const BULK_BYTES = 1 << 20;
 
 /**
  * Read the complete lines of `[s.consumed, upTo)` into the state. An incomplete last line is left
@@ -135,31 +225,48 @@ function quickPut(buf: Buffer, start: number, end: number): DecodedLine | null {
  * it: it is listed in `s.bad` and, when its key can be read, marks that record damaged. With
  * `checkValues`, every value is also parsed (inspection); otherwise a broken value with a valid
  * checksum is found when it is first read.
+ *
+ * A bulk read (a fresh process loading a journal, a replaced file) keeps each value as bytes of the
+ * chunk it was read in (see {@link Cell}); a small read (what another process just appended) decodes
+ * its values at once, so that small chunks are never kept for a few records. A chunk is kept alive
+ * by its cells: when, at the end of the read, less than half of a chunk is values still held (most of
+ * its lines were superseded, deleted or are not puts), those values are copied to a fresh buffer of
+ * their size and the chunk is freed. What stays is then at most the size of the file, and compaction
+ * (when most lines are garbage) moves the values to a buffer of the new file's bytes.
  */
 export function readJournalLines(fd: number, s: JournalState, upTo: number, checkValues = false): void {
-  const bulk = upTo - s.consumed > 1 << 20;
+  const bulk = upTo - s.consumed > BULK_BYTES;
+  const chunks: Chunk[] = [];
   let chunk = CHUNK;
   while (s.consumed < upTo) {
     const want = Math.min(chunk, upTo - s.consumed);
     const buf = readAt(fd, s.consumed, want);
+    const held: Chunk | null = bulk ? { buf, live: 0 } : null;
     let start = 0;
     for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      const line = quickPut(buf, start, nl) ?? decodeLine(buf, start, nl);
-      const why =
-        line === null
-          ? "bad checksum or record header"
-          : apply(s, line.header, line.valueJson, bulk, checkValues);
+      let why = quickPut(s, buf, held, start, nl, bulk, checkValues);
+      if (why === undefined) {
+        const line = decodeLine(buf, start, nl);
+        why =
+          line === null
+            ? "bad checksum or record header"
+            : apply(s, line.header, line.valueJson, bulk, checkValues);
+      }
       if (why !== null) noteBad(s, buf, start, nl, s.consumed, why);
       s.lines += 1;
       start = nl + 1;
     }
     s.consumed += start;
-    if (buf.length < want) return;
+    if (held !== null && held.live > 0) chunks.push(held);
+    if (buf.length < want) break;
     if (start === 0) {
-      if (want === upTo - s.consumed) return;
+      if (want === upTo - s.consumed) break;
       chunk *= 2;
     }
   }
+  const sparse = new Set<Chunk>();
+  for (const c of chunks) if (c.live > 0 && c.live * 2 < c.buf.length) sparse.add(c);
+  if (sparse.size > 0) moveToFreshChunk(s.table.cells.values(), sparse);
 }
 
 /** Whether a journal is worth rewriting: most of its lines are garbage or expired records. */
@@ -173,17 +280,41 @@ export function worthCompacting(s: JournalState, now: number, minLines: number):
 }
 
 /**
- * Drop expired records from the table and return one framed put line per live record (each cell
- * learns its new line number).
+ * Drop expired records from the table and return one framed put line per live record, with the
+ * cells in the same order (each cell learns its new line number).
  */
-export function liveLines(table: RecordTable, now: number): string[] {
-  const parts: string[] = [];
+export function liveLines(table: RecordTable, now: number): { lines: string[]; cells: Cell[] } {
+  const lines: string[] = [];
+  const cells: Cell[] = [];
   for (const [key, c] of table.cells) {
     if (!isLive(c, now)) tableDelete(table, key);
     else {
-      parts.push(frameLine(putBody(key, c.version, c.expiresAt, c.json)));
-      c.line = parts.length;
+      lines.push(frameLine(putBody(key, c.version, c.expiresAt, cellJson(c))));
+      cells.push(c);
+      c.line = lines.length;
     }
   }
-  return parts;
+  return { lines, cells };
+}
+
+/**
+ * After a compaction wrote `data` (the lines of {@link liveLines}, in order), point each cell at its
+ * value in `data`: the old chunks are freed and the table holds no more than the new file. The value
+ * of a line is what follows its first tab (a header's JSON never holds a raw tab) up to its newline.
+ */
+export function rebaseCells(cells: readonly Cell[], data: Buffer): void {
+  const chunk: Chunk = { buf: data, live: 0 };
+  let at = 0;
+  for (const c of cells) {
+    const tab = data.indexOf(TAB, at);
+    const nl = data.indexOf(NEWLINE, at);
+    if (tab === -1 || nl === -1 || tab > nl) throw new Error("compacted journal: lines out of step");
+    if (c.src !== null) c.src.live -= c.to - c.from;
+    c.text = null;
+    c.src = chunk;
+    c.from = tab + 1;
+    c.to = nl;
+    chunk.live += nl - tab - 1;
+    at = nl + 1;
+  }
 }

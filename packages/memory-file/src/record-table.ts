@@ -1,14 +1,39 @@
 import { encodeSegment, type RecordPage, type StoredRecord } from "@tta-dev/core";
 
-/** One record as held in memory: its value as the JSON text that was stored. */
+/**
+ * Bytes read from a journal that cells point into (see {@link Cell}). `live` counts the value bytes
+ * of the cells that still point here, so a read can tell when most of a chunk is no longer needed.
+ */
+export interface Chunk {
+  buf: Buffer;
+  live: number;
+}
+
+/**
+ * One record as held in memory. Its value is the JSON text that was stored, held either as a string
+ * (`text`: written by this process, read from a small read or from the groups file) or as the bytes
+ * `src.buf[from, to)` of a big read of the journal, decoded only when used ({@link cellJson}): a fresh
+ * process loading 100 000 records decodes only the ones it reads. The bytes are the journal's as
+ * read, checksum verified, so decoding them later gives exactly the text an eager load would have;
+ * the buffer is private to this process, so a compaction or a replacement of the file by anyone
+ * never changes it.
+ */
 export interface Cell {
-  json: string;
+  text: string | null;
+  src: Chunk | null;
+  from: number;
+  to: number;
   version: number;
   expiresAt: number | null;
   /** `encodeSegment(key)`: the list order and the cursor. */
   enc: string;
   /** 1-based line of the file that holds it (for error reports). */
   line: number;
+}
+
+/** The value of a cell as JSON text (decoded from its bytes on each call when it has no string). */
+export function cellJson(cell: Cell): string {
+  return cell.text ?? cell.src!.buf.toString("utf8", cell.from, cell.to);
 }
 
 /** The records of one scope, with keys kept in list order. */
@@ -34,7 +59,7 @@ export function createRecordTable(): RecordTable {
 
 /** Convert a cell into the record the port returns (a fresh copy of the value). */
 export function toRecord(key: string, cell: Cell): StoredRecord {
-  return { key, value: JSON.parse(cell.json), version: cell.version, expiresAt: cell.expiresAt };
+  return { key, value: JSON.parse(cellJson(cell)), version: cell.version, expiresAt: cell.expiresAt };
 }
 
 /** True when the cell exists and has not expired at `now`. */
@@ -64,17 +89,48 @@ function sortedKeys(t: RecordTable): string[] {
 }
 
 /** Insert or replace a record. With `bulk`, the order is rebuilt lazily (fast loading of big files). */
-export function tableSet(t: RecordTable, key: string, cell: Omit<Cell, "enc">, bulk = false): void {
+export function tableSet(
+  t: RecordTable,
+  key: string,
+  cell: { json: string; version: number; expiresAt: number | null; line: number },
+  bulk = false,
+): void {
+  tableSetValue(t, key, cell.json, null, 0, 0, cell.version, cell.expiresAt, cell.line, bulk, false);
+}
+
+/**
+ * {@link tableSet} without an argument object: the value is `text`, or else the bytes
+ * `src.buf[from, to)`. `plainKey` tells that `key` needs no escaping (its encoding is itself).
+ * Returns whether the key was held already (live, expired).
+ */
+export function tableSetValue(
+  t: RecordTable,
+  key: string,
+  text: string | null,
+  src: Chunk | null,
+  from: number,
+  to: number,
+  version: number,
+  expiresAt: number | null,
+  line: number,
+  bulk: boolean,
+  plainKey: boolean,
+): boolean {
   const prev = t.cells.get(key);
-  const full: Cell = { ...cell, enc: prev?.enc ?? encodeKey(key) };
-  t.cells.set(key, full);
-  t.expiring += (full.expiresAt !== null ? 1 : 0) - (prev && prev.expiresAt !== null ? 1 : 0);
-  if (prev || t.sorted === null) return;
-  if (bulk) {
-    t.sorted = null;
-    return;
+  const enc = prev !== undefined ? prev.enc : plainKey ? key : encodeKey(key);
+  const cell: Cell = { text, src, from, to, version, expiresAt, enc, line };
+  t.cells.set(key, cell);
+  if (src !== null) src.live += to - from;
+  if (expiresAt !== null) t.expiring += 1;
+  if (prev !== undefined) {
+    if (prev.expiresAt !== null) t.expiring -= 1;
+    if (prev.src !== null) prev.src.live -= prev.to - prev.from;
+    return true;
   }
-  t.sorted.splice(lowerBound(t, t.sorted, full.enc, false), 0, key);
+  if (t.sorted === null) return false;
+  if (bulk) t.sorted = null;
+  else t.sorted.splice(lowerBound(t, t.sorted, enc, false), 0, key);
+  return false;
 }
 
 /** Remove a record; true when it was there (live or expired). */
@@ -87,6 +143,7 @@ export function tableDelete(t: RecordTable, key: string): boolean {
     else t.sorted = null;
   }
   if (cell.expiresAt !== null) t.expiring -= 1;
+  if (cell.src !== null) cell.src.live -= cell.to - cell.from;
   t.cells.delete(key);
   return true;
 }
@@ -141,4 +198,29 @@ export function pageTable(
   // Reported after the walk: the handler may take the cell out of `sorted`.
   for (const [key, cell] of bad) onBad(key, cell);
   return { items, nextCursor };
+}
+
+/**
+ * Move the values of `cells` that point into the chunks `from` to one fresh buffer holding only
+ * their bytes, so that those chunks (mostly garbage: superseded or deleted records) can be freed.
+ */
+export function moveToFreshChunk(cells: Iterable<Cell>, from: ReadonlySet<Chunk>): void {
+  const moving: Cell[] = [];
+  let total = 0;
+  for (const c of cells) {
+    if (c.src !== null && from.has(c.src)) {
+      moving.push(c);
+      total += c.to - c.from;
+    }
+  }
+  const chunk: Chunk = { buf: Buffer.allocUnsafeSlow(total), live: total };
+  let at = 0;
+  for (const c of moving) {
+    const n = c.src!.buf.copy(chunk.buf, at, c.from, c.to);
+    c.src!.live -= n;
+    c.src = chunk;
+    c.from = at;
+    c.to = at + n;
+    at += n;
+  }
 }
