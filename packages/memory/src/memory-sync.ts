@@ -33,8 +33,37 @@ export const PENDING_WINDOW_MS = 120_000;
 
 /** The name of the persisted index among a backend's derived data. */
 export const INDEX_SEGMENT_NAME = "memory-index";
-/** A long-running process rewrites the persisted index at most this often (ms). */
+/**
+ * A process that has held changes it has not persisted for this long (ms, by the store's clock, counted
+ * from when it loaded, built or last persisted the index) persists them on its next refresh.
+ */
 export const PERSIST_INTERVAL_MS = 10_000;
+/** A refresh persists at once when the index has at least this many changes over its persisted base… */
+export const PERSIST_MIN_CHANGES = 1000;
+/** …and at least this share of the index's size. */
+export const PERSIST_SHARE = 0.01;
+
+/**
+ * How many changes over the persisted base make a refresh rewrite the persisted index at once. Writing
+ * costs in proportion to the whole index (about 1 s and 60 MB at 100k memories) while each change saves
+ * the next process only its catch-up of one memory, so a short-lived process that catches up a few
+ * changes must not pay for it: with 1 % of the size the rewriting work per change stays bounded (each
+ * persist is paid for by size / 100 changes), and what a fresh process catches up stays a small part
+ * of the loaded index; the floor of 1000 keeps a small index from being rewritten every few writes
+ * (catching up 1000 changes costs a fresh process tens of milliseconds).
+ */
+export function persistThreshold(size: number, options: IndexSyncOptions = {}): number {
+  const min = options.persistMinChanges ?? PERSIST_MIN_CHANGES;
+  const share = options.persistShare ?? PERSIST_SHARE;
+  return Math.max(1, min, Math.ceil(size * share));
+}
+
+/** When {@link createIndexSync} rewrites the persisted index after a refresh (defaults above). */
+export interface IndexSyncOptions {
+  persistMinChanges?: number;
+  persistShare?: number;
+  persistIntervalMs?: number;
+}
 /** The body checksum of a persisted index is computed in slices this large, yielding between them. */
 const CRC_SLICE = 4 << 20;
 
@@ -98,7 +127,7 @@ function landed(intent: Intent, record: StoredRecord | null): boolean {
  * failed. Concurrent callers share a refresh, but a refresh never serves a caller that asked after it
  * started reading.
  */
-export function createIndexSync(ctx: MemoryContext): IndexSync {
+export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = {}): IndexSync {
   const { backend, namespace, clock } = ctx;
   const changes = memoryChangesScope(namespace);
   const memories = memoriesScope(namespace);
@@ -125,7 +154,9 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
   let anchor: string | null = null;
   /** Set after loading a persisted index: the next refresh checks the anchor before trusting it. */
   let checkAnchor = false;
-  let lastPersistAt = Number.NEGATIVE_INFINITY;
+  const persistIntervalMs = options.persistIntervalMs ?? PERSIST_INTERVAL_MS;
+  /** When (clock ms) the index was last loaded, built or persisted: what it holds since is unpersisted. */
+  let lastPersistAt = clock.now();
   let mayLoad = typeof backend.readDerived === "function";
   let built = false;
   let requested = 0;
@@ -277,6 +308,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     stats.loads++;
     stats.lastRejected = null;
     stats.lastLoadMs = performance.now() - started;
+    lastPersistAt = clock.now();
     built = true;
     return true;
   }
@@ -305,7 +337,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
         error: (error as Error).message,
       });
     }
-    lastPersistAt = performance.now();
+    lastPersistAt = clock.now();
     stats.lastPersistMs = performance.now() - started;
   }
 
@@ -341,7 +373,10 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       first = read.slice(1);
     }
     if (waitingRecords) settle(waiting, waitingRecords, new Map());
-    if (length === stats.seenSeq) return;
+    if (length === stats.seenSeq) {
+      if (shouldPersist()) await persist();
+      return;
+    }
     const fresh = new Map<string, Intent[]>();
     let last = stats.seenSeq;
     let entries = first;
@@ -363,7 +398,19 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     stats.refreshes++;
     stats.lastRefreshChanges = ids.length;
     stats.lastRefreshMs = performance.now() - started;
-    if (index.changes > 0 && performance.now() - lastPersistAt >= PERSIST_INTERVAL_MS) await persist();
+    if (shouldPersist()) await persist();
+  }
+
+  /**
+   * After a refresh: persist when the changes over the base are many ({@link persistThreshold}), or
+   * when some have been held unpersisted for the interval. A process that loads, catches up a few
+   * changes and exits never rewrites the index; a failed write is retried only after the interval.
+   */
+  function shouldPersist(): boolean {
+    if (index.changes === 0) return false;
+    const waited = clock.now() - lastPersistAt >= persistIntervalMs;
+    if (stats.lastPersistError !== null) return waited;
+    return waited || index.changes >= persistThreshold(index.size, options);
   }
 
   return {
