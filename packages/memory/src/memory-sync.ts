@@ -8,7 +8,15 @@ import {
 } from "@tta-dev/core";
 import { z } from "zod";
 import type { MemoryContext } from "./context.js";
-import { bodyOf, decodeSegment, encodeSegment, type PendingIntent, type Segment } from "./index-segment.js";
+import {
+  bodyOf,
+  decodeSegment,
+  encodeSegmentSliced,
+  type PendingIntent,
+  runSliced,
+  type Segment,
+  Slicer,
+} from "./index-segment.js";
 import { MemoryIndex } from "./memory-index.js";
 import { toMemory } from "./records.js";
 
@@ -68,6 +76,11 @@ export interface IndexSyncOptions {
 const CRC_SLICE = 4 << 20;
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/*
+ * A server's event loop is never held for long: building, catching up and persisting give it a turn
+ * every few milliseconds ({@link Slicer}), even over a backend whose calls resolve without I/O.
+ */
 
 /** What the last build or refresh did, for benchmarks and diagnostics. */
 export interface IndexSyncStats {
@@ -184,9 +197,15 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
   }
 
   /** Apply the records read for `ids` to the index and keep the intents that have not landed yet. */
-  function settle(ids: readonly string[], records: (StoredRecord | null)[], fresh: Map<string, Intent[]>) {
+  async function settle(
+    ids: readonly string[],
+    records: (StoredRecord | null)[],
+    fresh: Map<string, Intent[]>,
+    slicer: Slicer,
+  ): Promise<void> {
     const now = clock.now();
-    ids.forEach((id, i) => {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       const record = records[i] ?? null;
       if (record) index.upsert(toMemory(namespace, record));
       else index.remove(id);
@@ -195,7 +214,8 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       );
       if (open.length) pending.set(id, open);
       else pending.delete(id);
-    });
+      if (slicer.due()) await slicer.pause();
+    }
     stats.pending = pending.size;
   }
 
@@ -208,7 +228,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
   }
 
   /** Announcements of the last {@link PENDING_WINDOW_MS} at or below seq `length`. */
-  async function recentIntents(length: number): Promise<Map<string, Intent[]>> {
+  async function recentIntents(length: number, slicer: Slicer): Promise<Map<string, Intent[]>> {
     const found = new Map<string, Intent[]>();
     const cutoff = clock.now() - PENDING_WINDOW_MS;
     let before = length + 1;
@@ -222,6 +242,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
         const [id, intent, stamped] = intentOf(entries[i]!);
         if (!stamped || intent.at < cutoff) return found;
         if (intent.base !== undefined) announced(found, id, intent);
+        if (slicer.due()) await slicer.pause();
       }
       if (entries.length === 0) break;
       before = entries[0]!.seq;
@@ -231,6 +252,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
 
   async function build(): Promise<void> {
     const started = performance.now();
+    const slicer = new Slicer();
     pending.clear();
     // The log length is read first: every change at or below it was announced before we list.
     const length = await backend.logLength(changes);
@@ -242,16 +264,18 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       const asked = performance.now();
       const page = await backend.list(memories, { limit: LIST_PAGE, ...(cursor ? { cursor } : {}) });
       readMs += performance.now() - asked;
-      for (const record of page.items) index.upsert(toMemory(namespace, record));
+      for (const record of page.items) {
+        index.upsert(toMemory(namespace, record));
+        // A server goes on answering while a large index is built.
+        if (slicer.due()) await slicer.pause();
+      }
       cursor = page.nextCursor ?? undefined;
-      // A server goes on answering while a large index is built.
-      if (cursor) await yieldTurn();
     } while (cursor);
     // A write announced just before the list may have landed after its page was read.
-    const recent = await recentIntents(length);
+    const recent = await recentIntents(length, slicer);
     if (recent.size) {
       const ids = [...recent.keys()];
-      settle(ids, await readRecords(ids), recent);
+      await settle(ids, await readRecords(ids), recent, slicer);
     }
     stats.seenSeq = length;
     stats.builds++;
@@ -317,12 +341,16 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
   async function persist(): Promise<void> {
     if (typeof backend.writeDerived !== "function" || stats.seenSeq === 0 || anchor === null) return;
     const started = performance.now();
+    const slicer = new Slicer();
     try {
       const list: PendingIntent[] = [];
       for (const [id, intents] of pending) for (const i of intents) list.push({ id, ...i });
-      const bytes = encodeSegment(
-        index.snapshot({ namespace, seenSeq: stats.seenSeq, anchor, pending: list }),
+      // The index does not change meanwhile: every caller of `fresh()` waits for this refresh.
+      const input = await runSliced(
+        index.snapshotSteps({ namespace, seenSeq: stats.seenSeq, anchor, pending: list }),
+        slicer,
       );
+      const bytes = await encodeSegmentSliced(input, slicer);
       await backend.writeDerived(namespace, INDEX_SEGMENT_NAME, bytes);
       // Carry on from what was written: the same memories, compacted into a base.
       const decoded = decodeSegment(bytes, namespace, false);
@@ -343,6 +371,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
 
   async function refresh(): Promise<void> {
     const started = performance.now();
+    const slicer = new Slicer();
     const waiting = [...pending.keys()];
     // After a load, the entry at seenSeq is read too: it must be the one the index was written at.
     const verify = checkAnchor && stats.seenSeq > 0;
@@ -372,7 +401,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       checkAnchor = false;
       first = read.slice(1);
     }
-    if (waitingRecords) settle(waiting, waitingRecords, new Map());
+    if (waitingRecords) await settle(waiting, waitingRecords, new Map(), slicer);
     if (length === stats.seenSeq) {
       if (shouldPersist()) await persist();
       return;
@@ -388,12 +417,13 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
           last = entry.seq;
           anchor = JSON.stringify(entry.value);
         }
+        if (slicer.due()) await slicer.pause();
       }
       if (last >= length || entries.length === 0) break;
       entries = await backend.readLog(changes, { afterSeq: last, limit: LOG_PAGE });
     }
     const ids = [...fresh.keys()];
-    settle(ids, await readRecords(ids), fresh);
+    await settle(ids, await readRecords(ids), fresh, slicer);
     stats.seenSeq = last;
     stats.refreshes++;
     stats.lastRefreshChanges = ids.length;

@@ -1,10 +1,11 @@
-import { createManualClock, type MemoryBackend } from "@tta-dev/core";
+import { createManualClock, type DeepMemory, type MemoryBackend } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { T0 } from "../test/fixture.js";
 import { createMemoryStore, type MemorySearchInput, type MemoryStore } from "./index.js";
-import { decodeSegment } from "./index-segment.js";
+import { decodeSegment, encodeSegment, encodeSegmentSliced, runSliced, Slicer } from "./index-segment.js";
+import { MemoryIndex } from "./memory-index.js";
 import {
   INDEX_SEGMENT_NAME,
   PERSIST_INTERVAL_MS,
@@ -243,5 +244,40 @@ describe("persisted search index", () => {
     const reader = open(backend, clock);
     expect((await reader.memories.search({ query: "redis" })).length).toBe(1);
     expect(reader.memories.index.stats).toMatchObject({ loads: 1, lastRefreshChanges: 0 });
+  });
+});
+
+describe("sliced index work", () => {
+  it("writes the same bytes sliced as at once, and gives the event loop turns meanwhile", async () => {
+    const index = new MemoryIndex();
+    for (let i = 0; i < 3000; i++) {
+      const memory: DeepMemory = {
+        id: `mem_${String(i).padStart(26, "0")}`,
+        kind: i % 2 ? "lesson" : "observation",
+        content: `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} note ${i}`,
+        tags: i % 3 ? ["a"] : ["b", "c"],
+        importance: (i % 10) / 10,
+        pinned: false,
+        groupIds: [],
+        version: 1,
+        createdAt: T0,
+        updatedAt: T0,
+      };
+      index.upsert(memory);
+    }
+    const state = { namespace: "p", seenSeq: 3, anchor: "{}", pending: [] };
+    const once = encodeSegment(index.snapshot(state));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    // A budget of 0: it stops at every point it may.
+    const sliced = await encodeSegmentSliced(
+      await runSliced(index.snapshotSteps(state), new Slicer(0)),
+      new Slicer(0),
+    );
+    clearInterval(ticker);
+    expect(Buffer.compare(once, sliced)).toBe(0);
+    expect(turns).toBeGreaterThan(10);
+    const decoded = decodeSegment(sliced, "p");
+    expect(decoded.ok && decoded.segment.n).toBe(3000);
   });
 });
