@@ -42,8 +42,8 @@ export const PENDING_WINDOW_MS = 120_000;
 /** The name of the persisted index among a backend's derived data. */
 export const INDEX_SEGMENT_NAME = "memory-index";
 /**
- * A process that has held changes it has not persisted for this long (ms, by the store's clock, counted
- * from when it loaded, built or last persisted the index) persists them on its next refresh.
+ * Changes over the persisted index that were written at least this long ago (ms, by the store's clock)
+ * are persisted by the next refresh of any process.
  */
 export const PERSIST_INTERVAL_MS = 10_000;
 /** A refresh persists at once when the index has at least this many changes over its persisted base… */
@@ -168,8 +168,10 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
   /** Set after loading a persisted index: the next refresh checks the anchor before trusting it. */
   let checkAnchor = false;
   const persistIntervalMs = options.persistIntervalMs ?? PERSIST_INTERVAL_MS;
-  /** When (clock ms) the index was last loaded, built or persisted: what it holds since is unpersisted. */
+  /** When (clock ms) the index was last loaded, built or persisted (a failed write retries after it). */
   let lastPersistAt = clock.now();
+  /** When the oldest change applied over the persisted base was announced (by its writer's clock). */
+  let dirtySince = Number.POSITIVE_INFINITY;
   let mayLoad = typeof backend.readDerived === "function";
   let built = false;
   let requested = 0;
@@ -323,6 +325,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     }
     const { state } = decoded.segment;
     index.reset(decoded.segment);
+    dirtySince = Number.POSITIVE_INFINITY;
     pending.clear();
     for (const p of state.pending) announced(pending, p.id, { op: p.op, base: p.base, at: p.at });
     stats.pending = pending.size;
@@ -354,7 +357,10 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       await backend.writeDerived(namespace, INDEX_SEGMENT_NAME, bytes);
       // Carry on from what was written: the same memories, compacted into a base.
       const decoded = decodeSegment(bytes, namespace, false);
-      if (decoded.ok) index.reset(decoded.segment);
+      if (decoded.ok) {
+        index.reset(decoded.segment);
+        dirtySince = Number.POSITIVE_INFINITY;
+      }
       stats.persists++;
       stats.lastPersistBytes = bytes.length;
       stats.lastPersistError = null;
@@ -413,6 +419,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       for (const entry of entries) {
         const [id, intent] = intentOf(entry);
         announced(fresh, id, intent);
+        if (intent.at < dirtySince) dirtySince = intent.at;
         if (entry.seq > last) {
           last = entry.seq;
           anchor = JSON.stringify(entry.value);
@@ -433,14 +440,19 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
 
   /**
    * After a refresh: persist when the changes over the base are many ({@link persistThreshold}), or
-   * when some have been held unpersisted for the interval. A process that loads, catches up a few
-   * changes and exits never rewrites the index; a failed write is retried only after the interval.
+   * when the oldest of them was written at least the interval ago. A process that catches up a few
+   * fresh changes (`memory add`, then `memory search`) does not rewrite the index, but the first one
+   * after a quiet interval does, so that later processes do not each catch up (and read the changed
+   * records) again; a long-running process persists at most once per interval. A failed write is
+   * retried only after the interval.
    */
   function shouldPersist(): boolean {
     if (index.changes === 0) return false;
-    const waited = clock.now() - lastPersistAt >= persistIntervalMs;
-    if (stats.lastPersistError !== null) return waited;
-    return waited || index.changes >= persistThreshold(index.size, options);
+    const now = clock.now();
+    if (stats.lastPersistError !== null) return now - lastPersistAt >= persistIntervalMs;
+    // Changes seen only as pending writes landing have no announcement time here: count from the load.
+    const since = dirtySince === Number.POSITIVE_INFINITY ? lastPersistAt : dirtySince;
+    return now - since >= persistIntervalMs || index.changes >= persistThreshold(index.size, options);
   }
 
   return {

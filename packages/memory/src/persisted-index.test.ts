@@ -245,6 +245,25 @@ describe("persisted search index", () => {
     expect((await reader.memories.search({ query: "redis" })).length).toBe(1);
     expect(reader.memories.index.stats).toMatchObject({ loads: 1, lastRefreshChanges: 0 });
   });
+
+  it("the first short-lived process after a quiet interval persists the changes the others caught up", async () => {
+    const clock = createManualClock(T0);
+    const backend = createInMemoryBackend({ clock });
+    const writer = open(backend, clock);
+    for (let i = 0; i < 20; i++) await writer.memories.create({ content: `note ${i}` });
+    await writer.memories.search({});
+    await open(backend, clock).memories.create({ content: "a fresh redis note" });
+    const soon = open(backend, clock);
+    await soon.memories.search({ query: "redis" });
+    expect(soon.memories.index.stats).toMatchObject({ loads: 1, persists: 0, lastRefreshChanges: 1 });
+    clock.advance(PERSIST_INTERVAL_MS);
+    const later = open(backend, clock);
+    await later.memories.search({ query: "redis" });
+    expect(later.memories.index.stats).toMatchObject({ loads: 1, persists: 1, lastRefreshChanges: 1 });
+    const next = open(backend, clock);
+    await next.memories.search({ query: "redis" });
+    expect(next.memories.index.stats).toMatchObject({ loads: 1, persists: 0, lastRefreshChanges: 0 });
+  });
 });
 
 describe("sliced index work", () => {
