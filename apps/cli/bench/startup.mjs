@@ -3,9 +3,14 @@
 // `tta --version`, and `tta context <session> --stage plan` on a file-backend store holding one
 // session of 10 000 1-KiB messages (plus the starter PAFCORE.md of `tta init`). Commands run
 // round-robin so that machine noise hits each alike. BENCH_RUNS (default 40) runs per command.
+// Then, for each of BENCH_MEMORIES (default 10000,100000) deep memories of 30 words, the same store
+// with them: the first `tta memory search` (builds and persists the index), then round-robin
+// `node -e 0`, `tta memory search`, `tta context <s> --stage plan`, and `tta memory add` followed by
+// `tta memory search`, BENCH_MEMORY_RUNS times (default 5, and 3 at 100k or more), with each
+// process's peak RSS (by /usr/bin/time when it is there).
 //   node scripts/bundle.mjs && node bench/startup.mjs     (what `pnpm bench` runs here)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +25,90 @@ const MESSAGES = 10_000;
 const S = "bench-startup-2025-10-01";
 // SPEC §7 measures with 1 KiB messages.
 const FILLER = "the preferences store keeps one Redis hash per user, with cached reads; ".repeat(16);
+
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const MEMORY_SIZES = (process.env.BENCH_MEMORIES ?? "10000,100000").split(",").filter(Boolean).map(Number);
+const WORDS = "redis cache pool cluster slot key value ttl expiry lock queue shard replica".split(" ");
+
+/** Wall time and peak RSS (MB, null without /usr/bin/time) of one `node` process. */
+function measure(args, cwd) {
+  const argv = TIME ? ["-f", "%M", process.execPath, ...args] : args;
+  const start = performance.now();
+  const r = spawnSync(TIME ?? process.execPath, argv, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  const kb = TIME ? Number(String(r.stderr).trim().split("\n").pop()) : Number.NaN;
+  return { ms, rss: Number.isFinite(kb) ? kb / 1024 : null };
+}
+
+async function populateMemories(cwd, count) {
+  run([BIN, "init", "-q"], cwd);
+  run([BIN, "session", "create", S, "-q"], cwd);
+  const resolved = await loadConfig(cwd, {});
+  const backend = await openBackend(resolved);
+  try {
+    const handlers = await openHandlers(resolved, backend, { version: "bench" });
+    const ctx = { namespace: resolved.namespace };
+    await handlers["message.append"](
+      { sessionId: S, messages: [{ role: "user", content: "plan the redis pool change" }] },
+      ctx,
+    );
+    for (let i = 0; i < count; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, (_, j) => {
+          const n = i + j;
+          const words = Array.from({ length: 30 }, (_, k) => WORDS[(n * 7 + k * k) % WORDS.length]);
+          return handlers["memory.create"](
+            { content: `${words.join(" ")} note ${n}`, tags: [`t${n % 20}`] },
+            ctx,
+          );
+        }),
+      );
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+async function benchMemories(count) {
+  const dir = mkdtempSync(join(tmpdir(), "tta-bench-mem-"));
+  mkdirSync(join(dir, ".git"));
+  try {
+    await populateMemories(dir, count);
+    const runs = Number(process.env.BENCH_MEMORY_RUNS ?? (count >= 100_000 ? 3 : 5));
+    const search = [BIN, "memory", "search", "redis shard"];
+    const first = measure(search, dir);
+    const rows = [
+      ["node -e 0 (floor)", ["-e", "0"]],
+      ["tta memory search", search],
+      ["tta context <s> --stage plan", [BIN, "context", S, "--stage", "plan"]],
+      ["tta memory add", [BIN, "memory", "add", "one more redis note", "-q"]],
+      ["tta memory search, after the add", search],
+    ];
+    const samples = rows.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      for (const [r, [, args]] of rows.entries()) samples[r].push(measure(args, dir));
+    }
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const floor = med(samples[0].map((x) => x.ms));
+    const mb = (x) => (x === null ? "–" : x.toFixed(0));
+    console.log(`\n${count} memories, file backend, ${runs} runs each (median; RSS: largest)\n`);
+    console.log("| command | median ms | × floor | max RSS MB |");
+    console.log("| --- | ---: | ---: | ---: |");
+    console.log(
+      `| first \`tta memory search\` (builds, persists) | ${first.ms.toFixed(0)} | ${(first.ms / floor).toFixed(2)} | ${mb(first.rss)} |`,
+    );
+    rows.forEach(([name], r) => {
+      const ms = med(samples[r].map((x) => x.ms));
+      const rss = samples[r].every((x) => x.rss === null)
+        ? null
+        : Math.max(...samples[r].map((x) => x.rss ?? 0));
+      console.log(`| \`${name}\` | ${ms.toFixed(0)} | ${(ms / floor).toFixed(2)} | ${mb(rss)} |`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function run(args, cwd) {
   const start = performance.now();
@@ -90,3 +179,5 @@ try {
 } finally {
   rmSync(cwd, { recursive: true, force: true });
 }
+
+for (const count of MEMORY_SIZES) await benchMemories(count);

@@ -19,6 +19,53 @@ export const SEGMENT_FORMAT = 1;
 export const ANALYSER_VERSION = "words-fold-1";
 const MAGIC = Buffer.from("TTAMIDX1", "latin1");
 
+/**
+ * Work over a whole index written as a generator that yields at points where it may stop for a turn
+ * of the event loop: {@link runSync} runs it at once, {@link runSliced} gives the loop a turn whenever
+ * it has run for `budgetMs`, so that a server goes on answering while a large index is written.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** How long (ms) sliced work runs before it gives the event loop a turn. */
+export const SLICE_MS = 10;
+
+/** Every so many items, a loop over slots or keys offers to stop. */
+export const STEP_EVERY = 256;
+/** A loop over slot lists offers to stop once it has walked about this many slots. */
+export const STEP_SLOTS = 32_768;
+
+export function runSync<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** A clock of sliced work: `due()` once it has run for its budget; `pause()` then gives a turn. */
+export class Slicer {
+  private since = performance.now();
+  constructor(readonly budgetMs = SLICE_MS) {}
+  due(): boolean {
+    return performance.now() - this.since >= this.budgetMs;
+  }
+  async pause(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.since = performance.now();
+  }
+  /** Pause when due. */
+  async turn(): Promise<void> {
+    if (this.due()) await this.pause();
+  }
+}
+
+export async function runSliced<T>(steps: Steps<T>, slicer = new Slicer()): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (slicer.due()) await slicer.pause();
+  }
+}
+
 /** An announced write not yet seen landed, as the index state keeps it. */
 export interface PendingIntent {
   id: string;
@@ -144,34 +191,40 @@ export interface SegmentInput {
 type Section = [offset: number, length: number];
 
 class BodyWriter {
-  private readonly parts: Buffer[] = [];
+  private readonly parts: Uint8Array[] = [];
   private size = 0;
   readonly sections: Record<string, Section> = {};
   add(name: string, bytes: ArrayBufferView): void {
     const pad = (8 - (this.size % 8)) % 8;
     if (pad) {
-      this.parts.push(Buffer.alloc(pad));
+      this.parts.push(new Uint8Array(pad));
       this.size += pad;
     }
     this.sections[name] = [this.size, bytes.byteLength];
-    this.parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.parts.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.size += bytes.byteLength;
   }
-  strings(name: string, values: readonly string[]): void {
-    const bufs = values.map((v) => Buffer.from(v, "utf8"));
+  *strings(name: string, values: readonly string[]): Steps<void> {
     const off = new Uint32Array(values.length + 1);
     let total = 0;
-    bufs.forEach((b, i) => {
-      total += b.length;
+    for (let i = 0; i < values.length; i++) {
+      total += Buffer.byteLength(values[i]!, "utf8");
       off[i + 1] = total;
-    });
+      if (i % STEP_EVERY === 0) yield;
+    }
+    const bytes = Buffer.allocUnsafe(total);
+    for (let i = 0; i < values.length; i++) {
+      bytes.write(values[i]!, off[i]!, "utf8");
+      if (i % STEP_EVERY === 0) yield;
+    }
     this.add(`${name}.off`, off);
-    this.add(`${name}.bytes`, Buffer.concat(bufs, total));
+    this.add(`${name}.bytes`, bytes);
   }
-  dictionary(name: string, d: DictionaryInput): void {
-    this.strings(`${name}.keys`, d.keys);
+  *dictionary(name: string, d: DictionaryInput): Steps<void> {
+    yield* this.strings(`${name}.keys`, d.keys);
     const lists = new Uint32Array(d.keys.length * d.fields * 2);
     const w = new ByteWriter();
+    let walked = 0;
     for (let i = 0; i < d.keys.length; i++) {
       for (let f = 0; f < d.fields; f++) {
         const l = d.list(i, f);
@@ -179,21 +232,60 @@ class BodyWriter {
         lists[at] = w.length;
         lists[at + 1] = l.length;
         w.list(l.shorts, d.withTf ? l.tfs : null, l.length);
+        walked += l.length + 8;
+      }
+      if (walked >= STEP_SLOTS) {
+        walked = 0;
+        yield;
       }
     }
     this.add(`${name}.lists`, lists);
     this.add(`${name}.bytes`, w.view());
   }
-  body(): Buffer {
-    return Buffer.concat(this.parts, this.size);
+  /** The crc32 of the body, over its parts in turn. */
+  *crc(): Steps<number> {
+    let sum = 0;
+    for (const part of this.parts) {
+      for (let off = 0; off < part.length; off += CRC_STEP) {
+        sum = crc32(part.subarray(off, off + CRC_STEP), sum);
+        yield;
+      }
+    }
+    return sum;
+  }
+  /** Copy the parts into `out` from `at`. */
+  *copyInto(out: Buffer, at: number): Steps<void> {
+    for (const part of this.parts) {
+      for (let off = 0; off < part.length; off += CRC_STEP) {
+        out.set(part.subarray(off, off + CRC_STEP), at);
+        at += Math.min(CRC_STEP, part.length - off);
+        yield;
+      }
+    }
+  }
+  get length(): number {
+    return this.size;
   }
 }
 
+/** Large parts are checksummed and copied in slices this large. */
+const CRC_STEP = 1 << 20;
+
 /** Serialise a segment. */
 export function encodeSegment(input: SegmentInput): Buffer {
+  return runSync(encodeSteps(input));
+}
+
+/** {@link encodeSegment}, giving the event loop a turn every {@link SLICE_MS}. */
+export function encodeSegmentSliced(input: SegmentInput, slicer?: Slicer): Promise<Buffer> {
+  return runSliced(encodeSteps(input), slicer);
+}
+
+/** The steps of {@link encodeSegment}. */
+export function* encodeSteps(input: SegmentInput): Steps<Buffer> {
   const w = new BodyWriter();
-  w.strings("ids", input.ids);
-  w.strings("docs", input.docs);
+  yield* w.strings("ids", input.ids);
+  yield* w.strings("docs", input.docs);
   w.add("importance", input.importance.subarray(0, input.n));
   w.add("createdMs", input.createdMs.subarray(0, input.n));
   w.add("updatedMs", input.updatedMs.subarray(0, input.n));
@@ -202,11 +294,11 @@ export function encodeSegment(input: SegmentInput): Buffer {
   w.add("kind", input.kind.subarray(0, input.n));
   w.add("len0", input.lengths[0].subarray(0, input.n));
   w.add("len1", input.lengths[1].subarray(0, input.n));
-  w.dictionary("terms", input.terms);
-  w.dictionary("tags", input.tags);
-  w.dictionary("sessions", input.sessions);
-  w.dictionary("groups", input.groups);
-  const body = w.body();
+  yield* w.dictionary("terms", input.terms);
+  yield* w.dictionary("tags", input.tags);
+  yield* w.dictionary("sessions", input.sessions);
+  yield* w.dictionary("groups", input.groups);
+  const bodyCrc = yield* w.crc();
   const header = Buffer.from(
     JSON.stringify({
       format: SEGMENT_FORMAT,
@@ -215,17 +307,20 @@ export function encodeSegment(input: SegmentInput): Buffer {
       n: input.n,
       totals: input.totals,
       sections: w.sections,
-      bodyLength: body.length,
-      bodyCrc: crc32(body),
+      bodyLength: w.length,
+      bodyCrc,
     }),
     "utf8",
   );
-  const pre = Buffer.alloc(16);
-  MAGIC.copy(pre, 0);
-  pre.writeUInt32LE(crc32(header), 8);
-  pre.writeUInt32LE(header.length, 12);
-  const pad = Buffer.alloc((8 - ((16 + header.length) % 8)) % 8);
-  return Buffer.concat([pre, header, pad, body]);
+  const start = 16 + header.length + ((8 - ((16 + header.length) % 8)) % 8);
+  const out = Buffer.allocUnsafe(start + w.length);
+  out.fill(0, 16 + header.length, start);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(crc32(header), 8);
+  out.writeUInt32LE(header.length, 12);
+  header.copy(out, 16);
+  yield* w.copyInto(out, start);
+  return out;
 }
 
 /** Why a segment was not used. */

@@ -1,5 +1,14 @@
 import type { DeepMemory } from "@tta-dev/core";
-import type { DictionaryInput, Segment, SegmentInput, SegmentState } from "./index-segment.js";
+import {
+  type DictionaryInput,
+  runSync,
+  type Segment,
+  type SegmentInput,
+  type SegmentState,
+  STEP_EVERY,
+  STEP_SLOTS,
+  type Steps,
+} from "./index-segment.js";
 import { GrowList, type SlotList } from "./postings.js";
 import { normalizeTerm, tokenize } from "./text.js";
 
@@ -300,6 +309,11 @@ export class MemoryIndex {
    * {@link encodeSegment}. Lists are remapped to the new slots and keep only live ones.
    */
   snapshot(state: SegmentState): SegmentInput {
+    return runSync(this.snapshotSteps(state));
+  }
+
+  /** {@link snapshot} as steps that may stop between slots and keys (see `runSliced`). */
+  *snapshotSteps(state: SegmentState): Steps<SegmentInput> {
     const dead = this.dead;
     const newIds = [...this.ids.entries()];
     if (!isSorted(newIds)) newIds.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -327,10 +341,14 @@ export class MemoryIndex {
         take(newIds[j]![1], newIds[j]![0]);
         j++;
       }
+      if (n % STEP_EVERY === 0) yield;
     }
-    const docs = Array.from(order, (slot) =>
-      slot < this.baseN ? this.base!.docJsonAt(slot) : JSON.stringify(this.docs[slot - this.baseN]),
-    );
+    const docs: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const slot = order[i]!;
+      docs[i] = slot < this.baseN ? this.base!.docJsonAt(slot) : JSON.stringify(this.docs[slot - this.baseN]);
+      if (i % STEP_EVERY === 0) yield;
+    }
     const c = this.columns;
     const pick = <T extends Typed>(a: T): T => {
       const out = new (a.constructor as new (k: number) => T)(n);
@@ -338,19 +356,26 @@ export class MemoryIndex {
       return out;
     };
     const base = this.base;
-    const dict = (
+    function* dict(
       fields: number,
       withTf: boolean,
       baseDict: Segment["terms"] | undefined,
       own: Map<string, (GrowList | null)[]>,
-    ): DictionaryInput => {
+    ): Steps<DictionaryInput> {
       const baseKeys: string[] = [];
-      if (baseDict) for (let i = 0; i < baseDict.size; i++) baseKeys.push(baseDict.keyAt(i));
+      if (baseDict) {
+        for (let i = 0; i < baseDict.size; i++) {
+          baseKeys.push(baseDict.keyAt(i));
+          if (i % STEP_EVERY === 0) yield;
+        }
+      }
       const ownKeys = [...own.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      yield;
       const keys: string[] = [];
       const lists: SlotList[] = [];
       let bi = 0;
       let oi = 0;
+      let step = 0;
       while (bi < baseKeys.length || oi < ownKeys.length) {
         const bk = baseKeys[bi];
         const ok = ownKeys[oi];
@@ -382,12 +407,18 @@ export class MemoryIndex {
           if (l.length) any = true;
           row.push(l);
         }
+        // Lists differ in length by orders of magnitude: offer to stop by the slots walked.
+        for (const l of row) step += l.length + 8;
+        if (step >= STEP_SLOTS) {
+          step = 0;
+          yield;
+        }
         if (!any) continue;
         keys.push(key);
         lists.push(...row);
       }
-      return { keys, fields, withTf, list: (i, f) => lists[i * fields + f]! };
-    };
+      return { keys, fields, withTf, list: (i, f) => lists[i * fields + f]! } satisfies DictionaryInput;
+    }
     const single = (m: Map<string, GrowList>) => new Map([...m].map(([k, v]) => [k, [v]]));
     return {
       state,
@@ -402,10 +433,10 @@ export class MemoryIndex {
       pinned: pick(c.pinned),
       kind: pick(c.kind),
       lengths: [pick(this.lengths[0]), pick(this.lengths[1])],
-      terms: dict(2, true, base?.terms, this.terms),
-      tags: dict(1, false, base?.tags, single(this.tags)),
-      sessions: dict(1, false, base?.sessions, single(this.sessions)),
-      groups: dict(1, false, base?.groups, single(this.groups)),
+      terms: yield* dict(2, true, base?.terms, this.terms),
+      tags: yield* dict(1, false, base?.tags, single(this.tags)),
+      sessions: yield* dict(1, false, base?.sessions, single(this.sessions)),
+      groups: yield* dict(1, false, base?.groups, single(this.groups)),
     };
   }
 }

@@ -8,7 +8,15 @@ import {
 } from "@tta-dev/core";
 import { z } from "zod";
 import type { MemoryContext } from "./context.js";
-import { bodyOf, decodeSegment, encodeSegment, type PendingIntent, type Segment } from "./index-segment.js";
+import {
+  bodyOf,
+  decodeSegment,
+  encodeSegmentSliced,
+  type PendingIntent,
+  runSliced,
+  type Segment,
+  Slicer,
+} from "./index-segment.js";
 import { MemoryIndex } from "./memory-index.js";
 import { toMemory } from "./records.js";
 
@@ -33,12 +41,46 @@ export const PENDING_WINDOW_MS = 120_000;
 
 /** The name of the persisted index among a backend's derived data. */
 export const INDEX_SEGMENT_NAME = "memory-index";
-/** A long-running process rewrites the persisted index at most this often (ms). */
+/**
+ * Changes over the persisted index that were written at least this long ago (ms, by the store's clock)
+ * are persisted by the next refresh of any process.
+ */
 export const PERSIST_INTERVAL_MS = 10_000;
+/** A refresh persists at once when the index has at least this many changes over its persisted base… */
+export const PERSIST_MIN_CHANGES = 1000;
+/** …and at least this share of the index's size. */
+export const PERSIST_SHARE = 0.01;
+
+/**
+ * How many changes over the persisted base make a refresh rewrite the persisted index at once. Writing
+ * costs in proportion to the whole index (about 1 s and 60 MB at 100k memories) while each change saves
+ * the next process only its catch-up of one memory, so a short-lived process that catches up a few
+ * changes must not pay for it: with 1 % of the size the rewriting work per change stays bounded (each
+ * persist is paid for by size / 100 changes), and what a fresh process catches up stays a small part
+ * of the loaded index; the floor of 1000 keeps a small index from being rewritten every few writes
+ * (catching up 1000 changes costs a fresh process tens of milliseconds).
+ */
+export function persistThreshold(size: number, options: IndexSyncOptions = {}): number {
+  const min = options.persistMinChanges ?? PERSIST_MIN_CHANGES;
+  const share = options.persistShare ?? PERSIST_SHARE;
+  return Math.max(1, min, Math.ceil(size * share));
+}
+
+/** When {@link createIndexSync} rewrites the persisted index after a refresh (defaults above). */
+export interface IndexSyncOptions {
+  persistMinChanges?: number;
+  persistShare?: number;
+  persistIntervalMs?: number;
+}
 /** The body checksum of a persisted index is computed in slices this large, yielding between them. */
 const CRC_SLICE = 4 << 20;
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/*
+ * A server's event loop is never held for long: building, catching up and persisting give it a turn
+ * every few milliseconds ({@link Slicer}), even over a backend whose calls resolve without I/O.
+ */
 
 /** What the last build or refresh did, for benchmarks and diagnostics. */
 export interface IndexSyncStats {
@@ -98,7 +140,7 @@ function landed(intent: Intent, record: StoredRecord | null): boolean {
  * failed. Concurrent callers share a refresh, but a refresh never serves a caller that asked after it
  * started reading.
  */
-export function createIndexSync(ctx: MemoryContext): IndexSync {
+export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = {}): IndexSync {
   const { backend, namespace, clock } = ctx;
   const changes = memoryChangesScope(namespace);
   const memories = memoriesScope(namespace);
@@ -125,7 +167,11 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
   let anchor: string | null = null;
   /** Set after loading a persisted index: the next refresh checks the anchor before trusting it. */
   let checkAnchor = false;
-  let lastPersistAt = Number.NEGATIVE_INFINITY;
+  const persistIntervalMs = options.persistIntervalMs ?? PERSIST_INTERVAL_MS;
+  /** When (clock ms) the index was last loaded, built or persisted (a failed write retries after it). */
+  let lastPersistAt = clock.now();
+  /** When the oldest change applied over the persisted base was announced (by its writer's clock). */
+  let dirtySince = Number.POSITIVE_INFINITY;
   let mayLoad = typeof backend.readDerived === "function";
   let built = false;
   let requested = 0;
@@ -153,9 +199,15 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
   }
 
   /** Apply the records read for `ids` to the index and keep the intents that have not landed yet. */
-  function settle(ids: readonly string[], records: (StoredRecord | null)[], fresh: Map<string, Intent[]>) {
+  async function settle(
+    ids: readonly string[],
+    records: (StoredRecord | null)[],
+    fresh: Map<string, Intent[]>,
+    slicer: Slicer,
+  ): Promise<void> {
     const now = clock.now();
-    ids.forEach((id, i) => {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
       const record = records[i] ?? null;
       if (record) index.upsert(toMemory(namespace, record));
       else index.remove(id);
@@ -164,7 +216,8 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       );
       if (open.length) pending.set(id, open);
       else pending.delete(id);
-    });
+      if (slicer.due()) await slicer.pause();
+    }
     stats.pending = pending.size;
   }
 
@@ -177,7 +230,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
   }
 
   /** Announcements of the last {@link PENDING_WINDOW_MS} at or below seq `length`. */
-  async function recentIntents(length: number): Promise<Map<string, Intent[]>> {
+  async function recentIntents(length: number, slicer: Slicer): Promise<Map<string, Intent[]>> {
     const found = new Map<string, Intent[]>();
     const cutoff = clock.now() - PENDING_WINDOW_MS;
     let before = length + 1;
@@ -191,6 +244,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
         const [id, intent, stamped] = intentOf(entries[i]!);
         if (!stamped || intent.at < cutoff) return found;
         if (intent.base !== undefined) announced(found, id, intent);
+        if (slicer.due()) await slicer.pause();
       }
       if (entries.length === 0) break;
       before = entries[0]!.seq;
@@ -200,6 +254,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
 
   async function build(): Promise<void> {
     const started = performance.now();
+    const slicer = new Slicer();
     pending.clear();
     // The log length is read first: every change at or below it was announced before we list.
     const length = await backend.logLength(changes);
@@ -211,16 +266,18 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       const asked = performance.now();
       const page = await backend.list(memories, { limit: LIST_PAGE, ...(cursor ? { cursor } : {}) });
       readMs += performance.now() - asked;
-      for (const record of page.items) index.upsert(toMemory(namespace, record));
+      for (const record of page.items) {
+        index.upsert(toMemory(namespace, record));
+        // A server goes on answering while a large index is built.
+        if (slicer.due()) await slicer.pause();
+      }
       cursor = page.nextCursor ?? undefined;
-      // A server goes on answering while a large index is built.
-      if (cursor) await yieldTurn();
     } while (cursor);
     // A write announced just before the list may have landed after its page was read.
-    const recent = await recentIntents(length);
+    const recent = await recentIntents(length, slicer);
     if (recent.size) {
       const ids = [...recent.keys()];
-      settle(ids, await readRecords(ids), recent);
+      await settle(ids, await readRecords(ids), recent, slicer);
     }
     stats.seenSeq = length;
     stats.builds++;
@@ -268,6 +325,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     }
     const { state } = decoded.segment;
     index.reset(decoded.segment);
+    dirtySince = Number.POSITIVE_INFINITY;
     pending.clear();
     for (const p of state.pending) announced(pending, p.id, { op: p.op, base: p.base, at: p.at });
     stats.pending = pending.size;
@@ -277,6 +335,7 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
     stats.loads++;
     stats.lastRejected = null;
     stats.lastLoadMs = performance.now() - started;
+    lastPersistAt = clock.now();
     built = true;
     return true;
   }
@@ -285,16 +344,23 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
   async function persist(): Promise<void> {
     if (typeof backend.writeDerived !== "function" || stats.seenSeq === 0 || anchor === null) return;
     const started = performance.now();
+    const slicer = new Slicer();
     try {
       const list: PendingIntent[] = [];
       for (const [id, intents] of pending) for (const i of intents) list.push({ id, ...i });
-      const bytes = encodeSegment(
-        index.snapshot({ namespace, seenSeq: stats.seenSeq, anchor, pending: list }),
+      // The index does not change meanwhile: every caller of `fresh()` waits for this refresh.
+      const input = await runSliced(
+        index.snapshotSteps({ namespace, seenSeq: stats.seenSeq, anchor, pending: list }),
+        slicer,
       );
+      const bytes = await encodeSegmentSliced(input, slicer);
       await backend.writeDerived(namespace, INDEX_SEGMENT_NAME, bytes);
       // Carry on from what was written: the same memories, compacted into a base.
       const decoded = decodeSegment(bytes, namespace, false);
-      if (decoded.ok) index.reset(decoded.segment);
+      if (decoded.ok) {
+        index.reset(decoded.segment);
+        dirtySince = Number.POSITIVE_INFINITY;
+      }
       stats.persists++;
       stats.lastPersistBytes = bytes.length;
       stats.lastPersistError = null;
@@ -305,12 +371,13 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
         error: (error as Error).message,
       });
     }
-    lastPersistAt = performance.now();
+    lastPersistAt = clock.now();
     stats.lastPersistMs = performance.now() - started;
   }
 
   async function refresh(): Promise<void> {
     const started = performance.now();
+    const slicer = new Slicer();
     const waiting = [...pending.keys()];
     // After a load, the entry at seenSeq is read too: it must be the one the index was written at.
     const verify = checkAnchor && stats.seenSeq > 0;
@@ -340,8 +407,11 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       checkAnchor = false;
       first = read.slice(1);
     }
-    if (waitingRecords) settle(waiting, waitingRecords, new Map());
-    if (length === stats.seenSeq) return;
+    if (waitingRecords) await settle(waiting, waitingRecords, new Map(), slicer);
+    if (length === stats.seenSeq) {
+      if (shouldPersist()) await persist();
+      return;
+    }
     const fresh = new Map<string, Intent[]>();
     let last = stats.seenSeq;
     let entries = first;
@@ -349,21 +419,40 @@ export function createIndexSync(ctx: MemoryContext): IndexSync {
       for (const entry of entries) {
         const [id, intent] = intentOf(entry);
         announced(fresh, id, intent);
+        if (intent.at < dirtySince) dirtySince = intent.at;
         if (entry.seq > last) {
           last = entry.seq;
           anchor = JSON.stringify(entry.value);
         }
+        if (slicer.due()) await slicer.pause();
       }
       if (last >= length || entries.length === 0) break;
       entries = await backend.readLog(changes, { afterSeq: last, limit: LOG_PAGE });
     }
     const ids = [...fresh.keys()];
-    settle(ids, await readRecords(ids), fresh);
+    await settle(ids, await readRecords(ids), fresh, slicer);
     stats.seenSeq = last;
     stats.refreshes++;
     stats.lastRefreshChanges = ids.length;
     stats.lastRefreshMs = performance.now() - started;
-    if (index.changes > 0 && performance.now() - lastPersistAt >= PERSIST_INTERVAL_MS) await persist();
+    if (shouldPersist()) await persist();
+  }
+
+  /**
+   * After a refresh: persist when the changes over the base are many ({@link persistThreshold}), or
+   * when the oldest of them was written at least the interval ago. A process that catches up a few
+   * fresh changes (`memory add`, then `memory search`) does not rewrite the index, but the first one
+   * after a quiet interval does, so that later processes do not each catch up (and read the changed
+   * records) again; a long-running process persists at most once per interval. A failed write is
+   * retried only after the interval.
+   */
+  function shouldPersist(): boolean {
+    if (index.changes === 0) return false;
+    const now = clock.now();
+    if (stats.lastPersistError !== null) return now - lastPersistAt >= persistIntervalMs;
+    // Changes seen only as pending writes landing have no announcement time here: count from the load.
+    const since = dirtySince === Number.POSITIVE_INFINITY ? lastPersistAt : dirtySince;
+    return now - since >= persistIntervalMs || index.changes >= persistThreshold(index.size, options);
   }
 
   return {

@@ -1,11 +1,17 @@
-import { createManualClock, type MemoryBackend } from "@tta-dev/core";
+import { createManualClock, type DeepMemory, type MemoryBackend } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { T0 } from "../test/fixture.js";
 import { createMemoryStore, type MemorySearchInput, type MemoryStore } from "./index.js";
-import { decodeSegment } from "./index-segment.js";
-import { INDEX_SEGMENT_NAME } from "./memory-sync.js";
+import { decodeSegment, encodeSegment, encodeSegmentSliced, runSliced, Slicer } from "./index-segment.js";
+import { MemoryIndex } from "./memory-index.js";
+import {
+  INDEX_SEGMENT_NAME,
+  PERSIST_INTERVAL_MS,
+  PERSIST_MIN_CHANGES,
+  persistThreshold,
+} from "./memory-sync.js";
 
 const WORDS = "redis cache pool cluster slot key value ttl expiry lock café naïve déjà".split(" ");
 const QUERIES: MemorySearchInput[] = [
@@ -178,5 +184,119 @@ describe("persisted search index", () => {
       expect((await s.memories.search({})).length).toBe(2);
       expect(s.memories.index.stats.builds).toBe(1);
     }
+  });
+
+  it("a short-lived process that catches up a few changes does not rewrite the index; many changes do", async () => {
+    const clock = createManualClock(T0);
+    const backend = createInMemoryBackend({ clock });
+    const writer = open(backend, clock);
+    for (let i = 0; i < 50; i++) await writer.memories.create({ content: `note ${i} about redis pools` });
+    await writer.memories.search({ query: "redis" });
+    const base = await backend.readDerived!("p", INDEX_SEGMENT_NAME);
+    const added = await writer.memories.create({ content: "one more redis lesson" });
+    const one = open(backend, clock);
+    expect((await one.memories.search({ query: "lesson" })).map((h) => h.memory.id)).toEqual([added.id]);
+    expect(one.memories.index.stats).toMatchObject({
+      loads: 1,
+      builds: 0,
+      persists: 0,
+      lastRefreshChanges: 1,
+    });
+    expect(await backend.readDerived!("p", INDEX_SEGMENT_NAME)).toEqual(base);
+
+    // One short of the threshold: still caught up, not persisted.
+    expect(persistThreshold(1100)).toBe(PERSIST_MIN_CHANGES);
+    for (let i = 2; i < PERSIST_MIN_CHANGES; i++) await writer.memories.create({ content: `later ${i}` });
+    const below = open(backend, clock);
+    expect((await below.memories.search({})).length).toBeGreaterThan(0);
+    expect(below.memories.index.stats).toMatchObject({ loads: 1, persists: 0 });
+    expect(below.memories.index.stats.lastRefreshChanges).toBe(PERSIST_MIN_CHANGES - 1);
+    // The change that reaches it: the catching-up process rewrites the index, the next one loads it.
+    await writer.memories.create({ content: "the last redis note" });
+    const at = open(backend, clock);
+    await at.memories.search({ query: "redis" });
+    expect(at.memories.index.stats).toMatchObject({ loads: 1, persists: 1, lastPersistError: null });
+    const next = open(backend, clock);
+    const hits = await next.memories.search({ query: "redis", limit: 100 });
+    expect(next.memories.index.stats).toMatchObject({ loads: 1, persists: 0, lastRefreshChanges: 0 });
+    expect(hits.length).toBe(52);
+  });
+
+  it("a long-running process persists a small delta once it has held it for the interval", async () => {
+    const clock = createManualClock(T0);
+    const backend = createInMemoryBackend({ clock });
+    const writer = open(backend, clock);
+    for (let i = 0; i < 20; i++) await writer.memories.create({ content: `note ${i}` });
+    await writer.memories.search({});
+    const server = open(backend, clock);
+    await server.memories.search({}); // loads
+    await writer.memories.create({ content: "a fresh redis note" });
+    clock.advance(PERSIST_INTERVAL_MS - 1);
+    await server.memories.search({ query: "redis" });
+    expect(server.memories.index.stats).toMatchObject({ loads: 1, persists: 0 });
+    clock.advance(1);
+    await server.memories.search({ query: "redis" });
+    expect(server.memories.index.stats).toMatchObject({ loads: 1, persists: 1 });
+    // Nothing new since: no rewrite however long it waits.
+    clock.advance(10 * PERSIST_INTERVAL_MS);
+    await server.memories.search({ query: "redis" });
+    expect(server.memories.index.stats.persists).toBe(1);
+    const reader = open(backend, clock);
+    expect((await reader.memories.search({ query: "redis" })).length).toBe(1);
+    expect(reader.memories.index.stats).toMatchObject({ loads: 1, lastRefreshChanges: 0 });
+  });
+
+  it("the first short-lived process after a quiet interval persists the changes the others caught up", async () => {
+    const clock = createManualClock(T0);
+    const backend = createInMemoryBackend({ clock });
+    const writer = open(backend, clock);
+    for (let i = 0; i < 20; i++) await writer.memories.create({ content: `note ${i}` });
+    await writer.memories.search({});
+    await open(backend, clock).memories.create({ content: "a fresh redis note" });
+    const soon = open(backend, clock);
+    await soon.memories.search({ query: "redis" });
+    expect(soon.memories.index.stats).toMatchObject({ loads: 1, persists: 0, lastRefreshChanges: 1 });
+    clock.advance(PERSIST_INTERVAL_MS);
+    const later = open(backend, clock);
+    await later.memories.search({ query: "redis" });
+    expect(later.memories.index.stats).toMatchObject({ loads: 1, persists: 1, lastRefreshChanges: 1 });
+    const next = open(backend, clock);
+    await next.memories.search({ query: "redis" });
+    expect(next.memories.index.stats).toMatchObject({ loads: 1, persists: 0, lastRefreshChanges: 0 });
+  });
+});
+
+describe("sliced index work", () => {
+  it("writes the same bytes sliced as at once, and gives the event loop turns meanwhile", async () => {
+    const index = new MemoryIndex();
+    for (let i = 0; i < 3000; i++) {
+      const memory: DeepMemory = {
+        id: `mem_${String(i).padStart(26, "0")}`,
+        kind: i % 2 ? "lesson" : "observation",
+        content: `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} note ${i}`,
+        tags: i % 3 ? ["a"] : ["b", "c"],
+        importance: (i % 10) / 10,
+        pinned: false,
+        groupIds: [],
+        version: 1,
+        createdAt: T0,
+        updatedAt: T0,
+      };
+      index.upsert(memory);
+    }
+    const state = { namespace: "p", seenSeq: 3, anchor: "{}", pending: [] };
+    const once = encodeSegment(index.snapshot(state));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    // A budget of 0: it stops at every point it may.
+    const sliced = await encodeSegmentSliced(
+      await runSliced(index.snapshotSteps(state), new Slicer(0)),
+      new Slicer(0),
+    );
+    clearInterval(ticker);
+    expect(Buffer.compare(once, sliced)).toBe(0);
+    expect(turns).toBeGreaterThan(10);
+    const decoded = decodeSegment(sliced, "p");
+    expect(decoded.ok && decoded.segment.n).toBe(3000);
   });
 });
