@@ -10,12 +10,14 @@ import { createHttpApp, type RunningHttpServer, startHttpServer } from "../src/i
 /*
  * The first search of a running server builds the memory index from every memory and writes it for
  * the next process; a fresh server then loads it. Neither may hold the event loop: `/healthz` is
- * polled throughout and its worst latency must stay under a guard (generous for a loaded 2-core
- * machine; holding the loop for the whole build and persist would be a second or more).
+ * polled throughout and its worst latency must stay under a guard. The guard is generous: with other
+ * suites running beside it on a 2-core machine, garbage collection alone has paused the loop for
+ * over 250 ms, while holding it for the whole build and persist of 20 000 memories takes a second
+ * or more.
  */
 
 const MEMORIES = 20_000;
-const GUARD_MS = 250;
+const GUARD_MS = 600;
 const WORDS = "redis cache pool cluster slot key value ttl expiry lock queue shard replica".split(" ");
 
 describe("the event loop during a server's first search (file backend)", () => {

@@ -20,6 +20,7 @@ import {
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createMemoryStore } from "@tta-dev/memory";
 import lockfile from "proper-lockfile";
 import { Bench } from "tinybench";
 import { createFileBackend } from "../src/index.js";
@@ -95,6 +96,32 @@ async function appends(durability: "os" | "fsync"): Promise<void> {
     );
     rows.push({ name: "append 1 message, os (floor: appendFileSync)", ...v, unit: "µs", target: "" });
   }
+  // The same append through the public store: input checks and the session check (a read of the
+  // sessions journal) on top of the backend's append.
+  const store = createMemoryStore({ backend, namespace: "default" });
+  const sessionId = `store-${durability}-2026-01-01`;
+  await store.sessions.create({ id: sessionId });
+  const s = await pair(
+    `store append ${durability}`,
+    () =>
+      store.messages.append({
+        sessionId,
+        role: "user",
+        content: MESSAGE.content,
+        metadata: MESSAGE.metadata,
+      }),
+    () => {
+      writeSync(fd, `${JSON.stringify({ seq: ++seq, ...MESSAGE })}\n`);
+      if (durability === "fsync") fdatasyncSync(fd);
+    },
+    rounds,
+  );
+  rows.push({
+    name: `messages.append through createMemoryStore, ${durability} (floor: writeSync${durability === "fsync" ? " + fdatasync" : ""})`,
+    ...s,
+    unit: "µs",
+    target: durability === "os" ? "≤ 40 µs" : "≤ 1.3× floor",
+  });
   closeSync(fd);
   await backend.close();
 }
@@ -105,6 +132,15 @@ async function lastFifty(count: number): Promise<number> {
   for (let done = 0; done < count; done += 1000) {
     await backend.append(
       scope,
+      Array.from({ length: Math.min(1000, count - done) }, () => ({ value: MESSAGE })),
+    );
+  }
+  const store = createMemoryStore({ backend, namespace: "default" });
+  const sessionId = `store-read-${count}-2026-01-01`;
+  await store.sessions.create({ id: sessionId });
+  for (let done = 0; done < count; done += 1000) {
+    await backend.append(
+      session(sessionId),
       Array.from({ length: Math.min(1000, count - done) }, () => ({ value: MESSAGE })),
     );
   }
@@ -124,6 +160,21 @@ async function lastFifty(count: number): Promise<number> {
       return lines.slice(-51, -1).map((l) => JSON.parse(l));
     },
   );
+  const viaStore = await pair(
+    `store last 50 of ${count}`,
+    () => store.messages.list({ sessionId, last: 50 }),
+    () => {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 51 * 1100);
+      const buf = Buffer.allocUnsafe(len);
+      readSync(fd, buf, 0, len, size - len);
+      return buf
+        .toString("utf8")
+        .split("\n")
+        .slice(-51, -1)
+        .map((l) => JSON.parse(l));
+    },
+  );
   closeSync(fd);
   await backend.close();
   rows.push({
@@ -132,6 +183,12 @@ async function lastFifty(count: number): Promise<number> {
     floor,
     unit: "µs",
     target: "≤ 300 µs",
+  });
+  rows.push({
+    name: `messages.list last 50 of ${count.toLocaleString("en")} through createMemoryStore`,
+    ...viaStore,
+    unit: "µs",
+    target: count === 10_000 ? "≤ 150 µs" : "",
   });
   return tta;
 }
