@@ -24,7 +24,7 @@ import {
 import { runPipelined } from "./batch.js";
 import { decodeEntry, decodeRecord, encodeEntry, expectShape } from "./codec.js";
 import { type ConnectionOptions, createConnection, type RedisClient } from "./connection.js";
-import { derivedKey, recordKey, scopeKeys } from "./keys.js";
+import { derivedKey, recordKey, type ScopeKeys, scopeKeys } from "./keys.js";
 import { getManyOp, getOp, listOp, logLengthOp, type ReadOp, readLogOp, type Target } from "./read-ops.js";
 import { scanKeys } from "./scan.js";
 import { keySlot } from "./slot.js";
@@ -171,6 +171,16 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     }
   }
 
+  /** The append script on a scope's keys, its reply mapped to the port's entries. */
+  async function runAppend(
+    sk: ScopeKeys,
+    items: readonly LogItem[],
+    { args, prepared }: { args: string[]; prepared: string[] },
+  ): Promise<AppendedEntry[]> {
+    const reply = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
+    return appended(items, prepared, reply, sk.log);
+  }
+
   const backend: RedisBackend = {
     name: "redis",
     capabilities: CAPABILITIES,
@@ -228,9 +238,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
 
     async append(scope, items) {
       const sk = scopeKeys(scope, root);
-      const { args, prepared } = appendArgs(items);
-      const reply = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
-      return appended(items, prepared, reply, sk.log);
+      return runAppend(sk, items, appendArgs(items));
     },
 
     async appendIf(condition, scope, items) {
@@ -245,8 +253,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
         // then append — two round trips, and a status change in between is not seen.
         const record = await backend.get(condition.scope, condition.key);
         if (!conditionHolds(condition, record)) return { ok: false, record };
-        const reply = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
-        return { ok: true, entries: appended(items, prepared, reply, sk.log) };
+        return { ok: true, entries: await runAppend(sk, items, { args, prepared }) };
       }
       const at = now();
       const reply = await conn.run("appendIf", sk.log, (c) =>
@@ -258,8 +265,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
       if (conditionHolds(condition, record)) {
         // The script could not decode the value (deeper than its JSON decoder goes): append as a
         // second step rather than refuse a record that meets the condition.
-        const again = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
-        return { ok: true, entries: appended(items, prepared, again, sk.log) };
+        return { ok: true, entries: await runAppend(sk, items, { args, prepared }) };
       }
       return { ok: false, record };
     },
