@@ -31,6 +31,17 @@ export interface ReadOp<T> {
   routeKey: string | null;
   send(target: Target): Promise<unknown>;
   decode(reply: unknown): T;
+  /**
+   * The op as plain commands (no script) for a MULTI transaction, when it has that form: queue them
+   * on a transaction, then decode their replies. Large replies come back far cheaper this way than
+   * through a script, which copies every byte into Lua and out again.
+   */
+  tx?: { count: number; queue(target: Target): void; decode(replies: unknown[]): T };
+}
+
+/** The `tx` form of an op whose `send` is one plain command. */
+function plainTx<T>(send: (t: Target) => unknown, decode: (reply: unknown) => T): ReadOp<T>["tx"] {
+  return { count: 1, queue: (t) => void send(t), decode: (replies) => decode(replies[0]) };
 }
 
 function place(root: string, scope: Scope): string {
@@ -52,8 +63,12 @@ export function getOp(
     place: k,
     routeKey: k,
     send: (t) => t.get(k),
-    decode: (raw) => (raw === null ? null : decodeRecord(raw, key, now(), k)),
+    decode,
+    tx: plainTx((t) => t.get(k), decode),
   };
+  function decode(raw: unknown): StoredRecord | null {
+    return raw === null ? null : decodeRecord(raw, key, now(), k);
+  }
 }
 
 /** Several records of one scope in one script call (they share a slot). */
@@ -134,19 +149,55 @@ export function listOp(root: string, scope: Scope, options: ListOptions | undefi
   return op;
 }
 
-/** A range of a log by LRANGE index math (seq n is at index n - 1), in one script call. */
+/**
+ * A range of a log by LRANGE index math (seq n is at index n - 1). Forward reads are one LRANGE (the
+ * start is known, LRANGE stops at the end); the newest entries are LLEN + LRANGE from the end in one
+ * MULTI (atomic: no append lands between them); only the newest entries before a seq take the
+ * `ttaReadLog` script, which needs the length to place the range.
+ */
 export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions): ReadOp<LogEntry[]> {
   const sk = scopeKeys(scope, root);
   const { afterSeq, beforeSeq, limit, fromEnd } = normalizeReadLogOptions(options);
-  return {
-    operation: "readLog",
-    place: sk.log,
-    routeKey: sk.log,
-    send: (t) => t.ttaReadLog(sk.log, afterSeq, beforeSeq, limit, fromEnd ? 1 : 0),
+  const entries = (raw: unknown[], start: number) => raw.map((r, i) => decodeEntry(r, start + i + 1, sk.log));
+  const range = (reply: unknown): unknown[] => {
+    expectShape(Array.isArray(reply), sk.log, "LRANGE reply");
+    return reply as unknown[];
+  };
+  const base = { operation: "readLog", place: sk.log, routeKey: sk.log };
+  if (!fromEnd) {
+    const end = Math.min(afterSeq + limit, beforeSeq - 1);
+    // An empty range needs no command at all.
+    if (end <= afterSeq) return { ...base, routeKey: null, send: async () => [], decode: () => [] };
+    const send = (t: Target) => t.lrange(sk.log, afterSeq, end - 1);
+    const decode = (reply: unknown) => entries(range(reply), afterSeq);
+    return { ...base, send, decode, tx: plainTx(send, decode) };
+  }
+  const script: ReadOp<LogEntry[]> = {
+    ...base,
+    send: (t) => t.ttaReadLog(sk.log, afterSeq, beforeSeq, limit, 1),
     decode: (reply) => {
       expectShape(Array.isArray(reply) && typeof reply[0] === "number", sk.log, "readLog script reply");
       const [start, ...raw] = reply as [number, ...string[]];
-      return raw.map((r, i) => decodeEntry(r, start + i + 1, sk.log));
+      return entries(raw, start);
+    },
+  };
+  if (beforeSeq !== Number.MAX_SAFE_INTEGER) return script;
+  return {
+    ...script,
+    tx: {
+      count: 2,
+      queue: (t) => {
+        void t.llen(sk.log);
+        void t.lrange(sk.log, -limit, -1);
+      },
+      decode: ([length, reply]) => {
+        expectShape(Number.isSafeInteger(length), sk.log, "LLEN reply");
+        const raw = range(reply);
+        const start = (length as number) - raw.length;
+        // The tail may reach back past afterSeq: keep only the entries after it.
+        const skip = Math.max(0, afterSeq - start);
+        return entries(raw.slice(skip), start + skip);
+      },
     },
   };
 }
@@ -159,9 +210,11 @@ export function logLengthOp(root: string, scope: Scope): ReadOp<number> {
     place: sk.log,
     routeKey: sk.log,
     send: (t) => t.llen(sk.log),
-    decode: (reply) => {
-      expectShape(Number.isSafeInteger(reply) && (reply as number) >= 0, sk.log, "LLEN reply");
-      return reply as number;
-    },
+    decode,
+    tx: plainTx((t) => t.llen(sk.log), decode),
   };
+  function decode(reply: unknown): number {
+    expectShape(Number.isSafeInteger(reply) && (reply as number) >= 0, sk.log, "LLEN reply");
+    return reply as number;
+  }
 }

@@ -21,11 +21,11 @@ import {
   validateKey,
   validateTtl,
 } from "@tta-dev/core";
-import { runPipelined } from "./batch.js";
+import { runAlone, runPipelined } from "./batch.js";
 import { decodeEntry, decodeRecord, encodeEntry, expectShape } from "./codec.js";
 import { type ConnectionOptions, createConnection, type RedisClient } from "./connection.js";
 import { derivedKey, recordKey, type ScopeKeys, scopeKeys } from "./keys.js";
-import { getManyOp, getOp, listOp, logLengthOp, type ReadOp, readLogOp, type Target } from "./read-ops.js";
+import { getManyOp, getOp, listOp, logLengthOp, type ReadOp, readLogOp } from "./read-ops.js";
 import { scanKeys } from "./scan.js";
 import { keySlot } from "./slot.js";
 
@@ -151,7 +151,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
 
   function runOp<T>(op: ReadOp<T>): Promise<T> {
     if (op.routeKey === null) return Promise.resolve(op.decode(undefined));
-    return conn.run(op.operation, op.place, async (c) => op.decode(await op.send(c as unknown as Target)));
+    return conn.run(op.operation, op.place, (c) => runAlone(c, op));
   }
 
   function readOpOf(r: BatchRead): ReadOp<unknown> {

@@ -54,6 +54,35 @@ describe.runIf(enabled)("bad data under the backend's keys", () => {
     await backend.close();
   });
 
+  it("a bad key inside a batch read gives BACKEND_CORRUPT naming that key, whichever place it has", async () => {
+    const { records, log, raw, backend, rk, lk } = setup();
+    await backend.put(records, "a", 1);
+    await backend.append(log, [{ value: "ok" }]);
+    await raw.hset(`${rk.recordBase}k`, "f", "v");
+    const reads = [
+      { op: "get", scope: records, key: "a" },
+      { op: "get", scope: records, key: "k" },
+      { op: "readLog", scope: log },
+    ] as const;
+    for (const batch of [reads, [...reads].reverse()]) {
+      const err = await backend.batch([...batch]).catch((e: unknown) => e);
+      expect(hasErrorCode(err, "BACKEND_CORRUPT")).toBe(true);
+      expect((err as Error).message).toContain(`${rk.recordBase}k`);
+    }
+    await raw.del(`${rk.recordBase}k`);
+    await raw.set(lk.log, "x");
+    const err = await backend
+      .batch([
+        { op: "get", scope: records, key: "a" },
+        { op: "logLength", scope: log },
+      ])
+      .catch((e: unknown) => e);
+    expect(hasErrorCode(err, "BACKEND_CORRUPT")).toBe(true);
+    expect((err as Error).message).toContain(lk.log);
+    await raw.quit();
+    await backend.close();
+  });
+
   it("a string where the index, the log or the idempotency hash belongs gives BACKEND_CORRUPT", async () => {
     const { records, log, raw, backend, rk, lk } = setup();
     await raw.set(rk.index, "x");

@@ -33,4 +33,65 @@ describe.runIf(enabled)("Lua scripts", () => {
     await raw.quit();
     await b.close();
   });
+
+  it("are not used for a log's newest entries: a batch of plain reads is one MULTI of plain commands", async () => {
+    const raw = new Redis(server!.url);
+    const b = createRedisBackend({ url: server!.url });
+    const ns = uniqueNamespace("plain");
+    const s = messagesScope(ns, "s");
+    const records = { namespace: ns, collection: "sessions" };
+    await b.put(records, "s", { status: "active" });
+    await b.append(s, [{ value: 1 }, { value: 2 }, { value: 3 }]);
+    // The slow log, with every command logged, lists what clients sent (a script's own: "?:0").
+    await raw.config("SET", "slowlog-log-slower-than", "0");
+    const sent = async (fn: () => Promise<unknown>): Promise<string[]> => {
+      await raw.slowlog("RESET");
+      await fn();
+      const log = (await raw.slowlog("GET", 100)) as [number, number, number, string[], string][];
+      return log
+        .filter((entry) => entry[4] !== "?:0")
+        .map((entry) => entry[3][0]!.toLowerCase())
+        .filter((name) => name !== "slowlog")
+        .reverse();
+    };
+    let results: unknown[] = [];
+    const names = await sent(async () => {
+      results = await b.batch([
+        { op: "get", scope: records, key: "s" },
+        { op: "readLog", scope: s, options: { fromEnd: true, limit: 2 } },
+        { op: "logLength", scope: s },
+        { op: "get", scope: records, key: "none" },
+        { op: "readLog", scope: s, options: { afterSeq: 1, limit: 1 } },
+      ]);
+    });
+    // (EXEC itself is not in the slow log; its commands are, after MULTI.)
+    expect(names).toEqual(["multi", "get", "llen", "lrange", "llen", "get", "lrange"]);
+    const [record, tail, length, missing, forward] = results;
+    expect((record as { value: unknown }).value).toEqual({ status: "active" });
+    const seqs = (entries: unknown) =>
+      (entries as { seq: number; value: unknown }[]).map((e) => [e.seq, e.value]);
+    expect(seqs(tail)).toEqual([
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(length).toBe(3);
+    expect(missing).toBeNull();
+    expect(seqs(forward)).toEqual([[2, 2]]);
+    // Alone: the newest entries are one MULTI, a forward read one LRANGE, before a seq the script.
+    expect(await sent(() => b.readLog(s, { fromEnd: true, limit: 2, afterSeq: 2 }))).toEqual([
+      "multi",
+      "llen",
+      "lrange",
+    ]);
+    expect(seqs(await b.readLog(s, { fromEnd: true, limit: 2, afterSeq: 2 }))).toEqual([[3, 3]]);
+    expect(await sent(() => b.readLog(s, { afterSeq: 0, limit: 10 }))).toEqual(["lrange"]);
+    // (The first call of a script on a connection is EVAL; EVALSHA after.)
+    expect(await sent(() => b.readLog(s, { fromEnd: true, beforeSeq: 3 }))).toEqual(["eval"]);
+    expect(await sent(() => b.readLog(s, { fromEnd: true, beforeSeq: 3 }))).toEqual(["evalsha"]);
+    expect(seqs(await b.readLog(s, { fromEnd: true, beforeSeq: 3, limit: 1 }))).toEqual([[2, 2]]);
+    expect(await sent(() => b.readLog(s, { afterSeq: 3 }))).toEqual(["lrange"]);
+    expect(await sent(() => b.readLog(s, { afterSeq: 1, beforeSeq: 2 }))).toEqual([]);
+    await raw.quit();
+    await b.close();
+  });
 });

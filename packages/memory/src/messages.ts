@@ -4,6 +4,7 @@ import {
   type LogItem,
   type Message,
   messagesScope,
+  SessionNotFoundError,
   type StoredMessage,
   type StoredRecord,
   sessionsScope,
@@ -20,7 +21,7 @@ import {
   MessageAppendInput,
   MessageListInput,
 } from "./schemas/message.js";
-import { appendToActiveSession, checkLookupId, sessionOf } from "./session-lookup.js";
+import { appendToActiveSession, checkLookupId } from "./session-lookup.js";
 
 /** Messages of a session (SPEC §3.2). */
 export interface MessageStore {
@@ -132,7 +133,8 @@ async function listMessages(
       { op: "get", scope: sessionsScope(namespace), key: id },
       { op: "readLog", scope, options },
     ])) as [StoredRecord | null, LogEntry[]];
-    sessionOf(ctx, id, session);
+    // Listing needs the session to exist, not its parsed record (a zod parse costs as much as the rest).
+    if (session === null) throw new SessionNotFoundError(id, namespace);
     return entries;
   };
 
