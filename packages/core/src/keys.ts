@@ -153,6 +153,8 @@ export function validateIfVersion(ifVersion: unknown): void {
  * non-finite numbers turn into null silently in JSON, so they are refused).
  */
 export function serializeValue(value: unknown): string {
+  // Plain data (the common case) goes through JSON.stringify's fast path, without a replacer.
+  if (isPlainData(value, 0)) return JSON.stringify(value);
   const text = JSON.stringify(value, (_k, v) => {
     if (typeof v === "number" && !Number.isFinite(v)) fail("value", "numbers must be finite");
     if (typeof v === "bigint" || typeof v === "function" || typeof v === "symbol")
@@ -161,4 +163,41 @@ export function serializeValue(value: unknown): string {
   });
   if (text === undefined) fail("value", "must be a JSON value");
   return text;
+}
+
+/** Depth to which {@link isPlainData} looks before leaving the value to the checking replacer. */
+const PLAIN_DEPTH = 32;
+
+/**
+ * True when JSON.stringify gives exactly `value`: strings, finite numbers, booleans, null, arrays and
+ * objects of plain prototype without `toJSON` (anything else — a Date, a hole, undefined — takes the
+ * checking path, which keeps its meaning or refuses it).
+ */
+function isPlainData(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true;
+      if (depth >= PLAIN_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !isPlainData(value[i], depth + 1)) return false;
+        }
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if ("toJSON" in value) return false;
+      for (const key in value) {
+        if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }

@@ -3,14 +3,18 @@
  * beside the backend call under it and raw ioredis doing the least the same work takes, in one run.
  * Uses `REDIS_URL` when set, else starts its own redis-server (no AOF) on a free port.
  *
- * - messages.append of one 1 KiB message (the session checked in the same script) vs raw EVALSHA
+ * - messages.append of one 1 KiB message (the session checked in the same script) vs raw EVALSHA of
+ *   a two-command append script, and vs the store's own append script sent by raw ioredis (what the
+ *   server's part costs: the client's part is the difference)
  * - messages.list({ last: 50 }) of a 10 000-message session vs raw LRANGE of 50 + JSON.parse of each
  * - messages.appendBatch of 100 vs a raw pipeline of 100 RPUSH
  */
-import { messagesScope } from "@tta-dev/core";
+import { messagesScope, sessionsScope } from "@tta-dev/core";
 import { createMemoryStore } from "@tta-dev/memory";
 import { Redis } from "ioredis";
-import { createRedisBackend } from "../src/index.js";
+import { createRedisBackend, scopeKeys } from "../src/index.js";
+import { recordKey } from "../src/keys.js";
+import { LUA_SOURCES } from "../src/scripts.js";
 import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { compare, rate, table, us } from "./measure.js";
 
@@ -27,7 +31,11 @@ async function main(): Promise<void> {
   const url = process.env.REDIS_URL ?? server!.url;
   const raw = new Redis(url);
   raw.defineCommand("rawAppend", { numberOfKeys: 2, lua: RAW_APPEND });
+  raw.defineCommand("sameScript", { numberOfKeys: 3, lua: LUA_SOURCES.ttaAppendIf });
   const rawAppend = (raw as unknown as { rawAppend(...a: string[]): Promise<number> }).rawAppend.bind(raw);
+  const sameScript = (
+    raw as unknown as { sameScript(...a: (string | number)[]): Promise<unknown> }
+  ).sameScript.bind(raw);
   const backend = createRedisBackend({ url });
   const namespace = `bench-${Date.now().toString(36)}`;
   const store = createMemoryStore({ backend, namespace });
@@ -38,11 +46,26 @@ async function main(): Promise<void> {
   const log = messagesScope(namespace, sessionId);
   const rawLog = `bench:{${namespace}}:raw`;
 
-  const [appendS, appendB, appendR] = await compare(5, 2000, [
+  const condition = { scope: sessionsScope(namespace), key: sessionId, field: "status", equals: "active" };
+  const sessionKey = recordKey(scopeKeys(condition.scope, "tta"), sessionId);
+  const logKeys = scopeKeys(log, "tta");
+  const [appendS, appendB, appendR, appendSame] = await compare(5, 2000, [
     () => store.messages.append({ sessionId, role: "user", content: CONTENT }),
-    () => backend.append(log, [{ value: { ...MESSAGE, createdAt: new Date().toISOString() } }]),
+    () => backend.appendIf!(condition, log, [{ value: { ...MESSAGE, createdAt: new Date().toISOString() } }]),
     () =>
       rawAppend(rawLog, `${rawLog}:seq`, JSON.stringify({ ...MESSAGE, createdAt: new Date().toISOString() })),
+    () =>
+      sameScript(
+        sessionKey,
+        logKeys.log,
+        logKeys.idempotency,
+        Date.now(),
+        "status",
+        "active",
+        1,
+        "",
+        JSON.stringify([{ ...MESSAGE, createdAt: new Date().toISOString() }]),
+      ),
   ]);
 
   for (let i = 0; i < HISTORY; i += 1000) {
@@ -90,6 +113,14 @@ async function main(): Promise<void> {
       x(appendR.median, appendS.median),
       "≤ 1.25× raw EVALSHA",
     ],
+    [
+      "messages.append beside its own script sent raw",
+      us(appendS.median),
+      us(appendB.median),
+      us(appendSame.median),
+      x(appendSame.median, appendS.median),
+      "",
+    ],
     ["messages.append, p99", us(appendS.p99), us(appendB.p99), us(appendR.p99), "", ""],
     ["messages.append, client CPU", us(appendS.cpu), us(appendB.cpu), us(appendR.cpu), "", ""],
     [
@@ -119,7 +150,7 @@ async function main(): Promise<void> {
       [
         "1 KiB messages",
         "createMemoryStore",
-        "backend call",
+        "backend call (appendIf, readLog, append)",
         "raw ioredis (floor)",
         "store / floor",
         "target",

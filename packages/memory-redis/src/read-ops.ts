@@ -36,12 +36,12 @@ export interface ReadOp<T> {
    * on a transaction, then decode their replies. Large replies come back far cheaper this way than
    * through a script, which copies every byte into Lua and out again.
    */
-  tx?: { count: number; queue(target: Target): void; decode(replies: unknown[]): T };
+  tx?: { count: number; queue(target: Target): unknown[]; decode(replies: unknown[]): T };
 }
 
 /** The `tx` form of an op whose `send` is one plain command. */
 function plainTx<T>(send: (t: Target) => unknown, decode: (reply: unknown) => T): ReadOp<T>["tx"] {
-  return { count: 1, queue: (t) => void send(t), decode: (replies) => decode(replies[0]) };
+  return { count: 1, queue: (t) => [send(t)], decode: (replies) => decode(replies[0]) };
 }
 
 function place(root: string, scope: Scope): string {
@@ -186,10 +186,7 @@ export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions):
     ...script,
     tx: {
       count: 2,
-      queue: (t) => {
-        void t.llen(sk.log);
-        void t.lrange(sk.log, -limit, -1);
-      },
+      queue: (t) => [t.llen(sk.log), t.lrange(sk.log, -limit, -1)],
       decode: ([length, reply]) => {
         expectShape(Number.isSafeInteger(length), sk.log, "LLEN reply");
         const raw = range(reply);

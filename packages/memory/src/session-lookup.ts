@@ -2,6 +2,7 @@ import {
   type AppendedEntry,
   appendWhen,
   checkSessionId,
+  isSafeId,
   type LogItem,
   messagesScope,
   type Session,
@@ -20,7 +21,8 @@ import { toSession } from "./records.js";
  * @throws NAME_INVALID
  */
 export function checkLookupId(id: string): string {
-  return checkSessionId(id, "off").id;
+  // A safe id needs no parse of its name; anything else gets checkSessionId's error.
+  return isSafeId(id) ? id : checkSessionId(id, "off").id;
 }
 
 /** The session of a record that a batch read returned, or SESSION_NOT_FOUND. */
