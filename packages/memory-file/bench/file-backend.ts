@@ -302,23 +302,7 @@ async function locks(): Promise<void> {
   rows.push({ name: "lock + unlock (floor column: proper-lockfile 4.1.2)", ...r, unit: "µs", target: "" });
 }
 
-async function main(): Promise<void> {
-  // BENCH_ONLY=cold leaves this file to bench/cold-load.ts.
-  if (process.env.BENCH_ONLY === "cold") return;
-  // BENCH_ONLY=concurrent runs the multi-process part alone.
-  const all = process.env.BENCH_ONLY !== "concurrent";
-  let small = 1;
-  let big = 1;
-  if (all) {
-    await appends("os");
-    await appends("fsync");
-    small = await lastFifty(1_000);
-    await lastFifty(10_000);
-    big = await lastFifty(100_000);
-    await coldMemories(10_000);
-    await coldMemories(100_000);
-    await locks();
-  }
+async function concurrent(): Promise<void> {
   const tta4: number[] = [];
   const raw4: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -332,6 +316,32 @@ async function main(): Promise<void> {
     unit: "msg/s",
     target: "",
   });
+}
+
+async function main(): Promise<void> {
+  // BENCH_ONLY=cold leaves this file to bench/cold-load.ts.
+  if (process.env.BENCH_ONLY === "cold") return;
+  // BENCH_ONLY=concurrent runs the multi-process part alone.
+  const all = process.env.BENCH_ONLY !== "concurrent";
+  // BENCH_ONLY=store runs the rows of the public store beside the backend's (append, last 50 of 10 000).
+  const storeOnly = process.env.BENCH_ONLY === "store";
+  let small = 1;
+  let big = 1;
+  if (storeOnly) {
+    await appends("os");
+    await appends("fsync");
+    await lastFifty(10_000);
+  } else if (all) {
+    await appends("os");
+    await appends("fsync");
+    small = await lastFifty(1_000);
+    await lastFifty(10_000);
+    big = await lastFifty(100_000);
+    await coldMemories(10_000);
+    await coldMemories(100_000);
+    await locks();
+  }
+  if (!storeOnly) await concurrent();
 
   const fmt = (n: number, unit: string) =>
     unit !== "µs"
@@ -354,7 +364,11 @@ async function main(): Promise<void> {
       `| ${r.name} | ${fmt(r.tta, r.unit)} | ${fmt(r.floor, r.unit)} | ${pct.toFixed(0)} % | ${r.target} |`,
     );
   }
-  console.log(`\nlast-50 read time, 100 000 vs 1 000 messages: ratio ${(big / small).toFixed(2)} (goal < 2)`);
+  if (!storeOnly) {
+    console.log(
+      `\nlast-50 read time, 100 000 vs 1 000 messages: ratio ${(big / small).toFixed(2)} (goal < 2)`,
+    );
+  }
   rmSync(root, { recursive: true, force: true });
 }
 

@@ -5,6 +5,7 @@ import {
   BackendUnavailableError,
   type BatchRead,
   Collections,
+  checkCondition,
   checkDerivedName,
   checkNamespace,
   type MemoryBackend,
@@ -23,6 +24,7 @@ import {
   validateScope,
   validateTtl,
 } from "@tta-dev/core";
+import { appendIfHeld, type ConditionJournal } from "./conditional-append.js";
 import { MAX_STORED_DEPTH, nestedTooDeep } from "./depth.js";
 import { readDerivedFile, writeDerivedFile } from "./derived.js";
 import { ensureDir, guard } from "./fs-utils.js";
@@ -121,19 +123,25 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     return journals.get(path, () => openRecordJournal(path, ctx)) as JournalFile;
   }
 
-  function records(scope: Scope): RecordJournal {
+  /** The journal of a scope and its file. */
+  function recordsAt(scope: Scope): ConditionJournal {
     open();
     validateScope(scope);
     if (scope.collection === Collections.groups && scope.partition === undefined) {
       const path = layout.groupsFile(scope.namespace);
-      return journals.get(path, () =>
+      const journal = journals.get(path, () =>
         openGroupsFile(path, ctx, (sessions) => {
           sessionsJournal(scope.namespace).insertMissingSync(sessions);
         }),
       );
+      return { journal, path };
     }
     const path = layout.recordsFile(scope);
-    return journals.get(path, () => openRecordJournal(path, ctx));
+    return { journal: journals.get(path, () => openRecordJournal(path, ctx)), path };
+  }
+
+  function records(scope: Scope): RecordJournal {
+    return recordsAt(scope).journal;
   }
 
   function log(scope: Scope): LogFile {
@@ -208,6 +216,15 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       const l = log(scope);
       const prepared = prepare(items);
       return guard("append", () => l.append(prepared));
+    },
+
+    async appendIf(condition, scope, items) {
+      checkCondition(condition);
+      const held = recordsAt(condition.scope);
+      validateKey(condition.key, "condition.key");
+      const l = log(scope);
+      const prepared = prepare(items);
+      return guard("appendIf", () => appendIfHeld(locks, condition, held, l, prepared));
     },
 
     async readLog(scope, readOptions) {

@@ -28,6 +28,14 @@ export interface PreparedItem {
 /** An append-only log in one file (see {@link openLogFile}). */
 export interface LogFile {
   append(items: readonly PreparedItem[]): Promise<AppendedEntry[]>;
+  /**
+   * `append` through `admit`, which runs under the log's lock and is handed the append: it may run
+   * it (inside another lock, say) or not, and returns what it got, or `null` when it did not.
+   */
+  appendThrough(
+    items: readonly PreparedItem[],
+    admit: (write: () => AppendedEntry[]) => AppendedEntry[] | null,
+  ): Promise<AppendedEntry[] | null>;
   read(range: { afterSeq: number; beforeSeq: number; limit: number; fromEnd: boolean }): LogEntry[];
   length(): number;
   remove(): Promise<boolean>;
@@ -271,6 +279,9 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
   return {
     append(items) {
       return ctx.locks.withLock(lockPath, () => appendLocked(items));
+    },
+    appendThrough(items, admit) {
+      return ctx.locks.withLock(lockPath, () => admit(() => appendLocked(items)));
     },
     read,
     length() {

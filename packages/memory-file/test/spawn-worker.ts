@@ -3,17 +3,24 @@ import { fileURLToPath } from "node:url";
 
 const worker = fileURLToPath(new URL("./workers/writer.ts", import.meta.url));
 
-/** Start the test worker with a task; TypeScript runs through tsx with the `source` condition. */
-export function startWorker(task: Record<string, unknown>): ChildProcess {
-  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", worker, JSON.stringify(task)], {
+/**
+ * Start a test worker (by default `workers/writer.ts`) with a task; TypeScript runs through tsx with
+ * the `source` condition.
+ */
+export function startWorker(task: Record<string, unknown>, script = worker): ChildProcess {
+  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", script, JSON.stringify(task)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
 
 /** Run the worker to completion and parse the JSON line it prints last. */
-export function runWorker<T>(task: Record<string, unknown>, timeoutMs = 120_000): Promise<T> {
+export function runWorker<T>(
+  task: Record<string, unknown>,
+  timeoutMs = 120_000,
+  script = worker,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = startWorker(task);
+    const child = startWorker(task, script);
     let out = "";
     let err = "";
     child.stdout!.on("data", (d: Buffer) => {

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { hasErrorCode, type SessionGroup } from "@tta-dev/core";
 import { createFileBackend } from "../../src/index.js";
 import { createLockManager } from "../../src/lock.js";
+import { runMain } from "./run-main.js";
 
 interface RecordOp {
   op: "get" | "list" | "put" | "delete";
@@ -131,11 +132,4 @@ async function main(): Promise<void> {
   await backend.close();
 }
 
-main().then(
-  // Exit only once stdout has drained: a large result written to a pipe is flushed asynchronously.
-  () => process.stdout.write("", () => process.exit(0)),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
