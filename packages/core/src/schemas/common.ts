@@ -96,7 +96,9 @@ export type Metadata = Record<string, JsonValue>;
 /** What {@link Metadata} accepts, as a plain test for hot read paths. */
 export function isMetadata(value: unknown): value is Metadata {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  return findJsonProblem(value, METADATA_CHECK) === null;
+  // Most messages carry `{}`: a plain empty object needs no walk.
+  for (const _ in value) return findJsonProblem(value, METADATA_CHECK) === null;
+  return Object.getPrototypeOf(value) === Object.prototype || findJsonProblem(value, METADATA_CHECK) === null;
 }
 
 /** Record version: 1 on create, +1 on each change. */
