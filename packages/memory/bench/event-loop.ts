@@ -8,9 +8,10 @@
 import { createManualClock } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { createMemoryStore } from "../src/index.js";
-import { decodeSegment, encodeSteps, type Steps } from "../src/index-segment.js";
+import { encodeSteps, type Steps } from "../src/index-segment.js";
 import { MemoryIndex } from "../src/memory-index.js";
 import { INDEX_SEGMENT_NAME, persistThreshold } from "../src/memory-sync.js";
+import { decodeSegment } from "../src/segment-decode.js";
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 100_000);
 const T0 = Date.parse("2026-11-25T12:00:00.000Z");
