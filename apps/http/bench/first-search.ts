@@ -18,6 +18,10 @@ import { startBenchServer } from "./processes.js";
 
 const MEMORIES = Number(process.env.BENCH_FIRST_SEARCH_MEMORIES ?? 100_000);
 const TTA_BIN = new URL("../src/bin.ts", import.meta.url);
+/** BENCH_CPU_PROF=<dir>: the servers write CPU profiles there (where the worst stall went). */
+const PROFILE = process.env.BENCH_CPU_PROF
+  ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 const SEARCH = { query: "redis shard", limit: 5 };
 
 async function healthz(url: string): Promise<number> {
@@ -35,9 +39,14 @@ async function firstSearch(url: string) {
   let done = false;
   let worst = 0;
   let polls = 0;
+  /** The worst poll, in process.hrtime µs (the clock of a CPU profile, on Linux). */
+  let window = { start: 0, end: 0 };
   const poll = (async () => {
     while (!done) {
-      worst = Math.max(worst, await healthz(url));
+      const start = Number(process.hrtime.bigint() / 1000n);
+      const ms = await healthz(url);
+      if (ms > worst) window = { start, end: Number(process.hrtime.bigint() / 1000n) };
+      worst = Math.max(worst, ms);
       polls++;
     }
   })();
@@ -52,9 +61,10 @@ async function firstSearch(url: string) {
   done = true;
   await poll;
   if (res.status !== 200 || body.items?.length !== SEARCH.limit) throw new Error(`search: ${res.status}`);
-  return { floor: median(idle), worst, searchMs, polls };
+  return { floor: median(idle), worst, searchMs, polls, window };
 }
 
+const windows: { name: string; start: number; end: number }[] = [];
 const dir = await mkdtemp(join(tmpdir(), "tta-http-first-search-"));
 try {
   await mkdir(join(dir, ".git"));
@@ -73,9 +83,10 @@ try {
   );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   for (const name of ["first search: builds and persists the index", "restarted server: loads it"]) {
-    const server = await startBenchServer(TTA_BIN, { cwd: dir });
+    const server = await startBenchServer(TTA_BIN, { cwd: dir, nodeArgs: PROFILE });
     try {
       const r = await firstSearch(server.url);
+      windows.push({ name, ...r.window });
       console.log(
         `| ${name} | ${r.floor.toFixed(1)} | ${r.worst.toFixed(0)} | ${(r.worst / r.floor).toFixed(0)} | ${r.searchMs.toFixed(0)} | ${r.polls} |`,
       );
@@ -84,6 +95,9 @@ try {
     }
   }
   console.log(`node ${process.version}`);
+  if (process.env.BENCH_CPU_PROF) {
+    await writeFile(join(process.env.BENCH_CPU_PROF, "worst-polls.json"), JSON.stringify(windows));
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
