@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { populateMemories } from "@tta-dev/testkit/populate";
 import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -28,7 +29,6 @@ const FILLER = "the preferences store keeps one Redis hash per user, with cached
 
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 const MEMORY_SIZES = (process.env.BENCH_MEMORIES ?? "10000,100000").split(",").filter(Boolean).map(Number);
-const WORDS = "redis cache pool cluster slot key value ttl expiry lock queue shard replica".split(" ");
 
 /** Wall time and peak RSS (MB, null without /usr/bin/time) of one `node` process. */
 function measure(args, cwd) {
@@ -41,7 +41,7 @@ function measure(args, cwd) {
   return { ms, rss: Number.isFinite(kb) ? kb / 1024 : null };
 }
 
-async function populateMemories(cwd, count) {
+async function populateStore(cwd, count) {
   run([BIN, "init", "-q"], cwd);
   run([BIN, "session", "create", S, "-q"], cwd);
   const resolved = await loadConfig(cwd, {});
@@ -53,18 +53,7 @@ async function populateMemories(cwd, count) {
       { sessionId: S, messages: [{ role: "user", content: "plan the redis pool change" }] },
       ctx,
     );
-    for (let i = 0; i < count; i += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, count - i) }, (_, j) => {
-          const n = i + j;
-          const words = Array.from({ length: 30 }, (_, k) => WORDS[(n * 7 + k * k) % WORDS.length]);
-          return handlers["memory.create"](
-            { content: `${words.join(" ")} note ${n}`, tags: [`t${n % 20}`] },
-            ctx,
-          );
-        }),
-      );
-    }
+    await populateMemories((input) => handlers["memory.create"](input, ctx), count);
   } finally {
     await backend.close();
   }
@@ -74,7 +63,7 @@ async function benchMemories(count) {
   const dir = mkdtempSync(join(tmpdir(), "tta-bench-mem-"));
   mkdirSync(join(dir, ".git"));
   try {
-    await populateMemories(dir, count);
+    await populateStore(dir, count);
     const runs = Number(process.env.BENCH_MEMORY_RUNS ?? (count >= 100_000 ? 3 : 5));
     const search = [BIN, "memory", "search", "redis shard"];
     const first = measure(search, dir);

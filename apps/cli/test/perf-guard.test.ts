@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { populateMemories } from "@tta-dev/testkit/populate";
 import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempWorkspace } from "./harness.js";
@@ -21,7 +22,6 @@ const S = "perf-guard-2026-11-25";
 const MEMORIES = 10_000;
 const SEARCH_MS = 2 * 600;
 const CONTEXT_MS = 2 * 250;
-const WORDS = "redis cache pool cluster slot key value ttl expiry lock queue shard replica".split(" ");
 
 let cwd: string;
 
@@ -60,18 +60,7 @@ beforeAll(async () => {
       { sessionId: S, messages: [{ role: "user", content: "plan the redis pool change" }] },
       ctx,
     );
-    for (let i = 0; i < MEMORIES; i += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, j) => {
-          const n = i + j;
-          const words = Array.from({ length: 30 }, (_, k) => WORDS[(n * 7 + k * k) % WORDS.length]);
-          return handlers["memory.create"](
-            { content: `${words.join(" ")} note ${n}`, tags: [`t${n % 20}`] },
-            ctx,
-          );
-        }),
-      );
-    }
+    await populateMemories((input) => handlers["memory.create"](input, ctx), MEMORIES);
   } finally {
     await backend.close();
   }

@@ -33,7 +33,7 @@ async function waitHealthy(url: string, child: ChildProcess, stderr: () => strin
  */
 export async function startBenchServer(
   script: URL,
-  options: { cwd: string; env?: Record<string, string>; args?: string[] },
+  options: { cwd: string; env?: Record<string, string>; args?: string[]; nodeArgs?: string[] },
 ): Promise<BenchServer> {
   const port = await freePort();
   const env: Record<string, string> = {};
@@ -41,6 +41,7 @@ export async function startBenchServer(
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       "--conditions=source",
       "--import",
       TSX,

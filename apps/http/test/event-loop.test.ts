@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFileBackend } from "@tta-dev/memory-file";
+import { populateMemories } from "@tta-dev/testkit/populate";
 import { createHandlers } from "@tta-dev/workflow";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,6 @@ import { createHttpApp, type RunningHttpServer, startHttpServer } from "../src/i
 
 const MEMORIES = 20_000;
 const GUARD_MS = 600;
-const WORDS = "redis cache pool cluster slot key value ttl expiry lock queue shard replica".split(" ");
 
 describe("the event loop during a server's first search (file backend)", () => {
   let root: string;
@@ -29,18 +29,7 @@ describe("the event loop during a server's first search (file backend)", () => {
     const backend = createFileBackend({ root: join(root, ".tta") });
     const handlers = createHandlers({ backend, root, dataDir: join(root, ".tta"), version: "0.0.0-test" });
     const ctx = { namespace: "default" };
-    for (let i = 0; i < MEMORIES; i += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, j) => {
-          const n = i + j;
-          const words = Array.from({ length: 30 }, (_, k) => WORDS[(n * 7 + k * k) % WORDS.length]);
-          return handlers["memory.create"](
-            { content: `${words.join(" ")} note ${n}`, tags: [`t${n % 20}`] },
-            ctx,
-          );
-        }),
-      );
-    }
+    await populateMemories((input) => handlers["memory.create"](input, ctx), MEMORIES);
     await backend.close();
   }, 240_000);
 

@@ -16,7 +16,8 @@ import { monotonicFactory } from "ulid";
 import type { z } from "zod";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
 import { checkNotBlank, checkTags, checkText, parseInput } from "./guards.js";
-import { ScoreScratch, searchIndex } from "./memory-search.js";
+import { runSliced } from "./index-segment.js";
+import { ScoreScratch, searchSteps } from "./memory-search.js";
 import { createIndexSync, type IndexSync, PENDING_WINDOW_MS } from "./memory-sync.js";
 import { readModifyWrite } from "./read-modify-write.js";
 import { toMemory } from "./records.js";
@@ -289,8 +290,8 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
     async search(raw = {}) {
       const input = parseInput(MemorySearchInput, raw, "memory.search input");
       const plan = planSearch(input, limits);
-      const fresh = await index.fresh();
-      return searchIndex(fresh, plan, clock.now(), scratch);
+      // Scoring a word in most of a large store takes tens of milliseconds: it gives the loop turns.
+      return index.read((fresh) => runSliced(searchSteps(fresh, plan, clock.now(), scratch)));
     },
   };
 }

@@ -1,6 +1,9 @@
 import { crc32 } from "node:zlib";
 import type { DeepMemory } from "@tta-dev/core";
-import { ByteWriter, decodeList, type SlotList } from "./postings.js";
+import { ByteWriter, decodeList, decodeListSteps, type SlotList } from "./postings.js";
+import { runSliced, runSync, type Slicer, STEP_EVERY, STEP_SLOTS, type Steps } from "./slices.js";
+
+export { runSliced, runSync, SLICE_MS, Slicer, STEP_EVERY, STEP_SLOTS, type Steps } from "./slices.js";
 
 /**
  * A persisted search index ("segment"): the memories of one namespace as the index needs them, so a
@@ -17,54 +20,8 @@ import { ByteWriter, decodeList, type SlotList } from "./postings.js";
 export const SEGMENT_FORMAT = 1;
 /** Changes whenever tokenising, folding or field lengths change: an older segment is then rebuilt. */
 export const ANALYSER_VERSION = "words-fold-1";
-const MAGIC = Buffer.from("TTAMIDX1", "latin1");
-
-/**
- * Work over a whole index written as a generator that yields at points where it may stop for a turn
- * of the event loop: {@link runSync} runs it at once, {@link runSliced} gives the loop a turn whenever
- * it has run for `budgetMs`, so that a server goes on answering while a large index is written.
- */
-export type Steps<T> = Generator<void, T, void>;
-
-/** How long (ms) sliced work runs before it gives the event loop a turn. */
-export const SLICE_MS = 10;
-
-/** Every so many items, a loop over slots or keys offers to stop. */
-export const STEP_EVERY = 256;
-/** A loop over slot lists offers to stop once it has walked about this many slots. */
-export const STEP_SLOTS = 32_768;
-
-export function runSync<T>(steps: Steps<T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
-/** A clock of sliced work: `due()` once it has run for its budget; `pause()` then gives a turn. */
-export class Slicer {
-  private since = performance.now();
-  constructor(readonly budgetMs = SLICE_MS) {}
-  due(): boolean {
-    return performance.now() - this.since >= this.budgetMs;
-  }
-  async pause(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.since = performance.now();
-  }
-  /** Pause when due. */
-  async turn(): Promise<void> {
-    if (this.due()) await this.pause();
-  }
-}
-
-export async function runSliced<T>(steps: Steps<T>, slicer = new Slicer()): Promise<T> {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    if (slicer.due()) await slicer.pause();
-  }
-}
+/** The first bytes of every segment. */
+export const MAGIC = Buffer.from("TTAMIDX1", "latin1");
 
 /** An announced write not yet seen landed, as the index state keeps it. */
 export interface PendingIntent {
@@ -131,6 +88,14 @@ export class Dictionary {
     if (count === 0) return EMPTY;
     return decodeList(this.listBytes, this.lists[at]!, count, this.withTf, this.slots);
   }
+
+  /** {@link list} as steps that may stop within a long list. */
+  *listSteps(i: number, field: number): Steps<SlotList | null> {
+    const at = (i * this.fields + field) * 2;
+    const count = this.lists[at + 1]!;
+    if (count === 0) return EMPTY;
+    return yield* decodeListSteps(this.listBytes, this.lists[at]!, count, this.withTf, this.slots);
+  }
 }
 
 const EMPTY: SlotList = { shorts: new Int32Array(0), tfs: new Int32Array(0), length: 0 };
@@ -188,7 +153,8 @@ export interface SegmentInput {
   groups: DictionaryInput;
 }
 
-type Section = [offset: number, length: number];
+/** Where a section lies in the body: offset and length in bytes. */
+export type Section = [offset: number, length: number];
 
 class BodyWriter {
   private readonly parts: Uint8Array[] = [];
@@ -321,201 +287,4 @@ export function* encodeSteps(input: SegmentInput): Steps<Buffer> {
   header.copy(out, 16);
   yield* w.copyInto(out, start);
   return out;
-}
-
-/** Why a segment was not used. */
-export type SegmentRejection = "format" | "damaged" | "namespace" | "analyser";
-
-/** The result of {@link decodeSegment}. */
-export type DecodedSegment = { ok: true; segment: Segment } | { ok: false; reason: SegmentRejection };
-
-interface Header extends SegmentState {
-  format: number;
-  analyser: string;
-  n: number;
-  totals: [number, number];
-  sections: Record<string, Section>;
-  bodyLength: number;
-  bodyCrc: number;
-}
-
-function isHeader(h: unknown): h is Header {
-  const x = h as Header;
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    Number.isInteger(x.n) &&
-    x.n >= 0 &&
-    Number.isInteger(x.seenSeq) &&
-    x.seenSeq >= 0 &&
-    (x.anchor === null || typeof x.anchor === "string") &&
-    typeof x.namespace === "string" &&
-    Array.isArray(x.pending) &&
-    Array.isArray(x.totals) &&
-    x.totals.length === 2 &&
-    x.totals.every((t) => Number.isInteger(t) && t >= 0) &&
-    typeof x.sections === "object" &&
-    x.sections !== null &&
-    Number.isInteger(x.bodyLength) &&
-    Number.isInteger(x.bodyCrc)
-  );
-}
-
-function isPending(p: unknown): p is PendingIntent {
-  const x = p as PendingIntent;
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    typeof x.id === "string" &&
-    (x.op === "put" || x.op === "delete") &&
-    (x.base === undefined || x.base === null || Number.isInteger(x.base)) &&
-    Number.isFinite(x.at)
-  );
-}
-
-class Damaged extends Error {}
-
-/**
- * Read a segment; anything doubtful (magic, checksums, section bounds, namespace, versions) rejects it
- * rather than throwing. The body's crc is checked by the caller in slices ({@link bodyOf}) so that a
- * server's event loop is never held for the whole of a large segment.
- */
-export function decodeSegment(bytes: Buffer, namespace: string, bodyCrc = true): DecodedSegment {
-  try {
-    if (bytes.length < 16 || !bytes.subarray(0, 8).equals(MAGIC)) return { ok: false, reason: "format" };
-    const headerLength = bytes.readUInt32LE(12);
-    if (16 + headerLength > bytes.length) return { ok: false, reason: "damaged" };
-    const headerBytes = bytes.subarray(16, 16 + headerLength);
-    if (crc32(headerBytes) !== bytes.readUInt32LE(8)) return { ok: false, reason: "damaged" };
-    const header: unknown = JSON.parse(headerBytes.toString("utf8"));
-    if ((header as Header)?.format !== SEGMENT_FORMAT) return { ok: false, reason: "format" };
-    if (!isHeader(header) || !header.pending.every(isPending)) return { ok: false, reason: "damaged" };
-    if (header.analyser !== ANALYSER_VERSION) return { ok: false, reason: "analyser" };
-    if (header.namespace !== namespace) return { ok: false, reason: "namespace" };
-    const start = 16 + headerLength + ((8 - ((16 + headerLength) % 8)) % 8);
-    if (start + header.bodyLength !== bytes.length) return { ok: false, reason: "damaged" };
-    const body = bytes.subarray(start);
-    if (bodyCrc && crc32(body) !== header.bodyCrc) return { ok: false, reason: "damaged" };
-    return { ok: true, segment: read(body, header) };
-  } catch (error) {
-    if (error instanceof Damaged || error instanceof SyntaxError || error instanceof RangeError)
-      return { ok: false, reason: "damaged" };
-    throw error;
-  }
-}
-
-/** The body of an encoded segment and its expected crc, for checking it in slices. */
-export function bodyOf(bytes: Buffer): { body: Buffer; crc: number } | null {
-  try {
-    if (bytes.length < 16 || !bytes.subarray(0, 8).equals(MAGIC)) return null;
-    const headerLength = bytes.readUInt32LE(12);
-    const header = JSON.parse(bytes.toString("utf8", 16, 16 + headerLength)) as Header;
-    const start = 16 + headerLength + ((8 - ((16 + headerLength) % 8)) % 8);
-    return { body: bytes.subarray(start), crc: header.bodyCrc };
-  } catch {
-    return null;
-  }
-}
-
-function read(body: Buffer, h: Header): Segment {
-  const n = h.n;
-  const section = (name: string): Buffer => {
-    const s = h.sections[name];
-    if (!Array.isArray(s) || !Number.isInteger(s[0]) || !Number.isInteger(s[1])) throw new Damaged(name);
-    const [off, len] = s;
-    if (off < 0 || len < 0 || off + len > body.length) throw new Damaged(name);
-    return body.subarray(off, off + len);
-  };
-  const typed = <T>(
-    name: string,
-    C: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
-    count: number,
-  ): T => {
-    const b = section(name);
-    if (b.length !== count * C.BYTES_PER_ELEMENT) throw new Damaged(name);
-    // A copy: aligned, owned, and growable by the caller.
-    const copy = new ArrayBuffer(b.length);
-    new Uint8Array(copy).set(b);
-    return new C(copy);
-  };
-  const offsets = (name: string, count: number, limit: number): Uint32Array => {
-    const off = typed(`${name}.off`, Uint32Array, count + 1);
-    if (off[0] !== 0 || off[count] !== limit) throw new Damaged(name);
-    for (let i = 0; i < count; i++) if (off[i]! > off[i + 1]!) throw new Damaged(name);
-    return off;
-  };
-  const bytesAt = (name: string): number => {
-    const s = h.sections[name];
-    section(name);
-    return s![0];
-  };
-  const strings = (name: string, count: number) => {
-    const bytes = section(`${name}.bytes`);
-    const off = offsets(name, count, bytes.length);
-    const base = bytesAt(`${name}.bytes`);
-    return { off, base, get: (i: number) => body.toString("utf8", base + off[i]!, base + off[i + 1]!) };
-  };
-  const dictionary = (name: string, fields: number, withTf: boolean): Dictionary => {
-    const keysSection = h.sections[`${name}.keys.off`];
-    if (!Array.isArray(keysSection)) throw new Damaged(name);
-    const count = keysSection[1] / 4 - 1;
-    if (!Number.isInteger(count) || count < 0) throw new Damaged(name);
-    const keys = strings(`${name}.keys`, count);
-    const lists = typed(`${name}.lists`, Uint32Array, count * fields * 2);
-    const listBytes = section(`${name}.bytes`);
-    for (let i = 0; i < lists.length; i += 2) if (lists[i]! > listBytes.length) throw new Damaged(name);
-    return new Dictionary(body, keys.off, keys.base, lists, listBytes, fields, withTf, n);
-  };
-  const ids = strings("ids", n);
-  const docs = strings("docs", n);
-  const kind = typed("kind", Uint8Array, n);
-  for (let i = 0; i < n; i++) if (kind[i]! > 4) throw new Damaged("kind");
-  const segment: Segment = {
-    state: {
-      namespace: h.namespace,
-      seenSeq: h.seenSeq,
-      anchor: h.anchor,
-      pending: h.pending.map((p) => ({ id: p.id, op: p.op, base: p.base ?? undefined, at: p.at })),
-    },
-    n,
-    totals: [h.totals[0], h.totals[1]],
-    importance: typed("importance", Float64Array, n),
-    createdMs: typed("createdMs", Float64Array, n),
-    updatedMs: typed("updatedMs", Float64Array, n),
-    version: typed("version", Float64Array, n),
-    pinned: typed("pinned", Uint8Array, n),
-    kind,
-    lengths: [typed("len0", Int32Array, n), typed("len1", Int32Array, n)],
-    terms: dictionary("terms", 2, true),
-    tags: dictionary("tags", 1, false),
-    sessions: dictionary("sessions", 1, false),
-    groups: dictionary("groups", 1, false),
-    idAt: ids.get,
-    slotOf(id) {
-      let lo = 0;
-      let hi = n - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const k = ids.get(mid);
-        if (k === id) return mid;
-        if (k < id) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return -1;
-    },
-    docJsonAt: docs.get,
-    docAt(slot) {
-      try {
-        return JSON.parse(docs.get(slot)) as DeepMemory;
-      } catch {
-        throw new Damaged(`doc ${slot}`);
-      }
-    },
-  };
-  return segment;
-}
-
-/** Whether an error came from a damaged segment (read lazily, after the checksum held). */
-export function isSegmentDamage(error: unknown): boolean {
-  return error instanceof Damaged;
 }

@@ -125,6 +125,11 @@ export class MemoryIndex {
 
   /** Start over from a segment (or empty). */
   reset(base: Segment | null = null): void {
+    runSync(this.resetSteps(base));
+  }
+
+  /** {@link reset} as steps that may stop between columns (the index is unusable until done). */
+  *resetSteps(base: Segment | null = null): Steps<void> {
     this.base = base;
     const n = base?.n ?? 0;
     this.baseN = n;
@@ -139,11 +144,16 @@ export class MemoryIndex {
       return a;
     };
     c.importance = sized(base?.importance, Float64Array);
+    yield;
     c.createdMs = sized(base?.createdMs, Float64Array);
+    yield;
     c.updatedMs = sized(base?.updatedMs, Float64Array);
+    yield;
     c.version = sized(base?.version, Float64Array);
+    yield;
     c.pinned = sized(base?.pinned, Uint8Array);
     c.kind = sized(base?.kind, Uint8Array);
+    yield;
     this.lengths = [sized(base?.lengths[0], Int32Array), sized(base?.lengths[1], Int32Array)];
     this.totals = base ? [base.totals[0], base.totals[1]] : [0, 0];
     this.ids = new Map();
@@ -255,6 +265,11 @@ export class MemoryIndex {
   }
 
   private baseList(kind: string, key: string, field: number): SlotList | null {
+    return runSync(this.baseListSteps(kind, key, field));
+  }
+
+  /** A list of the base, decoded once (as steps: a long list takes milliseconds) and then cached. */
+  private *baseListSteps(kind: string, key: string, field: number): Steps<SlotList | null> {
     const base = this.base;
     if (!base) return null;
     const cacheKey = `${kind}${field}\u0000${key}`;
@@ -263,7 +278,7 @@ export class MemoryIndex {
     const dict =
       kind === "t" ? base.terms : kind === "g" ? base.tags : kind === "s" ? base.sessions : base.groups;
     const i = dict.find(key);
-    const list = i < 0 ? null : dict.list(i, field);
+    const list = i < 0 ? null : yield* dict.listSteps(i, field);
     if (this.decoded.size >= MAX_DECODED) this.decoded.clear();
     this.decoded.set(cacheKey, list);
     return list;
@@ -279,6 +294,11 @@ export class MemoryIndex {
   /** The postings of a folded term in a field: ascending slots with term frequencies, dead included. */
   termParts(term: string, field: number): SlotList[] {
     return this.parts(this.baseList("t", term, field), this.terms.get(term)?.[field]);
+  }
+
+  /** {@link termParts} as steps that may stop while a long list of the base is decoded. */
+  *termPartsSteps(term: string, field: number): Steps<SlotList[]> {
+    return this.parts(yield* this.baseListSteps("t", term, field), this.terms.get(term)?.[field]);
   }
 
   tagParts(tag: string): SlotList[] {

@@ -2,6 +2,7 @@ import type { MemoryHit, MemoryKind } from "@tta-dev/core";
 import { KIND_CODES, type MemoryIndex, TEXT_FIELDS } from "./memory-index.js";
 import { findSlot, type SlotList } from "./postings.js";
 import { finalScore, scoreBound, TopK } from "./ranking.js";
+import { runSync, STEP_EVERY, STEP_SLOTS, type Steps } from "./slices.js";
 
 /** A validated, normalised search. */
 export interface SearchPlan {
@@ -28,6 +29,9 @@ export const MAX_QUERY_TERMS = 30;
  * a step over the packed postings; it decides which side drives.
  */
 export const WALK_COST = 8;
+
+/** Ranking a candidate costs tens of steps over postings: a loop over candidates offers to stop this often. */
+const RANK_STEP = 4096;
 
 /** Scores and marks reused across searches, indexed by slot, reset after each use. */
 export class ScoreScratch {
@@ -98,11 +102,16 @@ function* walk(index: MemoryIndex, parts: SlotList[]): Generator<number> {
  * The query terms that count: all of them up to {@link MAX_QUERY_TERMS}; beyond, the rarest ones (the
  * most telling, e.g. when a query is built from a session's last messages), in query order.
  */
-function pickTerms(index: MemoryIndex, terms: string[]): string[] {
+function* pickTerms(index: MemoryIndex, terms: string[]): Steps<string[]> {
   if (terms.length <= MAX_QUERY_TERMS) return terms;
-  const df = (t: string) => TEXT_FIELDS.reduce((n, _, f) => n + index.liveCount(index.termParts(t, f)), 0);
-  return terms
-    .map((term, i) => ({ term, i, df: df(term) }))
+  const counted: { term: string; i: number; df: number }[] = [];
+  for (const [i, term] of terms.entries()) {
+    let df = 0;
+    for (let f = 0; f < TEXT_FIELDS.length; f++) df += index.liveCount(yield* index.termPartsSteps(term, f));
+    counted.push({ term, i, df });
+    yield;
+  }
+  return counted
     .filter((x) => x.df > 0)
     .sort((a, b) => a.df - b.df || a.i - b.i)
     .slice(0, MAX_QUERY_TERMS)
@@ -131,11 +140,26 @@ export function searchIndex(
   scratch: ScoreScratch,
   walkCost = WALK_COST,
 ): MemoryHit[] {
+  return runSync(searchSteps(index, plan, nowMs, scratch, walkCost));
+}
+
+/**
+ * {@link searchIndex} as steps that may stop while long lists are decoded and scored (run them with
+ * `runSliced`): a word in most of 100k memories means scoring about as many postings. The index and
+ * the scratch must not change until the steps are done.
+ */
+export function* searchSteps(
+  index: MemoryIndex,
+  plan: SearchPlan,
+  nowMs: number,
+  scratch: ScoreScratch,
+  walkCost = WALK_COST,
+): Steps<MemoryHit[]> {
   const top = new TopK(plan.limit);
   const n = index.size;
   const results = () => top.results((slot) => index.memoryAt(slot));
   if (n === 0) return [];
-  const terms = pickTerms(index, plan.terms);
+  const terms = yield* pickTerms(index, plan.terms);
   if (plan.terms.length && !terms.length) return [];
   const cols = index.columns;
   const dead = index.dead;
@@ -184,10 +208,20 @@ export function searchIndex(
   const candidateTotal = sets === null ? Number.POSITIVE_INFINITY : sets.reduce((s, x) => s + x.length, 0);
 
   if (!terms.length) {
+    let ranked = 0;
     if (sets !== null && candidateTotal * walkCost < slots) {
-      for (const slot of walk(index, sets)) rank(slot, 1, 0);
+      for (const slot of walk(index, sets)) {
+        rank(slot, 1, 0);
+        if (++ranked % RANK_STEP === 0) yield;
+      }
     } else {
-      for (let s = 0; s < slots; s++) if (dead[s] === 0) rank(s, 1, 0);
+      const rankLive = (from: number, to: number) => {
+        for (let s = from; s < to; s++) if (dead[s] === 0) rank(s, 1, 0);
+      };
+      for (let from = 0; from < slots; from += RANK_STEP) {
+        rankLive(from, Math.min(slots, from + RANK_STEP));
+        yield;
+      }
     }
     return results();
   }
@@ -200,21 +234,21 @@ export function searchIndex(
     avg: number;
     lengths: Int32Array;
   }[] = [];
-  terms.forEach((term, t) => {
-    TEXT_FIELDS.forEach((_, f) => {
-      const parts = index.termParts(term, f);
+  for (const [t, term] of terms.entries()) {
+    for (let f = 0; f < TEXT_FIELDS.length; f++) {
+      const parts = yield* index.termPartsSteps(term, f);
       const df = index.liveCount(parts);
-      if (df === 0) return;
+      if (df === 0) continue;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       lists.push({ term: t, parts, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
-    });
-  });
+    }
+  }
   if (!lists.length) return [];
   const { k, b, d } = BM25;
 
   const postingTotal = lists.reduce((s, l) => s + l.df, 0);
   if (sets !== null && candidateTotal * walkCost * (lists.length + 1) < postingTotal) {
-    for (const short of walk(index, sets)) {
+    const scoreOne = (short: number) => {
       let score = 0;
       let mask = 0;
       for (const l of lists) {
@@ -231,6 +265,11 @@ export function searchIndex(
         mask |= 1 << l.term;
       }
       if (mask) rank(short, score * popcount(mask), mask);
+    };
+    let walked = 0;
+    for (const short of walk(index, sets)) {
+      scoreOne(short);
+      if (++walked % STEP_EVERY === 0) yield;
     }
     return results();
   }
@@ -239,28 +278,57 @@ export function searchIndex(
   const { score, mask, touched } = scratch;
   let count = 0;
   for (const l of lists) {
-    const bit = 1 << l.term;
-    const { idf, avg, lengths } = l;
     for (const p of l.parts) {
-      const shorts = p.shorts;
-      const tfs = p.tfs!;
-      for (let i = 0; i < p.length; i++) {
-        const short = shorts[i]!;
-        if (dead[short] === 1) continue;
-        const tf = tfs[i]!;
-        if (mask[short] === 0) touched[count++] = short;
-        score[short]! += idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[short]!) / avg)));
-        mask[short]! |= bit;
+      for (let from = 0; from < p.length; from += STEP_SLOTS) {
+        count = scoreRange(l, p, from, Math.min(p.length, from + STEP_SLOTS), dead, scratch, count);
+        yield;
       }
     }
   }
-  for (let i = 0; i < count; i++) {
-    const short = touched[i]!;
-    const s = score[short]!;
-    const m = mask[short]!;
-    score[short] = 0;
-    mask[short] = 0;
-    rank(short, s * popcount(m), m);
+  const rankTouched = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const short = touched[i]!;
+      const s = score[short]!;
+      const m = mask[short]!;
+      score[short] = 0;
+      mask[short] = 0;
+      rank(short, s * popcount(m), m);
+    }
+  };
+  for (let from = 0; from < count; from += RANK_STEP) {
+    rankTouched(from, Math.min(count, from + RANK_STEP));
+    yield;
   }
   return results();
+}
+
+/**
+ * Add the BM25+ part of postings `from..to` of one list to the scratch scores; the new count of touched
+ * slots. A plain function: V8 optimises a long loop inside a running generator late, if at all.
+ */
+function scoreRange(
+  l: { term: number; idf: number; avg: number; lengths: Int32Array },
+  p: SlotList,
+  from: number,
+  to: number,
+  dead: Uint8Array,
+  scratch: ScoreScratch,
+  count: number,
+): number {
+  const { k, b, d } = BM25;
+  const { score, mask, touched } = scratch;
+  const bit = 1 << l.term;
+  const { idf, avg, lengths } = l;
+  const shorts = p.shorts;
+  const tfs = p.tfs!;
+  let n = count;
+  for (let i = from; i < to; i++) {
+    const short = shorts[i]!;
+    if (dead[short] === 1) continue;
+    const tf = tfs[i]!;
+    if (mask[short] === 0) touched[n++] = short;
+    score[short]! += idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[short]!) / avg)));
+    mask[short]! |= bit;
+  }
+  return n;
 }

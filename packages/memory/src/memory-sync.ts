@@ -1,4 +1,3 @@
-import { crc32 } from "node:zlib";
 import {
   type LogEntry,
   memoriesScope,
@@ -8,17 +7,10 @@ import {
 } from "@tta-dev/core";
 import { z } from "zod";
 import type { MemoryContext } from "./context.js";
-import {
-  bodyOf,
-  decodeSegment,
-  encodeSegmentSliced,
-  type PendingIntent,
-  runSliced,
-  type Segment,
-  Slicer,
-} from "./index-segment.js";
+import { encodeSegmentSliced, type PendingIntent, runSliced, Slicer } from "./index-segment.js";
 import { MemoryIndex } from "./memory-index.js";
 import { toMemory } from "./records.js";
+import { decodeSegmentSliced } from "./segment-decode.js";
 
 const MemoryChangeValue = z.object({
   id: z.string(),
@@ -72,14 +64,11 @@ export interface IndexSyncOptions {
   persistShare?: number;
   persistIntervalMs?: number;
 }
-/** The body checksum of a persisted index is computed in slices this large, yielding between them. */
-const CRC_SLICE = 4 << 20;
-
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /*
- * A server's event loop is never held for long: building, catching up and persisting give it a turn
- * every few milliseconds ({@link Slicer}), even over a backend whose calls resolve without I/O.
+ * A server's event loop is never held for long: building, loading (checksum, decoding, copying the
+ * columns), catching up and persisting give it a turn every few milliseconds ({@link Slicer}), even
+ * over a backend whose calls resolve without I/O; a search does too (see `searchSteps`), inside
+ * {@link IndexSync.read} so that no refresh changes the index while it is stopped.
  */
 
 /** What the last build or refresh did, for benchmarks and diagnostics. */
@@ -111,6 +100,11 @@ export interface IndexSyncStats {
 export interface IndexSync {
   /** The index, current with every memory write that completed before this call. */
   fresh(): Promise<MemoryIndex>;
+  /**
+   * Run `use` over the fresh index before any later refresh may change it: a search that gives the
+   * event loop turns sees one index throughout.
+   */
+  read<T>(use: (index: MemoryIndex) => T | Promise<T>): Promise<T>;
   /** Drop the index; the next `fresh()` rebuilds it from the store. */
   reset(): void;
   readonly stats: Readonly<IndexSyncStats>;
@@ -307,14 +301,8 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     const buf = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const body = bodyOf(buf);
-    let sum = 0;
-    for (let off = 0; body && off < body.body.length; off += CRC_SLICE) {
-      sum = crc32(body.body.subarray(off, off + CRC_SLICE), sum);
-      if (off + CRC_SLICE < body.body.length) await yieldTurn();
-    }
-    const decoded: { ok: true; segment: Segment } | { ok: false; reason: string } =
-      !body || sum !== body.crc ? { ok: false, reason: "damaged" } : decodeSegment(buf, namespace, false);
+    const slicer = new Slicer();
+    const decoded = await decodeSegmentSliced(buf, namespace, true, slicer);
     if (!decoded.ok) {
       stats.lastRejected = decoded.reason;
       ctx.logger?.warn("memory index: the persisted index is not usable; rebuilding it", {
@@ -324,7 +312,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       return false;
     }
     const { state } = decoded.segment;
-    index.reset(decoded.segment);
+    await runSliced(index.resetSteps(decoded.segment), slicer);
     dirtySince = Number.POSITIVE_INFINITY;
     pending.clear();
     for (const p of state.pending) announced(pending, p.id, { op: p.op, base: p.base, at: p.at });
@@ -356,9 +344,9 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       const bytes = await encodeSegmentSliced(input, slicer);
       await backend.writeDerived(namespace, INDEX_SEGMENT_NAME, bytes);
       // Carry on from what was written: the same memories, compacted into a base.
-      const decoded = decodeSegment(bytes, namespace, false);
+      const decoded = await decodeSegmentSliced(bytes, namespace, false, slicer);
       if (decoded.ok) {
-        index.reset(decoded.segment);
+        await runSliced(index.resetSteps(decoded.segment), slicer);
         dirtySince = Number.POSITIVE_INFINITY;
       }
       stats.persists++;
@@ -455,31 +443,38 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     return now - since >= persistIntervalMs || index.changes >= persistThreshold(index.size, options);
   }
 
-  return {
-    stats,
-    reset() {
-      built = false;
-      mayLoad = false;
-    },
-    async fresh() {
-      const ticket = ++requested;
-      const run = chain.then(async () => {
-        if (completed >= ticket) return;
+  async function read<T>(use: (index: MemoryIndex) => T | Promise<T>): Promise<T> {
+    const ticket = ++requested;
+    const run = chain.then(async () => {
+      if (completed < ticket) {
         const covers = requested;
         if (!built && mayLoad) {
           mayLoad = false;
           if (await load()) {
             await refresh();
             completed = covers;
-            return;
+            return use(index);
           }
         }
         await (built ? refresh() : build());
         completed = covers;
-      });
-      chain = run.catch(() => undefined);
-      await run;
-      return index;
+      }
+      return use(index);
+    });
+    chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  return {
+    stats,
+    reset() {
+      built = false;
+      mayLoad = false;
     },
+    fresh: () => read((fresh) => fresh),
+    read,
   };
 }

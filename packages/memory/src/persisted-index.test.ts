@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { T0 } from "../test/fixture.js";
 import { createMemoryStore, type MemorySearchInput, type MemoryStore } from "./index.js";
-import { decodeSegment, encodeSegment, encodeSegmentSliced, runSliced, Slicer } from "./index-segment.js";
+import { encodeSegment, encodeSegmentSliced, runSliced, Slicer } from "./index-segment.js";
 import { MemoryIndex } from "./memory-index.js";
 import {
   INDEX_SEGMENT_NAME,
@@ -12,6 +12,7 @@ import {
   PERSIST_MIN_CHANGES,
   persistThreshold,
 } from "./memory-sync.js";
+import { decodeSegment } from "./segment-decode.js";
 
 const WORDS = "redis cache pool cluster slot key value ttl expiry lock café naïve déjà".split(" ");
 const QUERIES: MemorySearchInput[] = [

@@ -3,6 +3,7 @@
  * in a persisted index segment: each slot as a LEB128 varint of its gap from the previous one, then
  * (for postings) the term frequency as a varint.
  */
+import { STEP_SLOTS, type Steps } from "./slices.js";
 
 /** Ascending slots, and for postings the term frequency of each. `length` entries are used. */
 export interface SlotList {
@@ -97,38 +98,74 @@ export function decodeList(
   withTf: boolean,
   limit: number,
 ): SlotList | null {
-  const shorts = new Int32Array(count);
-  const tfs = withTf ? new Int32Array(count) : null;
-  let p = offset;
-  let prev = -1;
+  const out = { shorts: new Int32Array(count), tfs: withTf ? new Int32Array(count) : null, length: count };
+  const at = { p: offset, prev: -1 };
+  return decodeInto(bytes, at, out, 0, count, limit) ? out : null;
+}
+
+/**
+ * {@link decodeList} as steps, offering to stop every {@link STEP_SLOTS} entries: the list of a word
+ * in most of 100k memories takes milliseconds to decode. (The loop itself is a plain function: V8
+ * optimises a long loop in a running generator late, if at all.)
+ */
+export function* decodeListSteps(
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+  withTf: boolean,
+  limit: number,
+): Steps<SlotList | null> {
+  const out = { shorts: new Int32Array(count), tfs: withTf ? new Int32Array(count) : null, length: count };
+  const at = { p: offset, prev: -1 };
+  for (let from = 0; from < count; from += STEP_SLOTS) {
+    if (!decodeInto(bytes, at, out, from, Math.min(count, from + STEP_SLOTS), limit)) return null;
+    if (from + STEP_SLOTS < count) yield;
+  }
+  return out;
+}
+
+/** Decode entries `from..to` of a list, reading at `at.p` after slot `at.prev`; false when damaged. */
+function decodeInto(
+  bytes: Uint8Array,
+  at: { p: number; prev: number },
+  out: { shorts: Int32Array; tfs: Int32Array | null },
+  from: number,
+  to: number,
+  limit: number,
+): boolean {
+  const { shorts, tfs } = out;
+  let p = at.p;
+  let prev = at.prev;
   const end = bytes.length;
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < to; i++) {
     let gap = 0;
     let shift = 0;
     for (;;) {
-      if (p >= end || shift > 28) return null;
+      if (p >= end || shift > 28) return false;
       const b = bytes[p++]!;
       gap |= (b & 0x7f) << shift;
       if (b < 0x80) break;
       shift += 7;
     }
     const s = prev + 1 + (gap >>> 0);
-    if (s >= limit || s < 0) return null;
+    if (s >= limit || s < 0) return false;
     shorts[i] = s;
     prev = s;
     if (tfs) {
       let tf = 0;
       shift = 0;
       for (;;) {
-        if (p >= end || shift > 28) return null;
+        if (p >= end || shift > 28) return false;
         const b = bytes[p++]!;
         tf |= (b & 0x7f) << shift;
         if (b < 0x80) break;
         shift += 7;
       }
-      if (tf <= 0) return null;
+      if (tf <= 0) return false;
       tfs[i] = tf;
     }
   }
-  return { shorts, tfs, length: count };
+  at.p = p;
+  at.prev = prev;
+  return true;
 }
