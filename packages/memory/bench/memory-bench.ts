@@ -116,6 +116,8 @@ async function benchSearch(size: number) {
   const clock = createManualClock(T0);
   const backend = createInMemoryBackend({ clock });
   const writer = createMemoryStore({ backend, clock, namespace: "bench" });
+  // Memories name the sessions they come from, which must exist.
+  for (const id of SESSIONS) await writer.sessions.create({ id });
   const t0 = performance.now();
   for (let i = 0; i < size; i++) {
     clock.set(T0 - 365 * DAY + Math.floor((i / size) * 365 * DAY));
