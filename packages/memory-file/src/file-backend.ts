@@ -182,7 +182,11 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       keys.forEach((k, i) => {
         validateKey(k, `keys.${i}`);
       });
-      return guard("getMany", () => keys.map((k) => j.get(k)));
+      return guard("getMany", async () => {
+        const out = [];
+        for (const k of keys) out.push(await j.get(k));
+        return out;
+      });
     },
 
     async put(scope, key, value, putOptions = {}) {

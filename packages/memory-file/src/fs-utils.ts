@@ -71,7 +71,7 @@ export function writeFileAtomic(path: string, data: string | Buffer, syncDir: bo
 }
 
 /** Remove temp files of `path` left by processes that were killed while replacing it. */
-function sweepTemps(path: string): void {
+export function sweepTemps(path: string): void {
   const prefix = `${basename(path)}.tmp-`;
   let names: string[];
   try {

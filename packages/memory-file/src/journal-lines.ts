@@ -28,11 +28,24 @@ export interface JournalState {
   bad: BadLine[];
   /** Records whose latest line is bad (see {@link Damage}). */
   damaged: Map<string, Damage>;
+  /**
+   * Keys whose latest line read is a delete, or `null` when not tracked. Only the lines after a
+   * persisted index are read into a state that tracks them: a delete there hides the index's entry.
+   */
+  deleted: Set<string> | null;
 }
 
 /** The state of an empty or unread journal. */
 export function emptyJournalState(): JournalState {
-  return { table: createRecordTable(), consumed: 0, lines: 0, garbage: 0, bad: [], damaged: new Map() };
+  return {
+    table: createRecordTable(),
+    consumed: 0,
+    lines: 0,
+    garbage: 0,
+    bad: [],
+    damaged: new Map(),
+    deleted: null,
+  };
 }
 
 /** Body of a put line: header `{"k","n","e"}`, a tab, the value. */
@@ -45,11 +58,13 @@ export function deleteBody(key: string): string {
   return `{"k":${JSON.stringify(key)},"d":1}`;
 }
 
-/** Apply one decoded line; returns why it cannot be applied, or `null`. */
+/** Apply one decoded line (at byte `pos`, `len` bytes); returns why it cannot be applied, or `null`. */
 function apply(
   s: JournalState,
   header: Record<string, unknown>,
   valueJson: string | undefined,
+  pos: number,
+  len: number,
   bulk: boolean,
   checkValues: boolean,
 ): string | null {
@@ -58,6 +73,7 @@ function apply(
   if (header.d === 1) {
     s.garbage += tableDelete(s.table, key) ? 2 : 1;
     if (s.damaged.size > 0) s.damaged.delete(key);
+    s.deleted?.add(key);
     return null;
   }
   const n = header.n;
@@ -68,7 +84,9 @@ function apply(
   if (nestedTooDeep(valueJson)) return TOO_DEEP;
   if (checkValues && !parses(valueJson)) return "value is not JSON";
   if (s.damaged.size > 0) s.damaged.delete(key);
-  if (tableSetValue(s.table, key, valueJson, null, 0, 0, n, e, s.lines + 1, bulk, false)) s.garbage += 1;
+  if (tableSetValue(s.table, key, valueJson, null, 0, 0, n, e, s.lines + 1, pos, len, bulk, false)) {
+    s.garbage += 1;
+  }
   return null;
 }
 
@@ -124,6 +142,7 @@ function plainByte(b: number): boolean {
  * verified) and applied: returns `undefined` for any other shape (or a bad checksum), which then
  * takes the general path, else what {@link apply} would return for it. No object is made per line
  * but the key and the cell. With `chunk` (a big read), the cell keeps the value as bytes of it.
+ * `base` is the file offset of `buf[0]`.
  *
  * Cheaper, same outcome as {@link apply}: the value is decoded only when it must be looked at. A
  * value shorter than {@link DEEP_MIN_BYTES} bytes decodes to fewer UTF-16 units than that (a
@@ -134,6 +153,7 @@ function quickPut(
   s: JournalState,
   buf: Buffer,
   chunk: Chunk | null,
+  base: number,
   start: number,
   end: number,
   bulk: boolean,
@@ -196,9 +216,12 @@ function quickPut(
     if (!parses(text)) return "value is not JSON";
   }
   if (s.damaged.size > 0) s.damaged.delete(key);
+  const pos = base + start;
+  const len = end + 1 - start;
+  const line = s.lines + 1;
   const held =
     chunk !== null
-      ? tableSetValue(s.table, key, null, chunk, i, end, n, e, s.lines + 1, bulk, plain)
+      ? tableSetValue(s.table, key, null, chunk, i, end, n, e, line, pos, len, bulk, plain)
       : tableSetValue(
           s.table,
           key,
@@ -208,7 +231,9 @@ function quickPut(
           0,
           n,
           e,
-          s.lines + 1,
+          line,
+          pos,
+          len,
           bulk,
           plain,
         );
@@ -218,6 +243,90 @@ function quickPut(
 
 /** Reads longer than this are bulk loads: the key order is rebuilt once, and values stay bytes. */
 const BULK_BYTES = 1 << 20;
+
+/** Apply the complete line `buf[start, nl)` read at file offset `base`, noting it when it is bad. */
+export function readLine(
+  s: JournalState,
+  buf: Buffer,
+  held: Chunk | null,
+  base: number,
+  start: number,
+  nl: number,
+  bulk: boolean,
+  checkValues: boolean,
+): void {
+  let why = quickPut(s, buf, held, base, start, nl, bulk, checkValues);
+  if (why === undefined) {
+    const line = decodeLine(buf, start, nl);
+    why =
+      line === null
+        ? "bad checksum or record header"
+        : apply(s, line.header, line.valueJson, base + start, nl + 1 - start, bulk, checkValues);
+  }
+  if (why !== null) noteBad(s, buf, start, nl, base, why);
+  s.lines += 1;
+}
+
+/** A read of journal lines in progress (see {@link startRead}), resumable between steps. */
+export interface LineRead {
+  readonly upTo: number;
+  readonly bulk: boolean;
+  readonly checkValues: boolean;
+  chunk: number;
+  buf: Buffer | null;
+  held: Chunk | null;
+  want: number;
+  start: number;
+  chunks: Chunk[];
+}
+
+/** Begin reading the complete lines of `[s.consumed, upTo)` into `s`: run {@link readStep} until false. */
+export function startRead(s: JournalState, upTo: number, checkValues = false): LineRead {
+  const bulk = upTo - s.consumed > BULK_BYTES;
+  return { upTo, bulk, checkValues, chunk: CHUNK, buf: null, held: null, want: 0, start: 0, chunks: [] };
+}
+
+/**
+ * Read on for about `budget` bytes of lines; false once the read is done (then call
+ * {@link finishRead}). While a chunk is being read, `s.consumed` stays at its start.
+ */
+export function readStep(fd: number, s: JournalState, r: LineRead, budget: number): boolean {
+  if (r.buf === null) {
+    if (s.consumed >= r.upTo) return false;
+    r.want = Math.min(r.chunk, r.upTo - s.consumed);
+    r.buf = readAt(fd, s.consumed, r.want);
+    r.held = r.bulk ? { buf: r.buf, live: 0 } : null;
+    r.start = 0;
+  }
+  const buf = r.buf;
+  const stop = r.start + budget;
+  let start = r.start;
+  for (let nl = buf.indexOf(NEWLINE, start); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
+    readLine(s, buf, r.held, s.consumed, start, nl, r.bulk, r.checkValues);
+    start = nl + 1;
+    if (start >= stop) {
+      r.start = start;
+      return true;
+    }
+  }
+  s.consumed += start;
+  if (r.held !== null && r.held.live > 0) r.chunks.push(r.held);
+  r.buf = null;
+  r.held = null;
+  if (buf.length < r.want) return false;
+  if (start === 0) {
+    if (r.want === r.upTo - s.consumed) return false;
+    r.chunk *= 2;
+  }
+  return s.consumed < r.upTo;
+}
+
+/** End a read: chunks mostly no longer pointed into hand their values to one fresh buffer. */
+export function finishRead(s: JournalState, r: LineRead): void {
+  const sparse = new Set<Chunk>();
+  for (const c of r.chunks) if (c.live > 0 && c.live * 2 < c.buf.length) sparse.add(c);
+  if (sparse.size > 0) moveToFreshChunk(s.table.cells.values(), sparse);
+}
 
 /**
  * Read the complete lines of `[s.consumed, upTo)` into the state. An incomplete last line is left
@@ -235,38 +344,9 @@ const BULK_BYTES = 1 << 20;
  * (when most lines are garbage) moves the values to a buffer of the new file's bytes.
  */
 export function readJournalLines(fd: number, s: JournalState, upTo: number, checkValues = false): void {
-  const bulk = upTo - s.consumed > BULK_BYTES;
-  const chunks: Chunk[] = [];
-  let chunk = CHUNK;
-  while (s.consumed < upTo) {
-    const want = Math.min(chunk, upTo - s.consumed);
-    const buf = readAt(fd, s.consumed, want);
-    const held: Chunk | null = bulk ? { buf, live: 0 } : null;
-    let start = 0;
-    for (let nl = buf.indexOf(NEWLINE); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      let why = quickPut(s, buf, held, start, nl, bulk, checkValues);
-      if (why === undefined) {
-        const line = decodeLine(buf, start, nl);
-        why =
-          line === null
-            ? "bad checksum or record header"
-            : apply(s, line.header, line.valueJson, bulk, checkValues);
-      }
-      if (why !== null) noteBad(s, buf, start, nl, s.consumed, why);
-      s.lines += 1;
-      start = nl + 1;
-    }
-    s.consumed += start;
-    if (held !== null && held.live > 0) chunks.push(held);
-    if (buf.length < want) break;
-    if (start === 0) {
-      if (want === upTo - s.consumed) break;
-      chunk *= 2;
-    }
-  }
-  const sparse = new Set<Chunk>();
-  for (const c of chunks) if (c.live > 0 && c.live * 2 < c.buf.length) sparse.add(c);
-  if (sparse.size > 0) moveToFreshChunk(s.table.cells.values(), sparse);
+  const r = startRead(s, upTo, checkValues);
+  while (readStep(fd, s, r, Number.POSITIVE_INFINITY));
+  finishRead(s, r);
 }
 
 /** Whether a journal is worth rewriting: most of its lines are garbage or expired records. */
@@ -299,7 +379,7 @@ export function liveLines(table: RecordTable, now: number): { lines: string[]; c
 
 /**
  * After a compaction wrote `data` (the lines of {@link liveLines}, in order), point each cell at its
- * value in `data`: the old chunks are freed and the table holds no more than the new file. The value
+ * line and value in `data`: the old chunks are freed and the table holds no more than the new file. The value
  * of a line is what follows its first tab (a header's JSON never holds a raw tab) up to its newline.
  */
 export function rebaseCells(cells: readonly Cell[], data: Buffer): void {
@@ -314,6 +394,8 @@ export function rebaseCells(cells: readonly Cell[], data: Buffer): void {
     c.src = chunk;
     c.from = tab + 1;
     c.to = nl;
+    c.pos = at;
+    c.len = nl + 1 - at;
     chunk.live += nl - tab - 1;
     at = nl + 1;
   }

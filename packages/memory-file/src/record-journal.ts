@@ -22,8 +22,8 @@ export interface JournalContext {
 
 /** The records of one scope in an append-only journal file (see {@link openRecordJournal}). */
 export interface RecordJournal {
-  get(key: string): StoredRecord | null;
-  list(options: { prefix: string; cursor: string | null; limit: number }): RecordPage;
+  get(key: string): StoredRecord | null | Promise<StoredRecord | null>;
+  list(options: { prefix: string; cursor: string | null; limit: number }): RecordPage | Promise<RecordPage>;
   put(
     key: string,
     json: string,
@@ -107,12 +107,27 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
     return current;
   }
 
-  function write<T>(fn: (j: JournalState) => T): Promise<T> {
+  async function write<T>(fn: (j: JournalState) => T): Promise<T> {
+    // Read whole before the lock, in steps: under it, only what others appended since is read.
+    await file.load();
     return ctx.locks.withLock(lockPath, () => {
       const result = fn(file.current());
       file.compactIfWorthIt();
+      file.maintainIndex();
       return result;
     });
+  }
+
+  /** A point read through the index, when it can answer and the value parses; else `undefined`. */
+  function pointRead(key: string): StoredRecord | null | undefined {
+    const cell = file.point(key);
+    if (cell === null || cell === undefined) return cell;
+    if (!isLive(cell, ctx.clock.now())) return null;
+    try {
+      return toRecord(key, cell);
+    } catch {
+      return undefined; // read whole, it reports the damage as any process does
+    }
   }
 
   function dropDamage(j: JournalState, key: string): boolean {
@@ -120,11 +135,17 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
   }
 
   return {
-    get(key) {
+    async get(key) {
+      if (!file.loaded()) {
+        const found = pointRead(key);
+        if (found !== undefined) return found;
+        await file.load();
+      }
       return read(file.current(), key);
     },
 
-    list(options) {
+    async list(options) {
+      await file.load();
       const j = file.current();
       return pageTable(j.table, options, ctx.clock.now(), (key, cell) => spoiled(j, key, cell));
     },
@@ -134,10 +155,10 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
         const now = ctx.clock.now();
         const version = versionFor(j, key, ifVersion) + 1;
         const expiresAt = ttlMs === undefined ? null : now + ttlMs;
-        file.appendLine(putBody(key, version, expiresAt, json));
+        const len = file.appendLine(putBody(key, version, expiresAt, json));
         if (j.table.cells.has(key)) j.garbage += 1;
         dropDamage(j, key);
-        tableSet(j.table, key, { json, version, expiresAt, line: j.lines });
+        tableSet(j.table, key, { json, version, expiresAt, line: j.lines, pos: j.consumed - len, len });
         return { key, value: JSON.parse(json), version, expiresAt };
       });
     },
@@ -185,8 +206,9 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
           // A damaged record exists, even if it cannot be read: an import never replaces it.
           if (isLive(j.table.cells.get(key), now) || j.damaged.has(key)) continue;
           if (j.table.cells.has(key)) j.garbage += 1;
-          file.appendLine(putBody(key, 1, null, json));
-          tableSet(j.table, key, { json, version: 1, expiresAt: null, line: j.lines });
+          const len = file.appendLine(putBody(key, 1, null, json));
+          const at = { line: j.lines, pos: j.consumed - len, len };
+          tableSet(j.table, key, { json, version: 1, expiresAt: null, ...at });
           n++;
         }
         return n;

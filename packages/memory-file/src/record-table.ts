@@ -29,6 +29,9 @@ export interface Cell {
   enc: string;
   /** 1-based line of the file that holds it (for error reports). */
   line: number;
+  /** Byte offset of that line in the file and its length with the newline (-1, 0: not in a journal). */
+  pos: number;
+  len: number;
 }
 
 /** The value of a cell as JSON text (decoded from its bytes on each call when it has no string). */
@@ -92,15 +95,17 @@ function sortedKeys(t: RecordTable): string[] {
 export function tableSet(
   t: RecordTable,
   key: string,
-  cell: { json: string; version: number; expiresAt: number | null; line: number },
+  cell: { json: string; version: number; expiresAt: number | null; line: number; pos?: number; len?: number },
   bulk = false,
 ): void {
-  tableSetValue(t, key, cell.json, null, 0, 0, cell.version, cell.expiresAt, cell.line, bulk, false);
+  const { json, version, expiresAt, line, pos = -1, len = 0 } = cell;
+  tableSetValue(t, key, json, null, 0, 0, version, expiresAt, line, pos, len, bulk, false);
 }
 
 /**
  * {@link tableSet} without an argument object: the value is `text`, or else the bytes
- * `src.buf[from, to)`. `plainKey` tells that `key` needs no escaping (its encoding is itself).
+ * `src.buf[from, to)`, held by line `line` at byte `pos` (`len` bytes). `plainKey` tells that `key`
+ * needs no escaping (its encoding is itself).
  * Returns whether the key was held already (live, expired).
  */
 export function tableSetValue(
@@ -113,12 +118,14 @@ export function tableSetValue(
   version: number,
   expiresAt: number | null,
   line: number,
+  pos: number,
+  len: number,
   bulk: boolean,
   plainKey: boolean,
 ): boolean {
   const prev = t.cells.get(key);
   const enc = prev !== undefined ? prev.enc : plainKey ? key : encodeKey(key);
-  const cell: Cell = { text, src, from, to, version, expiresAt, enc, line };
+  const cell: Cell = { text, src, from, to, version, expiresAt, enc, line, pos, len };
   t.cells.set(key, cell);
   if (src !== null) src.live += to - from;
   if (expiresAt !== null) t.expiring += 1;
