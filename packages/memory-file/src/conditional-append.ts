@@ -6,11 +6,11 @@ import {
 } from "@tta-dev/core";
 import type { LockManager } from "./lock.js";
 import type { LogFile, PreparedItem } from "./log-file.js";
-import type { RecordJournal } from "./record-journal.js";
+import type { LockedReads, RecordJournal } from "./record-journal.js";
 
 /** The journal that holds a condition's record, and its file (whose lock every write to it takes). */
 export interface ConditionJournal {
-  journal: RecordJournal;
+  journal: RecordJournal & LockedReads;
   path: string;
 }
 
@@ -36,7 +36,7 @@ export async function appendIfHeld(
   let found: StoredRecord | null = null;
   const entries = await log.appendThrough(items, (write) =>
     locks.withLockSync(`${held.path}.lock`, () => {
-      found = held.journal.get(condition.key);
+      found = held.journal.getLocked(condition.key);
       return conditionHolds(condition, found) ? write() : null;
     }),
   );

@@ -38,6 +38,7 @@ import { listHeld } from "./raw-keys.js";
 import {
   type JournalContext,
   type JournalFile,
+  type LockedReads,
   openRecordJournal,
   type RecordJournal,
 } from "./record-journal.js";
@@ -102,7 +103,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     timeoutMs: opts.lockTimeoutMs,
   });
   const ctx: JournalContext = { clock: opts.clock, durability: opts.durability, locks };
-  const journals = createHandleCache<RecordJournal>(opts.maxOpenFiles);
+  const journals = createHandleCache<RecordJournal & LockedReads>(opts.maxOpenFiles);
   const logs = createHandleCache<LogFile>(opts.maxOpenFiles);
   let closed = false;
 

@@ -1,6 +1,13 @@
 import { readFileSync, statSync } from "node:fs";
 import type { BackendCorruptError } from "@tta-dev/core";
-import { isSafeId, parseSessionName, type Session, toIso, VersionConflictError } from "@tta-dev/core";
+import {
+  isSafeId,
+  parseSessionName,
+  type Session,
+  type StoredRecord,
+  toIso,
+  VersionConflictError,
+} from "@tta-dev/core";
 import { corruptError } from "./corrupt.js";
 import { fileIdentity, isMissing, writeFileAtomic } from "./fs-utils.js";
 import {
@@ -11,7 +18,7 @@ import {
   parseGroupsFile,
 } from "./groups-format.js";
 import { serializeGroupsFile } from "./groups-serialize.js";
-import type { JournalContext, RecordJournal } from "./record-journal.js";
+import type { JournalContext, LockedReads, RecordJournal } from "./record-journal.js";
 import {
   createRecordTable,
   isLive,
@@ -56,7 +63,7 @@ export function openGroupsFile(
   path: string,
   ctx: JournalContext,
   importSessions: ImportSessions,
-): RecordJournal {
+): RecordJournal & LockedReads {
   const lockPath = `${path}.lock`;
   let seen = "";
   let doc: GroupsDoc = emptyGroupsDoc();
@@ -144,13 +151,16 @@ export function openGroupsFile(
     return isLive(cell, ctx.clock.now()) ? cell.version : 0;
   }
 
+  function get(key: string): StoredRecord | null {
+    load();
+    refuseDamaged(key);
+    const cell = table.cells.get(key);
+    return isLive(cell, ctx.clock.now()) ? toRecord(key, cell) : null;
+  }
+
   return {
-    get(key) {
-      load();
-      refuseDamaged(key);
-      const cell = table.cells.get(key);
-      return isLive(cell, ctx.clock.now()) ? toRecord(key, cell) : null;
-    },
+    get,
+    getLocked: get,
     list(options) {
       load();
       return pageTable(table, options, ctx.clock.now());

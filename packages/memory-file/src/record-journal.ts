@@ -38,7 +38,13 @@ export interface RecordJournal {
 }
 
 /** A record journal that can also take records inside another lock (imports). */
-export interface JournalFile extends RecordJournal {
+/** A synchronous read for a caller that holds the journal's lock (a conditional append). */
+export interface LockedReads {
+  /** One record as the file holds it now (read whole the first time, then only what others appended). */
+  getLocked(key: string): StoredRecord | null;
+}
+
+export interface JournalFile extends RecordJournal, LockedReads {
   /** Write the records whose keys are absent (version 1), holding the lock synchronously; returns how many. */
   insertMissingSync(entries: readonly { key: string; json: string }[]): number;
 }
@@ -195,6 +201,10 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
         tableClear(j.table);
         return n;
       });
+    },
+
+    getLocked(key) {
+      return read(file.current(), key);
     },
 
     insertMissingSync(entries) {
