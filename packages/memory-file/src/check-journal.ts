@@ -1,20 +1,15 @@
-import { closeSync, constants, fstatSync, openSync } from "node:fs";
+import { closeSync, constants, fstatSync } from "node:fs";
 import { toIso } from "@tta-dev/core";
 import type { FileCheck, FileChecker, StoreFile } from "./check-types.js";
-import { isMissing, readAt, writeFileAtomic } from "./fs-utils.js";
+import { openExisting, readAt, writeFileAtomic } from "./fs-utils.js";
 import type { BadLine } from "./journal-damage.js";
 import { emptyJournalState, type JournalState, readJournalLines } from "./journal-lines.js";
 import { appendToSideFile, SIDE_SUFFIX } from "./side-file.js";
 
 /** The whole journal as read now (every value parsed), with its bytes; `null` when it does not exist. */
 function load(path: string): { state: JournalState; bytes: Buffer } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY);
-  } catch (e) {
-    if (isMissing(e)) return null;
-    throw e;
-  }
+  const fd = openExisting(path, constants.O_RDONLY);
+  if (fd === null) return null;
   try {
     const size = fstatSync(fd).size;
     const state = emptyJournalState();

@@ -1,19 +1,14 @@
-import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, unlinkSync } from "node:fs";
 import { toIso } from "@tta-dev/core";
 import type { FileCheck, FileChecker } from "./check-types.js";
-import { isMissing, readAt } from "./fs-utils.js";
+import { isMissing, openExisting, readAt } from "./fs-utils.js";
 import { NEWLINE } from "./line-codec.js";
 import { type LogChain, scanLogChain, tailFaults } from "./log-chain.js";
 import { appendToSideFile, type SetAside, SIDE_SUFFIX } from "./side-file.js";
 
 function withLog<T>(path: string, flags: number, fn: (fd: number, size: number) => T): T | null {
-  let fd: number;
-  try {
-    fd = openSync(path, flags);
-  } catch (e) {
-    if (isMissing(e)) return null;
-    throw e;
-  }
+  const fd = openExisting(path, flags);
+  if (fd === null) return null;
   try {
     return fn(fd, fstatSync(fd).size);
   } finally {

@@ -39,6 +39,16 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** Open a file that may not exist: its fd, or `null` when it is missing (any other error throws). */
+export function openExisting(path: string, flags: number): number | null {
+  try {
+    return openSync(path, flags);
+  } catch (e) {
+    if (isMissing(e)) return null;
+    throw e;
+  }
+}
+
 /** Open a file for reading and writing, creating it; returns the fd and whether it was created. */
 export function openReadWrite(path: string): number {
   ensureDir(dirname(path));

@@ -10,7 +10,15 @@ import {
 } from "node:fs";
 import { dirname } from "node:path";
 import type { Clock, Durability } from "@tta-dev/core";
-import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt, writeFileAtomic } from "./fs-utils.js";
+import {
+  fileIdentity,
+  fsyncDir,
+  isMissing,
+  openExisting,
+  openReadWrite,
+  writeAt,
+  writeFileAtomic,
+} from "./fs-utils.js";
 import {
   INDEX_MIN_BYTES,
   INDEX_STALE_BYTES,
@@ -106,12 +114,9 @@ export function openJournalHandle(
   function reopen(): boolean {
     reset();
     dropReader();
-    try {
-      fd = openSync(path, constants.O_RDWR);
-    } catch (e) {
-      if (isMissing(e)) return false;
-      throw e;
-    }
+    const opened = openExisting(path, constants.O_RDWR);
+    if (opened === null) return false;
+    fd = opened;
     ino = fileIdentity(fstatSync(fd));
     return true;
   }
@@ -151,13 +156,8 @@ export function openJournalHandle(
 
   /** The whole file read into a fresh state in steps, with turns of the event loop between them. */
   async function loadWhole(): Promise<void> {
-    let f: number;
-    try {
-      f = openSync(path, constants.O_RDWR);
-    } catch (e) {
-      if (isMissing(e)) return;
-      throw e;
-    }
+    let f = openExisting(path, constants.O_RDWR);
+    if (f === null) return;
     try {
       const st = fstatSync(f);
       const s = emptyJournalState();

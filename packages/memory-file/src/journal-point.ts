@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, statSync } from "node:fs";
-import { fileIdentity, isMissing, readAt } from "./fs-utils.js";
+import { closeSync, constants, fstatSync, statSync } from "node:fs";
+import { fileIdentity, isMissing, openExisting, readAt } from "./fs-utils.js";
 import { loadJournalIndex } from "./journal-index.js";
 import { type JournalIndex, lookupIndex } from "./journal-index-format.js";
 import { emptyJournalState, type JournalState, readJournalLines, readLine } from "./journal-lines.js";
@@ -28,13 +28,9 @@ export interface PointReader {
  * const cell = p?.get("mem_01");
  */
 export function openPointReader(path: string): PointReader | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY);
-  } catch (e) {
-    if (isMissing(e)) return null;
-    throw e;
-  }
+  const opened = openExisting(path, constants.O_RDONLY);
+  if (opened === null) return null;
+  let fd = opened;
   let st = fstatSync(fd);
   const idx = loadJournalIndex(path, fd, st);
   if (idx === null) {

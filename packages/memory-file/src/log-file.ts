@@ -1,16 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fdatasyncSync,
-  fstatSync,
-  ftruncateSync,
-  openSync,
-  statSync,
-  unlinkSync,
-} from "node:fs";
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { type AppendedEntry, type BackendCorruptError, isTtaError, type LogEntry } from "@tta-dev/core";
-import { fileIdentity, fsyncDir, isMissing, openReadWrite, writeAt } from "./fs-utils.js";
+import { fileIdentity, fsyncDir, isMissing, openExisting, openReadWrite, writeAt } from "./fs-utils.js";
 import { openKeyIndex } from "./key-index.js";
 import { frameLine, lineBody } from "./line-codec.js";
 import { locateDamage } from "./log-damage.js";
@@ -103,12 +94,9 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     }
     if (fileIdentity(st) !== id) {
       reset();
-      try {
-        fd = openSync(path, constants.O_RDWR);
-      } catch (e) {
-        if (isMissing(e)) return false;
-        throw e;
-      }
+      const opened = openExisting(path, constants.O_RDWR);
+      if (opened === null) return false;
+      fd = opened;
       st = fstatSync(fd);
       id = fileIdentity(st);
     }
