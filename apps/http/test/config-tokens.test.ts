@@ -66,7 +66,9 @@ describe("tta-http with tokens from .tta/config.yaml", () => {
 
   it("logs every request without the tokens or what was sent", async () => {
     await call("/v1/sessions", WRITER);
-    const log = server.output();
+    const log = await server.waitForOutput(
+      (out) => out.includes('"status":401') && out.includes('"status":201'),
+    );
     expect(log).toContain('"status":401');
     expect(log).toContain('"status":201');
     for (const secret of [READER, WRITER, hashToken(READER), hashToken(WRITER), "secret title", "Bearer"]) {

@@ -13,6 +13,11 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /**
+   * The output once `match` holds for it (polled), or a rejection after `timeoutMs`. The server
+   * logs a request when its response has finished, which may come after the client read the body.
+   */
+  waitForOutput: (match: (out: string) => boolean, timeoutMs?: number) => Promise<string>;
   exited: Promise<number | null>;
 }
 
@@ -49,5 +54,13 @@ export async function startServerProcess(
       reject(new Error(`tta-http exited ${code}: ${out}`));
     });
   });
-  return { child, url, output: () => out, exited };
+  const waitForOutput = async (match: (out: string) => boolean, timeoutMs = 5_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!match(out)) {
+      if (Date.now() > deadline) throw new Error(`the expected output did not come: ${out.slice(-2_000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return out;
+  };
+  return { child, url, output: () => out, waitForOutput, exited };
 }

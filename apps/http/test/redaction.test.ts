@@ -21,7 +21,13 @@ function errorLine(log: string, requestId: string): Record<string, unknown> | un
   return log
     .split("\n")
     .filter((l) => l.includes(requestId) && l.includes('"err"'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)[0];
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return []; // a line still being written
+      }
+    })[0];
 }
 
 describe("redacted backend errors over HTTP (real process)", () => {
@@ -46,7 +52,10 @@ describe("redacted backend errors over HTTP (real process)", () => {
     expect(r.text).not.toContain(cwd);
     // No absolute path of any kind: a quote or a space followed by a slash.
     expect(r.text).not.toMatch(/["\s(]\/[A-Za-z]/);
-    const logged = errorLine(server.output(), "corrupt-groups-1");
+    const logged = errorLine(
+      await server.waitForOutput((out) => errorLine(out, "corrupt-groups-1") !== undefined),
+      "corrupt-groups-1",
+    );
     expect(logged).toMatchObject({
       requestId: "corrupt-groups-1",
       op: "group.list",
@@ -107,7 +116,10 @@ describe("redacted Redis errors over HTTP (real process)", () => {
       expect(r.json.error.details).not.toHaveProperty("place");
       expect(r.json.error.details).toMatchObject({ backend: "redis" });
     }
-    const logged = errorLine(server.output(), "redis-gone-0");
+    const logged = errorLine(
+      await server.waitForOutput((out) => errorLine(out, "redis-gone-0") !== undefined),
+      "redis-gone-0",
+    );
     expect(JSON.stringify(logged)).toContain(`127.0.0.1:${port}`);
     expect(JSON.stringify(logged)).toContain("tta:{default}");
   }, 30_000);
