@@ -1,3 +1,4 @@
+export * from "./backend-descriptor.js";
 export * from "./batch.js";
 export * from "./collections.js";
 export * from "./errors.js";

@@ -1,3 +1,4 @@
+export { fileBackendDescriptor } from "./descriptor.js";
 export { createFileBackend, type FileBackend } from "./file-backend.js";
 export { legacyToIso } from "./legacy-time.js";
 export type { FileBackendOptions } from "./options.js";

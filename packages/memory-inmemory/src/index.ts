@@ -1,3 +1,4 @@
+export { inMemoryBackendDescriptor } from "./descriptor.js";
 export {
   createInMemoryBackend,
   type InMemoryBackend,

@@ -1,2 +1,3 @@
+export { keyvBackendDescriptor } from "./descriptor.js";
 export { createKeyvBackend, type KeyvBackend, type KeyvBackendOptions } from "./keyv-backend.js";
 export { listNamespaceKeys } from "./raw-keys.js";

@@ -1,4 +1,5 @@
 export type { ConnectionOptions, RedisClient } from "./connection.js";
+export { redisBackendDescriptor } from "./descriptor.js";
 export { mapDriverError } from "./driver-errors.js";
 export { type ScopeKeys, scopeKeys } from "./keys.js";
 export { createRedisBackend, type RedisBackend, type RedisBackendOptions } from "./redis-backend.js";
