@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 import { populateMemories } from "@tta-dev/testkit/populate";
-import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));

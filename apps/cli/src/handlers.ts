@@ -1,6 +1,6 @@
 import type { Config, HandlerContext, Handlers } from "@tta-dev/contract";
 import { type Limits, type MemoryBackend, type NamingPolicy, NotSupportedError } from "@tta-dev/core";
-import type { ConfigSourceInfo } from "@tta-dev/workflow/runtime";
+import type { ConfigSourceInfo } from "@tta-dev/runtime";
 import { cliVersion } from "./version.js";
 
 /** What the CLI hands the handlers factory. */
@@ -23,11 +23,11 @@ export interface HandlersFactoryContext {
 export type HandlersFactory = (context: HandlersFactoryContext) => Handlers | Promise<Handlers>;
 
 /**
- * The default factory: `openHandlers` of `@tta-dev/workflow/runtime` (the stage policy from its file,
+ * The default factory: `openHandlers` of `@tta-dev/runtime` (the stage policy from its file,
  * then `createHandlers`), imported only when a command needs it.
  */
 export const workflowHandlers: HandlersFactory = async (context) => {
-  const { openHandlers } = await import("@tta-dev/workflow/runtime");
+  const { openHandlers } = await import("@tta-dev/runtime");
   return openHandlers(
     {
       root: context.root,

@@ -1,12 +1,13 @@
 export {
   type ConfigFlags,
   type ConfigSourceInfo,
+  doctorReport,
   ENV_VARIABLES,
   findWorkspaceRoot,
   loadConfig,
   openBackend,
   type ResolvedConfig,
-} from "@tta-dev/workflow/runtime";
+} from "@tta-dev/runtime";
 export { AGENT_CLIENTS, type AgentClient } from "./commands/agents/clients.js";
 export { cliBinPath, type TtaOnPath, ttaOnPath } from "./commands/agents/command.js";
 export {
@@ -17,7 +18,7 @@ export {
   previewAgent,
   registerAgent,
 } from "./commands/agents/register.js";
-export { doctorReport, formatDoctor } from "./commands/doctor.js";
+export { formatDoctor } from "./commands/doctor.js";
 export { type InitResult, initWorkspace } from "./commands/init.js";
 export { EXIT_CODES, exitCodeFor } from "./exit-codes.js";
 export { type HandlersFactory, type HandlersFactoryContext, workflowHandlers } from "./handlers.js";

@@ -1,5 +1,5 @@
 import type { ErrorCode, TtaError } from "@tta-dev/core";
-import { importYaml } from "@tta-dev/workflow/runtime";
+import { importYaml } from "@tta-dev/runtime";
 import type { CliOutput } from "./io.js";
 
 /** How this run prints. */

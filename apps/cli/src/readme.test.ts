@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { OPERATION_LIST } from "@tta-dev/contract";
-import { ENV_VARIABLES } from "@tta-dev/workflow/runtime";
+import { ENV_VARIABLES } from "@tta-dev/runtime";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODES } from "./exit-codes.js";
 

@@ -9,11 +9,11 @@ import {
   toTtaError,
   ValidationError,
 } from "@tta-dev/core";
-import { loadConfig, openBackend, type ResolvedConfig } from "@tta-dev/workflow/runtime";
+import { doctorReport, loadConfig, openBackend, type ResolvedConfig } from "@tta-dev/runtime";
 import { type Command, CommanderError } from "commander";
 import { buildInput, cliNameOf } from "./build-input.js";
 import type { TtaOnPath } from "./commands/agents/command.js";
-import { doctorReport, formatDoctor } from "./commands/doctor.js";
+import { formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
 import { mcp } from "./commands/mcp.js";
 import { serve } from "./commands/serve.js";
@@ -22,6 +22,7 @@ import { callHandler, type HandlersFactory, workflowHandlers } from "./handlers.
 import type { CliIo } from "./io.js";
 import { type OutputMode, printError, toHuman, useColor, withProgress } from "./output.js";
 import { buildProgram, type Invocation } from "./program.js";
+import { cliVersion } from "./version.js";
 
 /** Options of {@link run}: what tests and embedders replace. */
 export interface RunOptions {
@@ -209,7 +210,8 @@ async function execute(
   const backend = await (options.backendFactory ?? openBackend)(resolved);
   let output: unknown;
   try {
-    if (op.name === "system.doctor") output = await doctorReport(backend, resolved);
+    if (op.name === "system.doctor")
+      output = await doctorReport(resolved, backend, { version: cliVersion() });
     else {
       const handlers = await (options.handlersFactory ?? workflowHandlers)({
         backend,

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 import { populateMemories } from "@tta-dev/testkit/populate";
-import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempWorkspace } from "./harness.js";
 

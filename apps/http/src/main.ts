@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "@tta-dev/contract";
 import { type ErrorCode, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
-import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 import pino from "pino";
 import { serveHttp } from "./serve.js";
 import { resolveTokens } from "./tokens.js";

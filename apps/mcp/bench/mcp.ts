@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 
 const TTA = fileURLToPath(new URL("../../cli/dist/bin.js", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);

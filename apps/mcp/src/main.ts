@@ -12,7 +12,7 @@ import {
   toTtaError,
   ValidationError,
 } from "@tta-dev/core";
-import { loadConfig, openBackend, openHandlers } from "@tta-dev/workflow/runtime";
+import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 import type { ToolSelection } from "./catalog.js";
 import { selectTools } from "./catalog.js";
 import { createTtaMcpServer } from "./server.js";

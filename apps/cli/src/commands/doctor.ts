@@ -1,39 +1,7 @@
 import type { OutputOf } from "@tta-dev/contract";
-import { type MemoryBackend, toTtaError } from "@tta-dev/core";
-import { checkStore, type ResolvedConfig, type StoreCheck } from "@tta-dev/workflow/runtime";
-import { cliVersion } from "../version.js";
+import type { ResolvedConfig } from "@tta-dev/runtime";
 
-/** The `system.doctor` report: backend, capabilities, a timed ping, and where the configuration came from. */
-export async function doctorReport(
-  backend: MemoryBackend,
-  resolved: ResolvedConfig,
-): Promise<OutputOf<"system.doctor">> {
-  const start = performance.now();
-  let error: { code: string; message: string } | undefined;
-  try {
-    await backend.ping();
-  } catch (e) {
-    const t = toTtaError(e);
-    error = { code: t.code, message: t.message };
-  }
-  const latencyMs = Math.round((performance.now() - start) * 100) / 100;
-  const store = error
-    ? { inspected: false, checked: 0, problems: [] }
-    : await checkStore(backend, resolved.namespace);
-  return {
-    ok: error === undefined && store.problems.length === 0,
-    version: cliVersion(),
-    node: process.version,
-    namespace: resolved.namespace,
-    backend: {
-      name: backend.name,
-      capabilities: { ...backend.capabilities },
-      connectivity: { ok: error === undefined, latencyMs, ...(error ? { error } : {}) },
-    },
-    store,
-    config: { sources: resolved.sources.map((s) => ({ ...s, keys: [...s.keys] })) },
-  };
-}
+type StoreCheck = OutputOf<"system.doctor">["store"];
 
 const yes = (b: boolean) => (b ? "yes" : "no");
 

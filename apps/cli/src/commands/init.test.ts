@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HTTP_DEFAULTS } from "@tta-dev/contract";
-import { loadConfig } from "@tta-dev/workflow/runtime";
+import { loadConfig } from "@tta-dev/runtime";
 import { describe, expect, it } from "vitest";
 import { runCli, tempWorkspace } from "../../test/harness.js";
 

@@ -1,5 +1,5 @@
 import { ValidationError } from "@tta-dev/core";
-import { findWorkspaceRoot } from "@tta-dev/workflow/runtime";
+import { findWorkspaceRoot } from "@tta-dev/runtime";
 import { type AgentClient, type ClientSpec, clientSpec, configFile } from "./clients.js";
 import { type LauncherContext, launcher } from "./command.js";
 import { jsonSnippet, type MergeResult, mergeJsonEntry } from "./json-merge.js";

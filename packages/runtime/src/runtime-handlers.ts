@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Handlers } from "@tta-dev/contract";
+import type { Handlers, OutputOf } from "@tta-dev/contract";
 import { type MemoryBackend, resolveLimits, ValidationError } from "@tta-dev/core";
-import type { HandlersOptions } from "../handlers/options.js";
+import type { HandlersOptions } from "@tta-dev/workflow";
 import type { ResolvedConfig } from "./load-config.js";
 
 /** Where {@link openHandlers} keeps the parsed PAF document between processes. */
@@ -39,7 +39,7 @@ export function readPolicyFile(resolved: ResolvedConfig): { text: string; name: 
  * are imported here, on first use, so that loading the configuration stays fast.
  *
  * @example
- * const resolved = await loadConfig({ cwd: process.cwd(), env: process.env, flags: {} });
+ * const resolved = await loadConfig(process.cwd(), process.env);
  * const backend = await openBackend(resolved);
  * const handlers = await openHandlers(resolved, backend, { version: "0.1.0" });
  */
@@ -51,7 +51,7 @@ export async function openHandlers(
   const policyFile = readPolicyFile(resolved);
   const [{ createStagePolicy }, { createHandlers }, { createPafSource }] = await Promise.all([
     import("@tta-dev/stages"),
-    import("../handlers/index.js"),
+    import("@tta-dev/workflow"),
     import("@tta-dev/paf"),
   ]);
   const policy = policyFile ? createStagePolicy({ file: policyFile }) : undefined;
@@ -77,4 +77,30 @@ export async function openHandlers(
     configSources: resolved.sources,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+}
+
+/**
+ * The `system.doctor` report of an open backend: the handler's own answer (a timed ping, the store
+ * check, where the configuration came from), without reading the stage policy or PAFCORE.md, so that
+ * the doctor answers even when those files are broken.
+ *
+ * @example
+ * const report = await doctorReport(resolved, backend, { version: "0.1.0" });
+ * if (!report.ok) process.exitCode = 5;
+ */
+export async function doctorReport(
+  resolved: ResolvedConfig,
+  backend: MemoryBackend,
+  options: { version: string },
+): Promise<OutputOf<"system.doctor">> {
+  const { createHandlers } = await import("@tta-dev/workflow");
+  const handlers = createHandlers({
+    backend,
+    root: resolved.root,
+    dataDir: resolved.dataDir,
+    version: options.version,
+    configSources: resolved.sources,
+    policySource: null,
+  });
+  return handlers["system.doctor"]({}, { namespace: resolved.namespace });
 }

@@ -8,6 +8,7 @@ import {
   type NamingPolicy,
   ValidationError,
 } from "@tta-dev/core";
+import type { ConfigSourceInfo } from "@tta-dev/workflow";
 import { configFromEnv } from "./env.js";
 import { importYaml } from "./import-yaml.js";
 import { configPath, findWorkspaceRoot } from "./workspace.js";
@@ -18,13 +19,6 @@ export interface ConfigFlags {
   backend?: string;
   redisUrl?: string;
   namespace?: string;
-}
-
-/** Where a configuration value came from (`tta doctor` lists these). */
-export interface ConfigSourceInfo {
-  kind: "default" | "file" | "env" | "flag";
-  name: string;
-  keys: string[];
 }
 
 /** The effective configuration of one run. */

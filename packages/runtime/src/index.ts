@@ -1,0 +1,8 @@
+export type { ConfigSourceInfo } from "@tta-dev/workflow";
+export { BACKENDS, type BackendEntry, loadDescriptor } from "./backends.js";
+export { configFromEnv, ENV_VARIABLES } from "./env.js";
+export { importYaml } from "./import-yaml.js";
+export { type ConfigFlags, loadConfig, type ResolvedConfig } from "./load-config.js";
+export { openBackend } from "./open-backend.js";
+export { doctorReport, openHandlers, pafCacheFile, readPolicyFile } from "./runtime-handlers.js";
+export { configPath, findWorkspaceRoot } from "./workspace.js";
