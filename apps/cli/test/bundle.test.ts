@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForStdout } from "./child.js";
@@ -34,6 +34,24 @@ beforeAll(() => {
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe("the bundled CLI", () => {
+  it("keeps each backend in a lazily loaded chunk of its own, out of the entry", () => {
+    const files = readdirSync(OUT).filter((f) => f.endsWith(".js"));
+    const text = new Map(files.map((f) => [f, readFileSync(`${OUT}${f}`, "utf8")]));
+    const factories = [
+      "createFileBackend",
+      "createInMemoryBackend",
+      "createRedisBackend",
+      "createKeyvBackend",
+    ];
+    const homes = factories.map((name) => {
+      const found = files.filter((f) => new RegExp(`function ${name}\\d*\\(`).test(text.get(f)!));
+      expect(found, name).toHaveLength(1);
+      return found[0];
+    });
+    expect(homes).not.toContain("main.js");
+    expect(new Set(homes).size).toBe(factories.length);
+  });
+
   it("prints the package's version", () => {
     expect(bundled(["--version"], tempWorkspace()).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
