@@ -24,25 +24,25 @@ import {
   validateScope,
   validateTtl,
 } from "@tta-dev/core";
-import { appendIfHeld, type ConditionJournal } from "./conditional-append.js";
+import { inspectStore, repairStore } from "./check/store-check.js";
 import { MAX_STORED_DEPTH, nestedTooDeep } from "./depth.js";
 import { readDerivedFile, writeDerivedFile } from "./derived.js";
 import { ensureDir, guard } from "./fs-utils.js";
-import { openGroupsFile } from "./groups-file.js";
+import { openGroupsFile } from "./groups/groups-file.js";
 import { createHandleCache } from "./handle-cache.js";
-import { createLockManager } from "./lock.js";
-import { type LogFile, openLogFile, type PreparedItem } from "./log-file.js";
-import { type FileBackendOptions, resolveOptions } from "./options.js";
-import { createLayout } from "./paths.js";
-import { listHeld } from "./raw-keys.js";
+import { appendIfHeld, type ConditionJournal } from "./journal/conditional-append.js";
 import {
   type JournalContext,
   type JournalFile,
   type LockedReads,
   openRecordJournal,
   type RecordJournal,
-} from "./record-journal.js";
-import { inspectStore, repairStore } from "./store-check.js";
+} from "./journal/record-journal.js";
+import { createLockManager } from "./lock/lock.js";
+import { type LogFile, openLogFile, type PreparedItem } from "./log/log-file.js";
+import { type FileBackendOptions, resolveOptions } from "./options.js";
+import { createLayout } from "./paths.js";
+import { listHeld } from "./raw-keys.js";
 
 /**
  * A value as JSON text, refused (`VALIDATION_FAILED`) when it nests deeper than this backend serves

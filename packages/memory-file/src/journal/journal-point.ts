@@ -1,9 +1,9 @@
 import { closeSync, constants, fstatSync, statSync } from "node:fs";
-import { fileIdentity, isMissing, openExisting, readAt } from "./fs-utils.js";
+import { fileIdentity, isMissing, openExisting, readAt } from "../fs-utils.js";
+import { NEWLINE } from "../line-codec.js";
 import { loadJournalIndex } from "./journal-index.js";
 import { type JournalIndex, lookupIndex } from "./journal-index-format.js";
 import { emptyJournalState, type JournalState, readJournalLines, readLine } from "./journal-lines.js";
-import { NEWLINE } from "./line-codec.js";
 import type { Cell } from "./record-table.js";
 
 /**

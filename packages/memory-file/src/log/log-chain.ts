@@ -1,6 +1,6 @@
-import { nestedTooDeep, TOO_DEEP } from "./depth.js";
-import { readAt } from "./fs-utils.js";
-import { NEWLINE } from "./line-codec.js";
+import { nestedTooDeep, TOO_DEEP } from "../depth.js";
+import { readAt } from "../fs-utils.js";
+import { NEWLINE } from "../line-codec.js";
 import { continues, decodeLogLine, follows, type LogHeader } from "./log-line.js";
 
 /** A complete line of a log that cannot be served. */

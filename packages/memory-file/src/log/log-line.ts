@@ -1,5 +1,5 @@
-import { checksumHolds, digitsAt, matches } from "./byte-scan.js";
-import { CRC_WIDTH, type DecodedLine, decodeLine, TAB } from "./line-codec.js";
+import { checksumHolds, digitsAt, matches } from "../byte-scan.js";
+import { CRC_WIDTH, type DecodedLine, decodeLine, TAB } from "../line-codec.js";
 
 /** A log line's header: seq, how many lines of its batch follow it, idempotency key. */
 export interface LogHeader {

@@ -1,14 +1,14 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { type AppendedEntry, type BackendCorruptError, isTtaError, type LogEntry } from "@tta-dev/core";
-import { fileIdentity, fsyncDir, isMissing, openExisting, openReadWrite, writeAt } from "./fs-utils.js";
+import { fileIdentity, fsyncDir, isMissing, openExisting, openReadWrite, writeAt } from "../fs-utils.js";
+import type { JournalContext } from "../journal/record-journal.js";
+import { frameLine, lineBody } from "../line-codec.js";
 import { openKeyIndex } from "./key-index.js";
-import { frameLine, lineBody } from "./line-codec.js";
 import { locateDamage } from "./log-damage.js";
 import { LogDamage } from "./log-line.js";
 import { offsetOfSeq, readBackward, readForward, scanKeys } from "./log-reader.js";
 import { type LogTail, readTail } from "./log-tail.js";
-import type { JournalContext } from "./record-journal.js";
 
 /** One prepared item to append: its value as JSON text. */
 export interface PreparedItem {

@@ -6,11 +6,11 @@ import {
   type StoredRecord,
   VersionConflictError,
 } from "@tta-dev/core";
-import { corruptError } from "./corrupt.js";
+import { corruptError } from "../corrupt.js";
+import type { LockManager } from "../lock/lock.js";
 import { type Damage, markDamaged } from "./journal-damage.js";
 import { openJournalHandle } from "./journal-handle.js";
 import { deleteBody, type JournalState, putBody } from "./journal-lines.js";
-import type { LockManager } from "./lock.js";
 import { type Cell, isLive, pageTable, tableClear, tableDelete, tableSet, toRecord } from "./record-table.js";
 
 /** What a record journal needs from its backend. */

@@ -9,9 +9,9 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { checksumHolds, digitsAt, matches, stringAt } from "./byte-scan.js";
-import { isMissing, readAt } from "./fs-utils.js";
-import { CRC_WIDTH, decodeLine, frameLine, NEWLINE } from "./line-codec.js";
+import { checksumHolds, digitsAt, matches, stringAt } from "../byte-scan.js";
+import { isMissing, readAt } from "../fs-utils.js";
+import { CRC_WIDTH, decodeLine, frameLine, NEWLINE } from "../line-codec.js";
 
 /**
  * The idempotency keys of one log, kept beside it in `<log>.keys` so that a new process finds them

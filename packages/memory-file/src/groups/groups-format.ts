@@ -1,9 +1,9 @@
 import { JsonValue, Timestamp } from "@tta-dev/core";
 import { z } from "zod";
-import { corruptError, lineLocator } from "./corrupt.js";
-import { MAX_STORED_DEPTH } from "./depth.js";
+import { corruptError, lineLocator } from "../corrupt.js";
+import { MAX_STORED_DEPTH } from "../depth.js";
+import { type DocLayout, isScanError, scanJson } from "../json-scan.js";
 import { type EntryResult, entryProblem, fromV1, type GroupEntry, groupValue, Nullish } from "./groups-v1.js";
-import { type DocLayout, isScanError, scanJson } from "./json-scan.js";
 
 export type { GroupEntry } from "./groups-v1.js";
 

@@ -1,6 +1,6 @@
-import { corruptError } from "./corrupt.js";
-import { readAt } from "./fs-utils.js";
-import { NEWLINE } from "./line-codec.js";
+import { corruptError } from "../corrupt.js";
+import { readAt } from "../fs-utils.js";
+import { NEWLINE } from "../line-codec.js";
 import { scanLogChain, tailFaults } from "./log-chain.js";
 import { decodeLogLine, follows, type LogHeader } from "./log-line.js";
 

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { crc32 } from "node:zlib";
-import { fileIdentity, isMissing, isSystemError, readAt, sweepTemps } from "./fs-utils.js";
+import { fileIdentity, isMissing, isSystemError, readAt, sweepTemps } from "../fs-utils.js";
 import {
   decodeJournalIndex,
   encodeJournalIndex,

@@ -1,5 +1,5 @@
 import type { StoreProblem } from "@tta-dev/core";
-import type { JournalContext } from "./record-journal.js";
+import type { JournalContext } from "../journal/record-journal.js";
 
 /** What inspecting one file found, and which of its lines `repair` would move. */
 export interface FileCheck {

@@ -4,8 +4,8 @@ import {
   type RecordCondition,
   type StoredRecord,
 } from "@tta-dev/core";
-import type { LockManager } from "./lock.js";
-import type { LogFile, PreparedItem } from "./log-file.js";
+import type { LockManager } from "../lock/lock.js";
+import type { LogFile, PreparedItem } from "../log/log-file.js";
 import type { LockedReads, RecordJournal } from "./record-journal.js";
 
 /** The journal that holds a condition's record, and its file (whose lock every write to it takes). */

@@ -1,5 +1,5 @@
 import type { BackendCorruptError } from "@tta-dev/core";
-import { corruptError } from "./corrupt.js";
+import { corruptError } from "../corrupt.js";
 import { lineAtOffset } from "./line-count.js";
 import { scanLogChain, tailFaults } from "./log-chain.js";
 import type { LogDamage } from "./log-line.js";

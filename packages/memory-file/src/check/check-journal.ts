@@ -1,9 +1,9 @@
 import { closeSync, constants, fstatSync } from "node:fs";
 import { toIso } from "@tta-dev/core";
+import { openExisting, readAt, writeFileAtomic } from "../fs-utils.js";
+import type { BadLine } from "../journal/journal-damage.js";
+import { emptyJournalState, type JournalState, readJournalLines } from "../journal/journal-lines.js";
 import type { FileCheck, FileChecker, StoreFile } from "./check-types.js";
-import { openExisting, readAt, writeFileAtomic } from "./fs-utils.js";
-import type { BadLine } from "./journal-damage.js";
-import { emptyJournalState, type JournalState, readJournalLines } from "./journal-lines.js";
 import { appendToSideFile, SIDE_SUFFIX } from "./side-file.js";
 
 /** The whole journal as read now (every value parsed), with its bytes; `null` when it does not exist. */

@@ -1,6 +1,6 @@
 import { closeSync, constants, fsyncSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { ensureDir, fsyncDir } from "./fs-utils.js";
+import { ensureDir, fsyncDir } from "../fs-utils.js";
 
 /** Suffix of the side file beside each data file that `repair` moves damaged lines or entries into. */
 export const SIDE_SUFFIX = ".corrupt";

@@ -6,8 +6,8 @@ import {
   pointAnswers,
   readBothWays,
   seedJournal,
-} from "../test/journal-index-fixture.js";
-import { useTempDirs } from "../test/temp-dirs.js";
+} from "../../test/journal-index-fixture.js";
+import { useTempDirs } from "../../test/temp-dirs.js";
 
 const tempDir = useTempDirs();
 const keys = ["k0", "k1", "k250", "k499", "k500", "absent"];

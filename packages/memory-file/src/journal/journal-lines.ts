@@ -1,8 +1,8 @@
-import { checksumHolds, matches, stringAt } from "./byte-scan.js";
-import { MAX_STORED_DEPTH, nestedTooDeep, TOO_DEEP } from "./depth.js";
-import { readAt } from "./fs-utils.js";
+import { checksumHolds, matches, stringAt } from "../byte-scan.js";
+import { MAX_STORED_DEPTH, nestedTooDeep, TOO_DEEP } from "../depth.js";
+import { readAt } from "../fs-utils.js";
+import { CRC_WIDTH, decodeLine, frameLine, lineBody, NEWLINE, peekHeader, TAB } from "../line-codec.js";
 import { type BadLine, type Damage, markDamaged } from "./journal-damage.js";
-import { CRC_WIDTH, decodeLine, frameLine, lineBody, NEWLINE, peekHeader, TAB } from "./line-codec.js";
 import {
   type Cell,
   type Chunk,

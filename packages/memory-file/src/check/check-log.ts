@@ -1,9 +1,9 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, unlinkSync } from "node:fs";
 import { toIso } from "@tta-dev/core";
+import { isMissing, openExisting, readAt } from "../fs-utils.js";
+import { NEWLINE } from "../line-codec.js";
+import { type LogChain, scanLogChain, tailFaults } from "../log/log-chain.js";
 import type { FileCheck, FileChecker } from "./check-types.js";
-import { isMissing, openExisting, readAt } from "./fs-utils.js";
-import { NEWLINE } from "./line-codec.js";
-import { type LogChain, scanLogChain, tailFaults } from "./log-chain.js";
 import { appendToSideFile, type SetAside, SIDE_SUFFIX } from "./side-file.js";
 
 function withLog<T>(path: string, flags: number, fn: (fd: number, size: number) => T): T | null {

@@ -1,5 +1,5 @@
-import { readAt } from "./fs-utils.js";
-import { NEWLINE } from "./line-codec.js";
+import { readAt } from "../fs-utils.js";
+import { NEWLINE } from "../line-codec.js";
 
 /**
  * The 1-based physical line that starts at byte `offset` of the file: newlines before it, counted

@@ -1,8 +1,8 @@
 import { readAll } from "@tta-dev/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { useTempDirs } from "../test/temp-dirs.js";
-import { createFileBackend } from "./file-backend.js";
+import { useTempDirs } from "../../test/temp-dirs.js";
+import { createFileBackend } from "../file-backend.js";
 
 const tempDir = useTempDirs();
 

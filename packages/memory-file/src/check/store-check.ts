@@ -7,12 +7,12 @@ import {
   type StoreRepair,
   validateScope,
 } from "@tta-dev/core";
+import type { JournalContext } from "../journal/record-journal.js";
+import { GROUPS_FILE, type Layout, segmentName } from "../paths.js";
 import { groupsChecker } from "./check-groups.js";
 import { journalChecker } from "./check-journal.js";
 import { logChecker } from "./check-log.js";
 import type { FileChecker, StoreFile } from "./check-types.js";
-import { GROUPS_FILE, type Layout, segmentName } from "./paths.js";
-import type { JournalContext } from "./record-journal.js";
 import { SIDE_SUFFIX } from "./side-file.js";
 
 function walk(dir: string, out: string[]): void {

@@ -1,8 +1,8 @@
 import type { LogEntry } from "@tta-dev/core";
-import { digitsAt, matches, stringAt } from "./byte-scan.js";
-import { nestedTooDeep, TOO_DEEP } from "./depth.js";
-import { readAt } from "./fs-utils.js";
-import { CRC_WIDTH, NEWLINE, peekHeader, TAB } from "./line-codec.js";
+import { digitsAt, matches, stringAt } from "../byte-scan.js";
+import { nestedTooDeep, TOO_DEEP } from "../depth.js";
+import { readAt } from "../fs-utils.js";
+import { CRC_WIDTH, NEWLINE, peekHeader, TAB } from "../line-codec.js";
 import { scanLogChain } from "./log-chain.js";
 import { asHeader, decodeLogLine, LEFT_INFIX, LogDamage, SEQ_PREFIX } from "./log-line.js";
 import type { LogTail } from "./log-tail.js";

@@ -3,7 +3,7 @@ import { existsSync, linkSync, mkdirSync, utimesSync, writeFileSync } from "node
 import { join } from "node:path";
 import { hasErrorCode } from "@tta-dev/core";
 import { describe, expect, it } from "vitest";
-import { useTempDirs } from "../test/temp-dirs.js";
+import { useTempDirs } from "../../test/temp-dirs.js";
 import { createLockManager } from "./lock.js";
 
 const tempDir = useTempDirs();

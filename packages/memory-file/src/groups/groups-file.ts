@@ -8,8 +8,17 @@ import {
   toIso,
   VersionConflictError,
 } from "@tta-dev/core";
-import { corruptError } from "./corrupt.js";
-import { fileIdentity, isMissing, writeFileAtomic } from "./fs-utils.js";
+import { corruptError } from "../corrupt.js";
+import { fileIdentity, isMissing, writeFileAtomic } from "../fs-utils.js";
+import type { JournalContext, LockedReads, RecordJournal } from "../journal/record-journal.js";
+import {
+  createRecordTable,
+  isLive,
+  pageTable,
+  type RecordTable,
+  tableSet,
+  toRecord,
+} from "../journal/record-table.js";
 import {
   type BadEntry,
   emptyGroupsDoc,
@@ -18,15 +27,6 @@ import {
   parseGroupsFile,
 } from "./groups-format.js";
 import { serializeGroupsFile } from "./groups-serialize.js";
-import type { JournalContext, LockedReads, RecordJournal } from "./record-journal.js";
-import {
-  createRecordTable,
-  isLive,
-  pageTable,
-  type RecordTable,
-  tableSet,
-  toRecord,
-} from "./record-table.js";
 
 /** Creates the sessions a version 1.0 file only names; called under the groups lock. */
 export type ImportSessions = (sessions: { key: string; json: string }[]) => void;

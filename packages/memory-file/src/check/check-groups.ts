@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { hasErrorCode, toIso } from "@tta-dev/core";
+import { isMissing, writeFileAtomic } from "../fs-utils.js";
+import { type BadEntry, type GroupsDoc, parseGroupsFile } from "../groups/groups-format.js";
+import { compactJson, type DocLayout } from "../json-scan.js";
 import type { FileCheck, FileChecker, StoreFile } from "./check-types.js";
-import { isMissing, writeFileAtomic } from "./fs-utils.js";
-import { type BadEntry, type GroupsDoc, parseGroupsFile } from "./groups-format.js";
-import { compactJson, type DocLayout } from "./json-scan.js";
 import { appendToSideFile, SIDE_SUFFIX } from "./side-file.js";
 
 type Read = { text: string; doc: GroupsDoc } | { problem: { line?: number; reason: string } } | null;

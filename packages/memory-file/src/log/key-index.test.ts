@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { useTempDirs } from "../test/temp-dirs.js";
-import { createFileBackend } from "./file-backend.js";
-import { frameLine } from "./line-codec.js";
+import { useTempDirs } from "../../test/temp-dirs.js";
+import { createFileBackend } from "../file-backend.js";
+import { frameLine } from "../line-codec.js";
 
 const tempDir = useTempDirs();
 const scope = { namespace: "default", collection: "messages", partition: "keys-2026-01-01" };

@@ -18,7 +18,8 @@ import {
   openReadWrite,
   writeAt,
   writeFileAtomic,
-} from "./fs-utils.js";
+} from "../fs-utils.js";
+import { frameLine } from "../line-codec.js";
 import {
   INDEX_MIN_BYTES,
   INDEX_STALE_BYTES,
@@ -39,7 +40,6 @@ import {
   worthCompacting,
 } from "./journal-lines.js";
 import { openPointReader, type PointReader } from "./journal-point.js";
-import { frameLine } from "./line-codec.js";
 import type { Cell } from "./record-table.js";
 
 /** The open file behind a record journal and what this process has read of it. */

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { createManualClock } from "@tta-dev/core";
 import { listAll } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
-import { useTempDirs } from "../test/temp-dirs.js";
-import { createFileBackend } from "./file-backend.js";
+import { useTempDirs } from "../../test/temp-dirs.js";
+import { createFileBackend } from "../file-backend.js";
 
 const tempDir = useTempDirs();
 
