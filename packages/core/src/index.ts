@@ -1,3 +1,4 @@
+export * from "./append.js";
 export * from "./batch.js";
 export * from "./collections.js";
 export * from "./errors.js";

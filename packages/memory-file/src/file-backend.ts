@@ -16,9 +16,10 @@ import {
   type StoreCheckOptions,
   type StoreInspection,
   type StoreRepair,
-  serializeValue,
+  serializeValueAt,
   sessionsScope,
   ValidationError,
+  validateAppend,
   validateIfVersion,
   validateKey,
   validateScope,
@@ -55,7 +56,7 @@ function serialize(value: unknown, path: string): string {
   };
   let json: string;
   try {
-    json = serializeValue(value);
+    json = serializeValueAt(value, path);
   } catch (e) {
     // `JSON.stringify` recurses: a value thousands of levels deep overflows its stack.
     if (e instanceof RangeError) throw tooDeep();
@@ -153,18 +154,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
   }
 
   function prepare(items: unknown): PreparedItem[] {
-    if (!Array.isArray(items) || items.length === 0) {
-      throw new ValidationError("items: must be a non-empty array", {
-        issues: [{ path: "items", message: "empty" }],
-      });
-    }
-    return items.map((item: { value: unknown; idempotencyKey?: unknown }, i) => {
-      if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-      const json = serialize(item.value, `items.${i}.value`);
-      return item.idempotencyKey === undefined
-        ? { json }
-        : { json, idempotencyKey: item.idempotencyKey as string };
-    });
+    return validateAppend(items, serialize);
   }
 
   const backend: FileBackend = {

@@ -17,6 +17,7 @@ import {
   systemClock,
   ValidationError,
   VersionConflictError,
+  validateAppend,
   validateIfVersion,
   validateKey,
   validateTtl,
@@ -84,13 +85,10 @@ function invalid(path: string, message: string): never {
 
 /** The script arguments of an append, and each item's serialised value. */
 function appendArgs(items: readonly LogItem[]): { args: string[]; prepared: string[] } {
-  if (!Array.isArray(items) || items.length === 0) invalid("items", "must be a non-empty array");
   const args: string[] = [String(items.length)];
-  const prepared = items.map((item, i) => {
-    if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-    const json = serializeValue(item.value);
-    args.push(item.idempotencyKey ?? "", encodeEntry(json, item.idempotencyKey));
-    return json;
+  const prepared = validateAppend(items).map((item) => {
+    args.push(item.idempotencyKey ?? "", encodeEntry(item.json, item.idempotencyKey));
+    return item.json;
   });
   return { args, prepared };
 }

@@ -1,6 +1,13 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
-import { type AppendedEntry, type BackendCorruptError, isTtaError, type LogEntry } from "@tta-dev/core";
+import {
+  type AppendedEntry,
+  type BackendCorruptError,
+  isTtaError,
+  type LogEntry,
+  type PreparedLogItem,
+  planIdempotentAppend,
+} from "@tta-dev/core";
 import { fileIdentity, fsyncDir, isMissing, openExisting, openReadWrite, writeAt } from "../fs-utils.js";
 import type { JournalContext } from "../journal/record-journal.js";
 import { frameLine, lineBody } from "../line-codec.js";
@@ -10,11 +17,8 @@ import { LogDamage } from "./log-line.js";
 import { offsetOfSeq, readBackward, readForward, scanKeys } from "./log-reader.js";
 import { type LogTail, readTail } from "./log-tail.js";
 
-/** One prepared item to append: its value as JSON text. */
-export interface PreparedItem {
-  json: string;
-  idempotencyKey?: string;
-}
+/** One prepared item to append: its value as JSON text (see `validateAppend`). */
+export type PreparedItem = PreparedLogItem;
 
 /** An append-only log in one file (see {@link openLogFile}). */
 export interface LogFile {
@@ -206,42 +210,14 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     }
     const keyed = items.some((i) => i.idempotencyKey !== undefined);
     if (keyed) ensureKeys();
-    const out: AppendedEntry[] = [];
-    const inBatch = new Map<string, AppendedEntry>();
-    const fresh: { seq: number; json: string; key: string | undefined }[] = [];
-    let seq = tail.lastSeq;
-    for (const item of items) {
-      const k = item.idempotencyKey;
-      if (k !== undefined) {
-        const e = duplicateOf(k);
-        if (e !== null) {
-          out.push({ seq: e.seq, value: e.value, idempotencyKey: k, duplicate: true });
-          continue;
-        }
-        const again = inBatch.get(k);
-        if (again) {
-          out.push({ ...again, duplicate: true });
-          continue;
-        }
-      }
-      seq += 1;
-      fresh.push({ seq, json: item.json, key: k });
-      const appended: AppendedEntry = {
-        seq,
-        value: JSON.parse(item.json),
-        ...(k !== undefined ? { idempotencyKey: k } : {}),
-        duplicate: false,
-      };
-      if (k !== undefined) inBatch.set(k, appended);
-      out.push(appended);
-    }
+    const { entries: out, fresh } = planIdempotentAppend(items, tail.lastSeq, duplicateOf);
     if (fresh.length === 0) {
       if (keyed) updateIndex([]);
       return out;
     }
     const text = fresh
       .map((f, i) => {
-        const key = f.key === undefined ? "" : `,"k":${JSON.stringify(f.key)}`;
+        const key = f.idempotencyKey === undefined ? "" : `,"k":${JSON.stringify(f.idempotencyKey)}`;
         return frameLine(lineBody(`{"s":${f.seq},"r":${fresh.length - 1 - i}${key}}`, f.json));
       })
       .join("");
@@ -250,16 +226,18 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     writeAt(fd, buf, tail.validEnd);
     if (ctx.durability === "fsync") fdatasyncSync(fd);
     const keysCurrent = keys !== null && keysEnd === tail.validEnd;
-    tail = { validEnd: tail.validEnd + buf.length, lastSeq: seq };
+    tail = { validEnd: tail.validEnd + buf.length, lastSeq: fresh.at(-1)!.seq };
     const st = fstatSync(fd);
     size = st.size;
     mtimeMs = st.mtimeMs;
     if (keysCurrent) {
-      for (const f of fresh) if (f.key !== undefined) keys!.set(f.key, f.seq);
+      for (const f of fresh) if (f.idempotencyKey !== undefined) keys!.set(f.idempotencyKey, f.seq);
       keysEnd = tail.validEnd;
     }
     if (keyed && keysCurrent) {
-      updateIndex(fresh.flatMap((f) => (f.key === undefined ? [] : [{ key: f.key, seq: f.seq }])));
+      updateIndex(
+        fresh.flatMap((f) => (f.idempotencyKey === undefined ? [] : [{ key: f.idempotencyKey, seq: f.seq }])),
+      );
     }
     return out;
   }
