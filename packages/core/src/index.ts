@@ -1,5 +1,6 @@
 export * from "./append.js";
 export * from "./batch.js";
+export * from "./batch-check.js";
 export * from "./collections.js";
 export * from "./errors.js";
 export * from "./ids.js";

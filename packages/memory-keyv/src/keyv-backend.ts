@@ -3,6 +3,7 @@ import {
   BackendUnavailableError,
   type BatchResult,
   type Clock,
+  checkBatchReads,
   type Durability,
   type MemoryBackend,
   normalizeListOptions,
@@ -74,8 +75,6 @@ function queueFor(store: object): WriteQueue {
   }
   return queue;
 }
-
-const BATCH_OPS = new Set<string>(["get", "getMany", "list", "readLog", "logLength"]);
 
 function positiveInt(value: unknown, path: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -206,13 +205,7 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
 
     async batch(reads) {
       open();
-      for (const [i, r] of reads.entries()) {
-        if (!BATCH_OPS.has(r.op)) {
-          throw new ValidationError(`batch: unknown op ${JSON.stringify(r.op)}`, {
-            issues: [{ path: `${i}.op`, message: "unknown operation" }],
-          });
-        }
-      }
+      checkBatchReads(reads);
       return Promise.all(
         reads.map((r): Promise<BatchResult> => {
           switch (r.op) {

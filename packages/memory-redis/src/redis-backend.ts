@@ -4,6 +4,7 @@ import {
   type BatchRead,
   type BatchResult,
   type Clock,
+  checkBatchReads,
   checkCondition,
   checkDerivedName,
   checkNamespace,
@@ -164,8 +165,6 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
         return readLogOp(root, r.scope, r.options);
       case "logLength":
         return logLengthOp(root, r.scope);
-      default:
-        return invalid("batch", `unknown op ${JSON.stringify((r as { op: unknown }).op)}`);
     }
   }
 
@@ -275,7 +274,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     },
 
     async batch(reads) {
-      if (!Array.isArray(reads)) invalid("reads", "must be an array");
+      checkBatchReads(reads);
       const ops = reads.map(readOpOf);
       if (ops.length === 0) return [];
       return conn.run("batch", "batch", (c) => runPipelined(c, ops)) as Promise<BatchResult[]>;
