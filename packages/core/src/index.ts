@@ -8,6 +8,7 @@ export * from "./json-check.js";
 export * from "./keys.js";
 export * from "./limits.js";
 export * from "./port.js";
+export * from "./raw-keys.js";
 export * from "./schemas/index.js";
 export * from "./stored.js";
 export * from "./time.js";

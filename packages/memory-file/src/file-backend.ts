@@ -11,6 +11,7 @@ import {
   type MemoryBackend,
   normalizeListOptions,
   normalizeReadLogOptions,
+  type RawKeyListing,
   runBatchSequentially,
   type Scope,
   type StoreCheckOptions,
@@ -67,11 +68,14 @@ function serialize(value: unknown, path: string): string {
 }
 
 /** The file backend: the storage port plus what tests and tools may inspect. */
-export interface FileBackend extends MemoryBackend {
+export interface FileBackend extends MemoryBackend, RawKeyListing {
   /** The store's directory. */
   readonly root: string;
-  /** What the store physically holds for a namespace: record keys per file, log files, other files. */
-  rawKeys(namespace: string): string[];
+  /**
+   * What the store physically holds for a namespace: `<file>#<key>` per record still in a journal,
+   * each non-empty log file, any other file; paths relative to the root, sorted.
+   */
+  rawKeys(namespace: string): Promise<string[]>;
   /**
    * Read every data file (of one namespace) and list each damaged line or entry: `place` relative
    * to the root, the 1-based line, what it costs and whether `repair` can move it.
@@ -273,7 +277,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       locks.close();
     },
 
-    rawKeys(namespace) {
+    async rawKeys(namespace) {
       open();
       return listHeld(layout, namespace, ctx);
     },

@@ -6,10 +6,10 @@ import {
   checkCondition,
   checkDerivedName,
   checkNamespace,
-  compareKeys,
   conditionHolds,
   type DeleteOptions,
   encodeSegment,
+  isKeyOfNamespace,
   type ListOptions,
   type LogEntry,
   type LogItem,
@@ -18,6 +18,7 @@ import {
   normalizeReadLogOptions,
   type PutOptions,
   planIdempotentAppend,
+  type RawKeyListing,
   type ReadLogOptions,
   type RecordPage,
   runBatchSequentially,
@@ -52,11 +53,8 @@ interface Log {
   byKey: Map<string, number>;
 }
 
-/** What `raw()` exposes for conformance tests: every key the store still holds. */
-export interface InMemoryBackend extends MemoryBackend {
-  /** Every physical key held, live or expired: the raw listing of the conformance suite. */
-  rawKeys(): string[];
-}
+/** The in-memory backend: the storage port plus the raw key listing of the conformance suite. */
+export interface InMemoryBackend extends MemoryBackend, RawKeyListing {}
 
 /**
  * The reference backend: everything in process memory, every operation atomic (single-threaded),
@@ -315,11 +313,11 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       closed = true;
     },
 
-    rawKeys() {
+    async rawKeys(namespace) {
       const keys: string[] = [];
       for (const [id, t] of records) for (const k of t.keys()) keys.push(`${id}:r:${encodeSegment(k)}`);
       for (const [id, log] of logs) if (log.entries.length) keys.push(`${id}:log`);
-      return keys.sort(compareKeys);
+      return keys.filter((k) => isKeyOfNamespace(k, namespace)).sort();
     },
   };
   return backend;

@@ -7,6 +7,7 @@ import {
   type Durability,
   type MemoryBackend,
   normalizeListOptions,
+  type RawKeyListing,
   type Scope,
   scopePrefix,
   serializeValue,
@@ -54,10 +55,10 @@ export interface KeyvBackendOptions {
 }
 
 /** The Keyv backend, with the raw key listing the conformance suite uses. */
-export interface KeyvBackend extends MemoryBackend {
+export interface KeyvBackend extends MemoryBackend, RawKeyListing {
   /** The Keyv handle the backend talks through. */
   readonly keyv: Keyv;
-  /** Every store key of one tta namespace, live or expired. */
+  /** Every store key of one tta namespace, live or expired, as the backend wrote it, sorted. */
   rawKeys(namespace: string): Promise<string[]>;
 }
 

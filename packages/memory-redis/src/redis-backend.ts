@@ -13,6 +13,7 @@ import {
   type LogItem,
   type MemoryBackend,
   type PutOptions,
+  type RawKeyListing,
   type Scope,
   serializeValue,
   systemClock,
@@ -40,7 +41,7 @@ export interface RedisBackendOptions extends ConnectionOptions {
 }
 
 /** The Redis backend: the storage port plus what tests and tools need to look underneath. */
-export interface RedisBackend extends MemoryBackend {
+export interface RedisBackend extends MemoryBackend, RawKeyListing {
   /** The ioredis client (owned or injected). */
   readonly client: RedisClient;
   /** The key prefix in use. */

@@ -40,7 +40,7 @@ describe("record journals", () => {
     expect(await listAll(backend, cache)).toEqual(["keep"]);
     for (let i = 0; i < 64; i++) await backend.put(cache, "keep", i);
     expect(statSync(file).size).toBeLessThan(before / 4);
-    expect(backend.rawKeys("default")).toEqual([`ns/default/rec/cache/s-a-2026-01-01.jsonl#keep`]);
+    expect(await backend.rawKeys("default")).toEqual([`ns/default/rec/cache/s-a-2026-01-01.jsonl#keep`]);
     await backend.delete(cache, "keep");
     expect(existsSync(file)).toBe(false);
     await backend.close();
