@@ -7,6 +7,7 @@ export * from "./ids.js";
 export * from "./json-check.js";
 export * from "./keys.js";
 export * from "./limits.js";
+export * from "./options-check.js";
 export * from "./port.js";
 export * from "./raw-keys.js";
 export * from "./schemas/index.js";

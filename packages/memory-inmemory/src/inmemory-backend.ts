@@ -3,6 +3,7 @@ import {
   BackendUnavailableError,
   type BatchRead,
   type Clock,
+  checkBackendOptions,
   checkCondition,
   checkDerivedName,
   checkNamespace,
@@ -16,6 +17,7 @@ import {
   type MemoryBackend,
   normalizeListOptions,
   normalizeReadLogOptions,
+  OptionRule,
   type PutOptions,
   planIdempotentAppend,
   type RawKeyListing,
@@ -65,7 +67,7 @@ export interface InMemoryBackend extends MemoryBackend, RawKeyListing {}
  * await backend.put({ namespace: "default", collection: "notes" }, "a", { text: "hi" });
  */
 export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InMemoryBackend {
-  const clock = options.clock ?? systemClock;
+  const clock = checkBackendOptions("memory", options, { clock: OptionRule.clock() }).clock ?? systemClock;
   const records = new Map<string, Map<string, Cell>>();
   // Keys of a table sorted by their encoded form, rebuilt only when the set of keys changes.
   const order = new WeakMap<Map<string, Cell>, (readonly [string, string])[]>();
