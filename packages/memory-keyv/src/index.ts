@@ -1,2 +1,1 @@
 export { createKeyvBackend, type KeyvBackend, type KeyvBackendOptions } from "./keyv-backend.js";
-export { listNamespaceKeys } from "./raw-keys.js";

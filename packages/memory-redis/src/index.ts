@@ -1,6 +1,2 @@
 export type { ConnectionOptions, RedisClient } from "./connection.js";
-export { mapDriverError } from "./driver-errors.js";
-export { type ScopeKeys, scopeKeys } from "./keys.js";
 export { createRedisBackend, type RedisBackend, type RedisBackendOptions } from "./redis-backend.js";
-export { LUA_SOURCES } from "./scripts.js";
-export { keySlot } from "./slot.js";
