@@ -1,4 +1,4 @@
-import { ValidationError } from "./errors.js";
+import { checkBatchReads } from "./batch-check.js";
 import type { BatchRead, BatchResult, MemoryBackend } from "./port.js";
 
 /**
@@ -13,13 +13,7 @@ export async function runBatchSequentially(
   backend: Pick<MemoryBackend, "get" | "getMany" | "list" | "readLog" | "logLength">,
   reads: readonly BatchRead[],
 ): Promise<BatchResult[]> {
-  reads.forEach((r, i) => {
-    if (!["get", "getMany", "list", "readLog", "logLength"].includes((r as { op?: unknown })?.op as string)) {
-      throw new ValidationError(`batch.${i}.op: unknown op ${JSON.stringify((r as { op?: unknown })?.op)}`, {
-        issues: [{ path: `batch.${i}.op`, message: "unknown op" }],
-      });
-    }
-  });
+  checkBatchReads(reads);
   const out: BatchResult[] = [];
   for (const r of reads) {
     switch (r.op) {

@@ -3,7 +3,7 @@ import { codeOf, putSession, setup } from "../test/helpers.js";
 
 /** Everything the backend holds for the fixture: its keys and every group as stored. */
 async function snapshot(fx: ReturnType<typeof setup>) {
-  return { keys: fx.backend.rawKeys(), groups: await fx.store.listGroups({ limit: 1000 }) };
+  return { keys: await fx.backend.rawKeys(fx.namespace), groups: await fx.store.listGroups({ limit: 1000 }) };
 }
 
 async function seeded() {

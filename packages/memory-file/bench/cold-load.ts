@@ -20,7 +20,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { createFileBackend } from "../src/index.js";
-import { putBody } from "../src/journal-lines.js";
+import { putBody } from "../src/journal/journal-lines.js";
 import { frameLine } from "../src/line-codec.js";
 
 const SCOPE = { namespace: "default", collection: "memories" };

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createFileBackend } from "../src/index.js";
-import { putBody } from "../src/journal-lines.js";
+import { putBody } from "../src/journal/journal-lines.js";
 import { frameLine } from "../src/line-codec.js";
 
 const SCOPE = { namespace: "default", collection: "memories" };

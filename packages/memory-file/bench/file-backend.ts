@@ -24,9 +24,9 @@ import { createMemoryStore } from "@tta-dev/memory";
 import lockfile from "proper-lockfile";
 import { Bench } from "tinybench";
 import { createFileBackend } from "../src/index.js";
-import { putBody } from "../src/journal-lines.js";
+import { putBody } from "../src/journal/journal-lines.js";
 import { frameLine } from "../src/line-codec.js";
-import { createLockManager } from "../src/lock.js";
+import { createLockManager } from "../src/lock/lock.js";
 
 const MESSAGE = {
   role: "user",

@@ -11,38 +11,40 @@ import {
   type MemoryBackend,
   normalizeListOptions,
   normalizeReadLogOptions,
+  type RawKeyListing,
   runBatchSequentially,
   type Scope,
   type StoreCheckOptions,
   type StoreInspection,
   type StoreRepair,
-  serializeValue,
+  serializeValueAt,
   sessionsScope,
   ValidationError,
+  validateAppend,
   validateIfVersion,
   validateKey,
   validateScope,
   validateTtl,
 } from "@tta-dev/core";
-import { appendIfHeld, type ConditionJournal } from "./conditional-append.js";
+import { inspectStore, repairStore } from "./check/store-check.js";
 import { MAX_STORED_DEPTH, nestedTooDeep } from "./depth.js";
 import { readDerivedFile, writeDerivedFile } from "./derived.js";
 import { ensureDir, guard } from "./fs-utils.js";
-import { openGroupsFile } from "./groups-file.js";
+import { openGroupsFile } from "./groups/groups-file.js";
 import { createHandleCache } from "./handle-cache.js";
-import { createLockManager } from "./lock.js";
-import { type LogFile, openLogFile, type PreparedItem } from "./log-file.js";
-import { type FileBackendOptions, resolveOptions } from "./options.js";
-import { createLayout } from "./paths.js";
-import { listHeld } from "./raw-keys.js";
+import { appendIfHeld, type ConditionJournal } from "./journal/conditional-append.js";
 import {
   type JournalContext,
   type JournalFile,
   type LockedReads,
   openRecordJournal,
   type RecordJournal,
-} from "./record-journal.js";
-import { inspectStore, repairStore } from "./store-check.js";
+} from "./journal/record-journal.js";
+import { createLockManager } from "./lock/lock.js";
+import { type LogFile, openLogFile, type PreparedItem } from "./log/log-file.js";
+import { type FileBackendOptions, resolveOptions } from "./options.js";
+import { createLayout } from "./paths.js";
+import { listHeld } from "./raw-keys.js";
 
 /**
  * A value as JSON text, refused (`VALIDATION_FAILED`) when it nests deeper than this backend serves
@@ -55,7 +57,7 @@ function serialize(value: unknown, path: string): string {
   };
   let json: string;
   try {
-    json = serializeValue(value);
+    json = serializeValueAt(value, path);
   } catch (e) {
     // `JSON.stringify` recurses: a value thousands of levels deep overflows its stack.
     if (e instanceof RangeError) throw tooDeep();
@@ -66,11 +68,14 @@ function serialize(value: unknown, path: string): string {
 }
 
 /** The file backend: the storage port plus what tests and tools may inspect. */
-export interface FileBackend extends MemoryBackend {
+export interface FileBackend extends MemoryBackend, RawKeyListing {
   /** The store's directory. */
   readonly root: string;
-  /** What the store physically holds for a namespace: record keys per file, log files, other files. */
-  rawKeys(namespace: string): string[];
+  /**
+   * What the store physically holds for a namespace: `<file>#<key>` per record still in a journal,
+   * each non-empty log file, any other file; paths relative to the root, sorted.
+   */
+  rawKeys(namespace: string): Promise<string[]>;
   /**
    * Read every data file (of one namespace) and list each damaged line or entry: `place` relative
    * to the root, the 1-based line, what it costs and whether `repair` can move it.
@@ -153,18 +158,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
   }
 
   function prepare(items: unknown): PreparedItem[] {
-    if (!Array.isArray(items) || items.length === 0) {
-      throw new ValidationError("items: must be a non-empty array", {
-        issues: [{ path: "items", message: "empty" }],
-      });
-    }
-    return items.map((item: { value: unknown; idempotencyKey?: unknown }, i) => {
-      if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-      const json = serialize(item.value, `items.${i}.value`);
-      return item.idempotencyKey === undefined
-        ? { json }
-        : { json, idempotencyKey: item.idempotencyKey as string };
-    });
+    return validateAppend(items, serialize);
   }
 
   const backend: FileBackend = {
@@ -283,7 +277,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       locks.close();
     },
 
-    rawKeys(namespace) {
+    async rawKeys(namespace) {
       open();
       return listHeld(layout, namespace, ctx);
     },

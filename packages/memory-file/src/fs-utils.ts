@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BackendUnavailableError, isTtaError } from "@tta-dev/core";
-import { isProcessAlive } from "./process-alive.js";
+import { isProcessAlive } from "./lock/process-alive.js";
 
 const madeDirs = new Set<string>();
 

@@ -1,5 +1,3 @@
 export { fileBackendDescriptor } from "./descriptor.js";
 export { createFileBackend, type FileBackend } from "./file-backend.js";
-export { legacyToIso } from "./legacy-time.js";
 export type { FileBackendOptions } from "./options.js";
-export { createLayout, GROUPS_FILE, type Layout } from "./paths.js";

@@ -1,5 +1,4 @@
-import { type Clock, parseOrThrow, systemClock } from "@tta-dev/core";
-import { z } from "zod";
+import { type Clock, checkBackendOptions, OptionRule, type OptionRules, systemClock } from "@tta-dev/core";
 
 /** Options of `createFileBackend`. */
 export interface FileBackendOptions {
@@ -17,20 +16,27 @@ export interface FileBackendOptions {
   maxOpenFiles?: number;
 }
 
-const Schema = z.object({
-  root: z.string().min(1),
-  durability: z.enum(["fsync", "os"]).default("os"),
-  clock: z.custom<Clock>((c) => typeof (c as Clock | undefined)?.now === "function").optional(),
-  lockStaleMs: z.number().int().min(100).default(30_000),
-  lockTimeoutMs: z.number().int().min(1).default(10_000),
-  maxOpenFiles: z.number().int().min(4).default(256),
-});
+const RULES: OptionRules<FileBackendOptions> = {
+  root: OptionRule.required(OptionRule.string()),
+  durability: OptionRule.oneOf(["fsync", "os"]),
+  clock: OptionRule.clock(),
+  lockStaleMs: OptionRule.integer(100),
+  lockTimeoutMs: OptionRule.integer(1),
+  maxOpenFiles: OptionRule.integer(4),
+};
 
 /** Options with every default applied. */
 export type ResolvedFileBackendOptions = Required<FileBackendOptions>;
 
-/** Validate the options (`VALIDATION_FAILED` naming the field) and apply defaults. */
+/** Check the options (`VALIDATION_FAILED` naming each bad one) and apply defaults. */
 export function resolveOptions(options: FileBackendOptions): ResolvedFileBackendOptions {
-  const o = parseOrThrow(Schema, options, "file backend options");
-  return { ...o, clock: o.clock ?? systemClock };
+  const o = checkBackendOptions("file", options, RULES);
+  return {
+    root: o.root,
+    durability: o.durability ?? "os",
+    clock: o.clock ?? systemClock,
+    lockStaleMs: o.lockStaleMs ?? 30_000,
+    lockTimeoutMs: o.lockTimeoutMs ?? 10_000,
+    maxOpenFiles: o.maxOpenFiles ?? 256,
+  };
 }

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { guardSync } from "./fs-utils.js";
-import { openGroupsFile } from "./groups-file.js";
+import { openGroupsFile } from "./groups/groups-file.js";
+import { type JournalContext, openRecordJournal } from "./journal/record-journal.js";
 import type { Layout } from "./paths.js";
 import { GROUPS_FILE } from "./paths.js";
-import { type JournalContext, openRecordJournal } from "./record-journal.js";
 
 function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
-import { putBody } from "../src/journal-lines.js";
+import { putBody } from "../src/journal/journal-lines.js";
 import { frameLine } from "../src/line-codec.js";
 import { indexHolds, journalOf, pointAnswers, readBothWays, scope } from "./journal-index-fixture.js";
 import { useTempDirs } from "./temp-dirs.js";

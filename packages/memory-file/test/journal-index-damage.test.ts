@@ -11,7 +11,11 @@ import {
 } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
-import { decodeJournalIndex, encodeJournalIndex, type IndexEntry } from "../src/journal-index-format.js";
+import {
+  decodeJournalIndex,
+  encodeJournalIndex,
+  type IndexEntry,
+} from "../src/journal/journal-index-format.js";
 import { forgeLine, linesOf } from "./forge.js";
 import {
   big,

@@ -2,8 +2,8 @@ import { closeSync, fstatSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "@tta-dev/core";
 import { createFileBackend, type FileBackend } from "../src/index.js";
-import { loadJournalIndex } from "../src/journal-index.js";
-import { openPointReader } from "../src/journal-point.js";
+import { loadJournalIndex } from "../src/journal/journal-index.js";
+import { openPointReader } from "../src/journal/journal-point.js";
 
 export const scope = { namespace: "default", collection: "memories" };
 export const journalOf = (root: string) => join(root, "ns", "default", "rec", "memories.jsonl");

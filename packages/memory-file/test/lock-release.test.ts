@@ -1,7 +1,7 @@
 import { existsSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLockManager } from "../src/lock.js";
+import { createLockManager } from "../src/lock/lock.js";
 import { useTempDirs } from "./temp-dirs.js";
 
 const tempDir = useTempDirs();

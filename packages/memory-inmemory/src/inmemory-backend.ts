@@ -1,23 +1,26 @@
 import {
-  type AppendedEntry,
   type BackendCapabilities,
   BackendUnavailableError,
   type BatchRead,
   type Clock,
+  checkBackendOptions,
   checkCondition,
   checkDerivedName,
   checkNamespace,
-  compareKeys,
   conditionHolds,
   type DeleteOptions,
   encodeSegment,
+  isKeyOfNamespace,
   type ListOptions,
   type LogEntry,
   type LogItem,
   type MemoryBackend,
   normalizeListOptions,
   normalizeReadLogOptions,
+  OptionRule,
   type PutOptions,
+  planIdempotentAppend,
+  type RawKeyListing,
   type ReadLogOptions,
   type RecordPage,
   runBatchSequentially,
@@ -28,6 +31,7 @@ import {
   systemClock,
   ValidationError,
   VersionConflictError,
+  validateAppend,
   validateIfVersion,
   validateKey,
   validateScope,
@@ -51,11 +55,8 @@ interface Log {
   byKey: Map<string, number>;
 }
 
-/** What `raw()` exposes for conformance tests: every key the store still holds. */
-export interface InMemoryBackend extends MemoryBackend {
-  /** Every physical key held, live or expired: the raw listing of the conformance suite. */
-  rawKeys(): string[];
-}
+/** The in-memory backend: the storage port plus the raw key listing of the conformance suite. */
+export interface InMemoryBackend extends MemoryBackend, RawKeyListing {}
 
 /**
  * The reference backend: everything in process memory, every operation atomic (single-threaded),
@@ -66,7 +67,7 @@ export interface InMemoryBackend extends MemoryBackend {
  * await backend.put({ namespace: "default", collection: "notes" }, "a", { text: "hi" });
  */
 export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InMemoryBackend {
-  const clock = options.clock ?? systemClock;
+  const clock = checkBackendOptions("memory", options, { clock: OptionRule.clock() }).clock ?? systemClock;
   const records = new Map<string, Map<string, Cell>>();
   // Keys of a table sorted by their encoded form, rebuilt only when the set of keys changes.
   const order = new WeakMap<Map<string, Cell>, (readonly [string, string])[]>();
@@ -125,6 +126,14 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       logs.set(id, log);
     }
     return log;
+  }
+
+  function toLogEntry(e: Log["entries"][number]): LogEntry {
+    return {
+      seq: e.seq,
+      value: JSON.parse(e.json),
+      ...(e.idempotencyKey !== undefined ? { idempotencyKey: e.idempotencyKey } : {}),
+    };
   }
 
   function sweep(t: Map<string, Cell>): void {
@@ -232,52 +241,17 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
 
     async append(scope, items: readonly LogItem[]) {
       open();
-      if (!Array.isArray(items) || items.length === 0) {
-        throw new ValidationError("items: must be a non-empty array", {
-          issues: [{ path: "items", message: "empty" }],
-        });
-      }
-      const prepared = items.map((item, i) => {
-        if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-        return { json: serializeValue(item.value), idempotencyKey: item.idempotencyKey };
-      });
+      const prepared = validateAppend(items);
       const log = logOf(scope, true)!;
-      const out: AppendedEntry[] = [];
-      const batchKeys = new Map<string, AppendedEntry>();
-      let seq = log.entries.length;
-      const fresh: Log["entries"] = [];
-      for (const p of prepared) {
-        const k = p.idempotencyKey;
-        if (k !== undefined) {
-          const seen = log.byKey.get(k);
-          if (seen !== undefined) {
-            const e = log.entries[seen - 1]!;
-            out.push({ seq: e.seq, value: JSON.parse(e.json), idempotencyKey: k, duplicate: true });
-            continue;
-          }
-          const inBatch = batchKeys.get(k);
-          if (inBatch) {
-            out.push({ ...inBatch, duplicate: true });
-            continue;
-          }
-        }
-        seq += 1;
-        const entry = { seq, json: p.json, ...(k !== undefined ? { idempotencyKey: k } : {}) };
-        fresh.push(entry);
-        const appended: AppendedEntry = {
-          seq,
-          value: JSON.parse(p.json),
-          ...(k !== undefined ? { idempotencyKey: k } : {}),
-          duplicate: false,
-        };
-        if (k !== undefined) batchKeys.set(k, appended);
-        out.push(appended);
-      }
-      for (const e of fresh) {
+      const plan = planIdempotentAppend(prepared, log.entries.length, (k) => {
+        const seq = log.byKey.get(k);
+        return seq === undefined ? null : toLogEntry(log.entries[seq - 1]!);
+      });
+      for (const e of plan.fresh) {
         log.entries.push(e);
         if (e.idempotencyKey !== undefined) log.byKey.set(e.idempotencyKey, e.seq);
       }
-      return out;
+      return plan.entries;
     },
 
     async appendIf(condition, scope, items) {
@@ -301,13 +275,7 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       if (hi <= lo) return [];
       const start = fromEnd ? Math.max(lo, hi - limit) : lo;
       const end = fromEnd ? hi : Math.min(hi, lo + limit);
-      return log.entries.slice(start, end).map(
-        (e): LogEntry => ({
-          seq: e.seq,
-          value: JSON.parse(e.json),
-          ...(e.idempotencyKey !== undefined ? { idempotencyKey: e.idempotencyKey } : {}),
-        }),
-      );
+      return log.entries.slice(start, end).map(toLogEntry);
     },
 
     async logLength(scope) {
@@ -347,11 +315,11 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       closed = true;
     },
 
-    rawKeys() {
+    async rawKeys(namespace) {
       const keys: string[] = [];
       for (const [id, t] of records) for (const k of t.keys()) keys.push(`${id}:r:${encodeSegment(k)}`);
       for (const [id, log] of logs) if (log.entries.length) keys.push(`${id}:log`);
-      return keys.sort(compareKeys);
+      return keys.filter((k) => isKeyOfNamespace(k, namespace)).sort();
     },
   };
   return backend;

@@ -1,3 +1,2 @@
 export { keyvBackendDescriptor } from "./descriptor.js";
 export { createKeyvBackend, type KeyvBackend, type KeyvBackendOptions } from "./keyv-backend.js";
-export { listNamespaceKeys } from "./raw-keys.js";

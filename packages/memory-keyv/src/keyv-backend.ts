@@ -3,14 +3,18 @@ import {
   BackendUnavailableError,
   type BatchResult,
   type Clock,
+  checkBackendOptions,
+  checkBatchReads,
   type Durability,
   type MemoryBackend,
   normalizeListOptions,
+  OptionRule,
+  type OptionRules,
+  type RawKeyListing,
   type Scope,
   scopePrefix,
   serializeValue,
   systemClock,
-  ValidationError,
   validateIfVersion,
   validateKey,
   validateScope,
@@ -53,10 +57,10 @@ export interface KeyvBackendOptions {
 }
 
 /** The Keyv backend, with the raw key listing the conformance suite uses. */
-export interface KeyvBackend extends MemoryBackend {
+export interface KeyvBackend extends MemoryBackend, RawKeyListing {
   /** The Keyv handle the backend talks through. */
   readonly keyv: Keyv;
-  /** Every store key of one tta namespace, live or expired. */
+  /** Every store key of one tta namespace, live or expired, as the backend wrote it, sorted. */
   rawKeys(namespace: string): Promise<string[]>;
 }
 
@@ -75,17 +79,18 @@ function queueFor(store: object): WriteQueue {
   return queue;
 }
 
-const BATCH_OPS = new Set<string>(["get", "getMany", "list", "readLog", "logLength"]);
-
-function positiveInt(value: unknown, path: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new ValidationError(`${path}: must be a positive integer`, {
-      issues: [{ path, message: "must be a positive integer" }],
-    });
-  }
-  return value;
-}
+const RULES: OptionRules<KeyvBackendOptions> = {
+  keyv: OptionRule.object("a Keyv"),
+  store: OptionRule.object("a Keyv store adapter or a Map"),
+  namespace: OptionRule.string(),
+  clock: OptionRule.clock(),
+  durability: OptionRule.oneOf(["fsync", "os", "memory"]),
+  atomicSetMany: OptionRule.boolean(),
+  storeTtl: OptionRule.boolean(),
+  timeoutMs: OptionRule.integer(1),
+  indexPageSize: OptionRule.integer(1),
+  maxKeyLength: OptionRule.integer(1),
+};
 
 /**
  * A backend over any Keyv store (Map, Redis, PostgreSQL, MySQL, SQLite, Mongo…). Keyv has no
@@ -104,15 +109,16 @@ function positiveInt(value: unknown, path: string, fallback: number): number {
  * await backend.list(scope); // { items: [{ key: "a", value: { text: "hi" }, version: 1, … }], nextCursor: null }
  */
 export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend {
+  checkBackendOptions("keyv", options, RULES);
   const clock = options.clock ?? systemClock;
   const storeTtl = options.storeTtl ?? clock === systemClock;
   const gateway = createStoreGateway({
     ...options,
-    timeoutMs: positiveInt(options.timeoutMs, "timeoutMs", 10_000),
-    maxKeyLength: positiveInt(options.maxKeyLength, "maxKeyLength", 255),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    maxKeyLength: options.maxKeyLength ?? 255,
   });
   const keyv = gateway.keyv;
-  const index = createKeyIndex(gateway, positiveInt(options.indexPageSize, "indexPageSize", 256));
+  const index = createKeyIndex(gateway, options.indexPageSize ?? 256);
   const records = createRecordStore({ gateway, index, clock, storeTtl });
   const logs = createLogStore(gateway);
   const queue = queueFor(keyv.store);
@@ -206,13 +212,7 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
 
     async batch(reads) {
       open();
-      for (const [i, r] of reads.entries()) {
-        if (!BATCH_OPS.has(r.op)) {
-          throw new ValidationError(`batch: unknown op ${JSON.stringify(r.op)}`, {
-            issues: [{ path: `${i}.op`, message: "unknown operation" }],
-          });
-        }
-      }
+      checkBatchReads(reads);
       return Promise.all(
         reads.map((r): Promise<BatchResult> => {
           switch (r.op) {

@@ -5,11 +5,10 @@ import {
   type LogEntry,
   type LogItem,
   normalizeReadLogOptions,
+  planIdempotentAppend,
   type ReadLogOptions,
   type Scope,
-  serializeValue,
-  ValidationError,
-  validateKey,
+  validateAppend,
 } from "@tta-dev/core";
 import { decodeCount, decodeEntry, encodeEntry } from "./codec.js";
 import type { StoreEntry, StoreGateway } from "./store-gateway.js";
@@ -71,15 +70,7 @@ export function createLogStore(gateway: StoreGateway): LogStore {
 
   const store: LogStore = {
     async append(scope, items) {
-      if (!Array.isArray(items) || items.length === 0) {
-        throw new ValidationError("items: must be a non-empty array", {
-          issues: [{ path: "items", message: "must be a non-empty array" }],
-        });
-      }
-      const prepared = items.map((item, i) => {
-        if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-        return { json: serializeValue(item.value), idempotencyKey: item.idempotencyKey };
-      });
+      const prepared = validateAppend(items);
       const idems = [
         ...new Set(prepared.flatMap((p) => (p.idempotencyKey === undefined ? [] : [p.idempotencyKey]))),
       ];
@@ -107,29 +98,18 @@ export function createLogStore(gateway: StoreGateway): LogStore {
         });
       }
 
-      const out: AppendedEntry[] = [];
+      const plan = planIdempotentAppend(prepared, length, (k) => seen.get(k));
       const writes: StoreEntry[] = [];
-      let seq = length;
-      for (const p of prepared) {
-        const k = p.idempotencyKey;
-        const earlier = k === undefined ? undefined : seen.get(k);
-        if (earlier) {
-          out.push({ ...earlier, duplicate: true });
-          continue;
-        }
-        seq += 1;
-        writes.push({ key: entryKey(scope, seq), value: encodeEntry(seq, p.json, k) });
-        const entry = toLogEntry({ seq, value: JSON.parse(p.json), idempotencyKey: k });
-        if (k !== undefined) {
-          writes.push({ key: idemKey(scope, k), value: String(seq) });
-          seen.set(k, entry);
-        }
-        out.push({ ...entry, duplicate: false });
+      for (const e of plan.fresh) {
+        writes.push({ key: entryKey(scope, e.seq), value: encodeEntry(e.seq, e.json, e.idempotencyKey) });
+        if (e.idempotencyKey !== undefined)
+          writes.push({ key: idemKey(scope, e.idempotencyKey), value: String(e.seq) });
       }
+      const seq = plan.fresh.at(-1)?.seq ?? length;
       if (seq > length) {
         await gateway.writeInOrder([writes, [{ key: lengthKey(scope), value: String(seq) }]]);
       }
-      return out;
+      return plan.entries;
     },
 
     async read(scope, options) {

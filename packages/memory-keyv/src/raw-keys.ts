@@ -1,4 +1,4 @@
-import { encodeSegment, NotSupportedError } from "@tta-dev/core";
+import { isKeyOfNamespace, NotSupportedError } from "@tta-dev/core";
 import type { Keyv } from "keyv";
 
 /**
@@ -24,9 +24,8 @@ export async function listNamespaceKeys(keyv: Keyv, namespace: string): Promise<
     throw new NotSupportedError("This Keyv store cannot list its keys.", { backend: "keyv" });
   }
   const prefix = keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:` : "";
-  const own = `tta:{${encodeSegment(namespace)}`;
   return all
     .map((key) => (prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key))
-    .filter((key) => key.startsWith(`${own}}`) || key.startsWith(`${own}:`))
+    .filter((key) => isKeyOfNamespace(key, namespace))
     .sort();
 }

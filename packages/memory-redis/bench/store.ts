@@ -12,8 +12,8 @@
 import { messagesScope, sessionsScope } from "@tta-dev/core";
 import { createMemoryStore } from "@tta-dev/memory";
 import { Redis } from "ioredis";
-import { createRedisBackend, scopeKeys } from "../src/index.js";
-import { recordKey } from "../src/keys.js";
+import { createRedisBackend } from "../src/index.js";
+import { recordKey, scopeKeys } from "../src/keys.js";
 import { LUA_SOURCES } from "../src/scripts.js";
 import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { compare, rate, table, us } from "./measure.js";

@@ -1,4 +1,4 @@
-import { BackendUnavailableError, ValidationError } from "@tta-dev/core";
+import { BackendUnavailableError } from "@tta-dev/core";
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import { mapDriverError } from "./driver-errors.js";
 import { defineScripts } from "./scripts.js";
@@ -32,10 +32,6 @@ export interface Connection {
 const noop = (): void => {};
 const retryStrategy = (attempt: number): number => Math.min(25 * 2 ** Math.min(attempt, 5), 500);
 
-function fail(path: string, message: string): never {
-  throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
-}
-
 function openClient(o: ConnectionOptions, timeoutMs: number): RedisClient {
   // Fail fast and keep reconnecting in the background: no offline queue (a call waits for `ready`
   // itself, bounded), no resend of commands in flight when the link drops (their outcome is
@@ -67,20 +63,14 @@ function openClient(o: ConnectionOptions, timeoutMs: number): RedisClient {
 }
 
 /**
- * Open (or adopt) the client. Owned clients connect lazily on the first call.
+ * Open (or adopt) the client. Owned clients connect lazily on the first call. The options are
+ * checked by the backend beforehand.
  *
  * @example
  * const conn = createConnection({ url: "redis://127.0.0.1:6380", commandTimeoutMs: 2000 });
  */
 export function createConnection(o: ConnectionOptions): Connection {
-  const sources = [o.url, o.redis, o.options, o.cluster].filter((x) => x !== undefined).length;
-  if (sources > 1 && !(sources === 2 && o.url && o.options)) {
-    fail("options", "give one of url (optionally with options), redis, options or cluster");
-  }
   const timeoutMs = o.commandTimeoutMs ?? 2000;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
-    fail("commandTimeoutMs", "must be an integer from 1 to 600000");
-  }
   const owned = o.redis === undefined;
   const client: RedisClient = o.redis ?? openClient(o, timeoutMs);
   // ioredis prints unhandled 'error' events; a library must not. Failures reach callers as errors.

@@ -4,19 +4,26 @@ import {
   type BatchRead,
   type BatchResult,
   type Clock,
+  checkBackendOptions,
+  checkBatchReads,
   checkCondition,
   checkDerivedName,
   checkNamespace,
   conditionHolds,
   encodeSegment,
+  type Issue,
   type LogItem,
   type MemoryBackend,
+  OptionRule,
+  type OptionRules,
   type PutOptions,
+  type RawKeyListing,
   type Scope,
   serializeValue,
   systemClock,
   ValidationError,
   VersionConflictError,
+  validateAppend,
   validateIfVersion,
   validateKey,
   validateTtl,
@@ -38,7 +45,7 @@ export interface RedisBackendOptions extends ConnectionOptions {
 }
 
 /** The Redis backend: the storage port plus what tests and tools need to look underneath. */
-export interface RedisBackend extends MemoryBackend {
+export interface RedisBackend extends MemoryBackend, RawKeyListing {
   /** The ioredis client (owned or injected). */
   readonly client: RedisClient;
   /** The key prefix in use. */
@@ -78,19 +85,12 @@ function storedEntry(seq: number, json: string, idempotencyKey: string | undefin
   return entry;
 }
 
-function invalid(path: string, message: string): never {
-  throw new ValidationError(`${path}: ${message}`, { issues: [{ path, message }] });
-}
-
 /** The script arguments of an append, and each item's serialised value. */
 function appendArgs(items: readonly LogItem[]): { args: string[]; prepared: string[] } {
-  if (!Array.isArray(items) || items.length === 0) invalid("items", "must be a non-empty array");
   const args: string[] = [String(items.length)];
-  const prepared = items.map((item, i) => {
-    if (item.idempotencyKey !== undefined) validateKey(item.idempotencyKey, `items.${i}.idempotencyKey`);
-    const json = serializeValue(item.value);
-    args.push(item.idempotencyKey ?? "", encodeEntry(json, item.idempotencyKey));
-    return json;
+  const prepared = validateAppend(items).map((item) => {
+    args.push(item.idempotencyKey ?? "", encodeEntry(item.json, item.idempotencyKey));
+    return item.json;
   });
   return { args, prepared };
 }
@@ -131,6 +131,27 @@ function appended(
   return out;
 }
 
+const RULES: OptionRules<RedisBackendOptions> = {
+  keyPrefix: OptionRule.string(/^[A-Za-z0-9_.-]{1,64}$/, "[A-Za-z0-9_.-]{1,64}"),
+  clock: OptionRule.clock(),
+  url: OptionRule.string(),
+  redis: OptionRule.object("an ioredis Redis or Cluster"),
+  options: OptionRule.object("ioredis options"),
+  cluster: OptionRule.object("{ nodes, options? }"),
+  commandTimeoutMs: OptionRule.integer(1, 600_000),
+};
+
+/** Exactly one place the connection comes from (`url` may carry `options` along). */
+function oneSource(o: RedisBackendOptions): Issue[] {
+  const sources = [o.url, o.redis, o.options, o.cluster].filter((x) => x !== undefined).length;
+  if (sources > 1 && !(sources === 2 && o.url && o.options)) {
+    return [
+      { path: "(root)", message: "give one of url (optionally with options), redis, options or cluster" },
+    ];
+  }
+  return [];
+}
+
 /**
  * A `MemoryBackend` on Redis or Redis Cluster (ioredis). Every multi-key operation stays inside one
  * scope's `{hash tag}`, hence one slot; writes are single Lua scripts (one round trip each).
@@ -141,10 +162,8 @@ function appended(
  * await backend.close();
  */
 export function createRedisBackend(options: RedisBackendOptions = {}): RedisBackend {
+  checkBackendOptions("redis", options, RULES, oneSource);
   const root = options.keyPrefix ?? "tta";
-  if (typeof root !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(root)) {
-    invalid("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
-  }
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now();
   const conn = createConnection(options);
@@ -166,8 +185,6 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
         return readLogOp(root, r.scope, r.options);
       case "logLength":
         return logLengthOp(root, r.scope);
-      default:
-        return invalid("batch", `unknown op ${JSON.stringify((r as { op: unknown }).op)}`);
     }
   }
 
@@ -277,7 +294,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     },
 
     async batch(reads) {
-      if (!Array.isArray(reads)) invalid("reads", "must be an array");
+      checkBatchReads(reads);
       const ops = reads.map(readOpOf);
       if (ops.length === 0) return [];
       return conn.run("batch", "batch", (c) => runPipelined(c, ops)) as Promise<BatchResult[]>;

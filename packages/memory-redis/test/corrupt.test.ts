@@ -1,7 +1,8 @@
 import { hasErrorCode, type Scope } from "@tta-dev/core";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRedisBackend, scopeKeys } from "../src/index.js";
+import { createRedisBackend } from "../src/index.js";
+import { scopeKeys } from "../src/keys.js";
 import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { failsWith, uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";

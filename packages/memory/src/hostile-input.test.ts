@@ -9,9 +9,9 @@ const protoMeta = () => JSON.parse('{"__proto__": {"polluted": true}}') as Recor
 const nestedProto = () => JSON.parse('{"a": {"b": [{"__proto__": 1}]}}') as Record<string, unknown>;
 
 /** Everything a reader can see, to compare before and after a refused write. */
-async function snapshot(store: MemoryStore, rawKeys: () => string[], memoryId: string) {
+async function snapshot(store: MemoryStore, rawKeys: () => Promise<string[]>, memoryId: string) {
   return JSON.stringify({
-    keys: rawKeys(),
+    keys: await rawKeys(),
     session: await store.sessions.get({ id: SID }),
     sessions: await store.sessions.list(),
     messages: await store.messages.list({ sessionId: SID, afterSeq: 0 }),
@@ -246,14 +246,14 @@ function deep(n: number): unknown {
 
 describe("hostile input", () => {
   it.each(cases)("refuses %s with %s before writing anything", async (_name, code, run) => {
-    const { store, backend } = setup();
+    const { store, backend, namespace } = setup();
     await store.sessions.create({ id: SID, metadata: { keep: true } });
     await store.messages.append({ sessionId: SID, content: "existing" });
     await store.cache.set({ sessionId: SID, key: "k", value: { v: 1 } });
     const memory = await store.memories.create({ content: "existing memory", tags: ["x"] });
-    const before = await snapshot(store, () => backend.rawKeys(), memory.id);
+    const before = await snapshot(store, () => backend.rawKeys(namespace), memory.id);
     await expectCode(run(store, memory.id), code);
-    expect(await snapshot(store, () => backend.rawKeys(), memory.id)).toBe(before);
+    expect(await snapshot(store, () => backend.rawKeys(namespace), memory.id)).toBe(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -188,7 +188,7 @@ describe("sessions", () => {
     expect(error.message).toContain("1 message");
     expect(error.message).toContain("--cascade");
     expect((await store.sessions.get({ id: SID })).status).toBe("active");
-    expect(backend.rawKeys().some((k) => k.includes(namespace) && k.endsWith(":messages:log"))).toBe(true);
+    expect((await backend.rawKeys(namespace)).some((k) => k.endsWith(":messages:log"))).toBe(true);
     // An empty session goes without cascade.
     await store.sessions.create({ id: "empty-session-2026-11-25" });
     expect((await store.sessions.delete({ id: "empty-session-2026-11-25" })).sessions).toBe(1);
@@ -242,7 +242,7 @@ describe("sessions", () => {
     const receipt = await store.sessions.delete({ id: SID, cascade: true });
     expect(receipt).toEqual({ id: SID, sessions: 1, messages: 3, cache: 2, memberships: 2, memories: 0 });
     expect(calls).toEqual([SID]);
-    expect(backend.rawKeys().filter((k) => k.includes(`{${namespace}:`))).toEqual([]);
+    expect((await backend.rawKeys(namespace)).filter((k) => k.includes(`{${namespace}:`))).toEqual([]);
     expect((await store.memories.search({ sessionId: SID })).map((h) => h.memory.content)).toEqual(["kept"]);
 
     await store.sessions.create({ id: SID });

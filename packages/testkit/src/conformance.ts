@@ -8,6 +8,7 @@ import { isolationSuite } from "./suites/isolation.js";
 import { logSuite } from "./suites/logs.js";
 import { modelSuite } from "./suites/model.js";
 import { recordSuite } from "./suites/records.js";
+import { sharedRuleSuite } from "./suites/shared-rules.js";
 import { ttlSuite } from "./suites/ttl.js";
 import { valueSuite } from "./suites/values.js";
 
@@ -36,5 +37,6 @@ export function describeBackendConformance(options: ConformanceOptions): void {
     describe("concurrency", () => concurrencySuite(h));
     describe("capabilities", () => capabilitySuite(h));
     describe("model", () => modelSuite(h));
+    describe("shared backend rules", () => sharedRuleSuite(h));
   });
 }

@@ -3,8 +3,8 @@
  * rewrites its index over and over (each time a new temp file and a rename) until it is killed.
  */
 import { closeSync, openSync, statSync } from "node:fs";
-import { writeJournalIndex } from "../../src/journal-index.js";
-import { emptyJournalState, readJournalLines } from "../../src/journal-lines.js";
+import { writeJournalIndex } from "../../src/journal/journal-index.js";
+import { emptyJournalState, readJournalLines } from "../../src/journal/journal-lines.js";
 
 const path = process.argv[2]!;
 const fd = openSync(path, "r");

@@ -12,7 +12,7 @@
 import { join } from "node:path";
 import { hasErrorCode, type SessionGroup } from "@tta-dev/core";
 import { createFileBackend } from "../../src/index.js";
-import { createLockManager } from "../../src/lock.js";
+import { createLockManager } from "../../src/lock/lock.js";
 import { runMain } from "./run-main.js";
 
 interface RecordOp {
