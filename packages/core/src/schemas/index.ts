@@ -1,4 +1,5 @@
 export * from "./common.js";
+export * from "./fields.js";
 export * from "./group.js";
 export * from "./memory.js";
 export * from "./paf.js";
