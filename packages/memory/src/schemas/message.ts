@@ -1,15 +1,22 @@
-import { MessageRole, Metadata } from "@tta-dev/core";
+import {
+  IdempotencyKeyField,
+  MAX_LIST_LIMIT,
+  MessageRole,
+  Metadata,
+  PageLimitField,
+  TextField,
+} from "@tta-dev/core";
 import { z } from "zod";
 import { CursorInput, InstantInput } from "./common.js";
 import { SessionIdInput } from "./session.js";
 
 /** An idempotency key: a retry with the same key returns the original message. */
-export const IdempotencyKeyInput = z.string().min(1).max(256);
+export const IdempotencyKeyInput = IdempotencyKeyField;
 
 /** One message to append (without its session). */
 export const MessageItemInput = z.strictObject({
   role: MessageRole.default("user"),
-  content: z.string(),
+  content: TextField,
   metadata: Metadata.optional(),
   idempotencyKey: IdempotencyKeyInput.optional(),
 });
@@ -27,7 +34,7 @@ export const MessageAppendBatchInput = z.strictObject({
 export type MessageAppendBatchInput = z.input<typeof MessageAppendBatchInput>;
 
 export const DEFAULT_MESSAGE_PAGE = 100;
-export const MAX_MESSAGE_PAGE = 1000;
+export const MAX_MESSAGE_PAGE = MAX_LIST_LIMIT;
 
 /**
  * `messages.list`. Modes: `afterSeq`/`cursor` reads forward; `since` alone gives the oldest messages
@@ -35,10 +42,10 @@ export const MAX_MESSAGE_PAGE = 1000;
  */
 export const MessageListInput = z.strictObject({
   sessionId: SessionIdInput,
-  last: z.number().int().min(1).max(MAX_MESSAGE_PAGE).optional(),
+  last: PageLimitField.optional(),
   afterSeq: z.number().int().min(0).optional(),
   since: InstantInput.optional(),
-  limit: z.number().int().min(1).max(MAX_MESSAGE_PAGE).optional(),
+  limit: PageLimitField.optional(),
   cursor: CursorInput.optional(),
 });
 export type MessageListInput = z.input<typeof MessageListInput>;

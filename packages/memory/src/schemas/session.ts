@@ -1,14 +1,27 @@
-import { Metadata, SessionStatus } from "@tta-dev/core";
+import {
+  ComponentField,
+  ImportanceField,
+  INPUT_CAPS,
+  LessonField,
+  LessonsField,
+  MAX_LIST_LIMIT,
+  Metadata,
+  PageLimitField,
+  SessionIdField,
+  SessionStatus,
+  TagField,
+  TitleField,
+} from "@tta-dev/core";
 import { z } from "zod";
-import { CursorInput, DateInput, IfVersion, pageLimit, TagsInput } from "./common.js";
+import { CursorInput, DateInput, IfVersion, TagsInput } from "./common.js";
 
 /** A session id as given; checked by core `checkSessionId` under the configured naming policy. */
-export const SessionIdInput = z.string().min(1).max(128);
+export const SessionIdInput = SessionIdField;
 
 /** `sessions.create`: the id is the session's readable name. */
 export const SessionCreateInput = z.strictObject({
   id: SessionIdInput,
-  title: z.string().max(1000).optional(),
+  title: TitleField.optional(),
   tags: TagsInput.optional(),
   metadata: Metadata.optional(),
 });
@@ -19,32 +32,26 @@ export const SessionGetInput = z.strictObject({ id: SessionIdInput });
 export type SessionGetInput = z.input<typeof SessionGetInput>;
 
 export const DEFAULT_SESSION_PAGE = 100;
-export const MAX_SESSION_PAGE = 1000;
+export const MAX_SESSION_PAGE = MAX_LIST_LIMIT;
 
 /** `sessions.list`: every filter is optional; `dateFrom`/`dateTo` are inclusive. */
 export const SessionListInput = z.strictObject({
   status: SessionStatus.optional(),
-  tag: z.string().optional(),
-  component: z.string().max(128).optional(),
+  tag: TagField.optional(),
+  component: ComponentField.optional(),
   dateFrom: DateInput.optional(),
   dateTo: DateInput.optional(),
   cursor: CursorInput.optional(),
-  limit: pageLimit(MAX_SESSION_PAGE).optional(),
+  limit: PageLimitField.optional(),
 });
 export type SessionListInput = z.input<typeof SessionListInput>;
 
 /** A lesson learnt: its text, or the text with tags and importance. */
-export const LessonInput = z.union([
-  z.string(),
-  z.strictObject({
-    content: z.string(),
-    tags: TagsInput.optional(),
-    importance: z.number().min(0).max(1).optional(),
-  }),
-]);
+export const LessonInput = LessonField;
 export type LessonInput = z.input<typeof LessonInput>;
 
-export const MAX_LESSONS = 100;
+/** Lessons of one completion (`INPUT_CAPS.lessons`). */
+export const MAX_LESSONS = INPUT_CAPS.lessons;
 
 /**
  * `sessions.complete`: lessons become deep memories of kind `lesson` linked to the session, carrying
@@ -52,9 +59,9 @@ export const MAX_LESSONS = 100;
  */
 export const SessionCompleteInput = z.strictObject({
   id: SessionIdInput,
-  lessons: z.array(LessonInput).optional(),
+  lessons: LessonsField.optional(),
   /** Importance of every lesson that does not give its own (default 0.5). */
-  importance: z.number().min(0).max(1).optional(),
+  importance: ImportanceField.optional(),
   ifVersion: IfVersion.optional(),
 });
 export type SessionCompleteInput = z.input<typeof SessionCompleteInput>;
