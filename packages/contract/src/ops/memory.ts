@@ -1,10 +1,19 @@
-import { DeepMemory, MemoryHit, MemoryKind } from "@tta-dev/core";
+import {
+  DeepMemory,
+  GroupIdsField,
+  ImportanceField,
+  MemoryHit,
+  MemoryKind,
+  MemoryKindsField,
+  QueryField,
+  SearchLimitField,
+  TextField,
+} from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
 import {
   GroupIdField,
   IfVersionField,
-  INPUT_CAPS,
   MemoryIdField,
   page,
   SessionIdField,
@@ -15,8 +24,6 @@ import {
 import { IF_VERSION_FLAG, TAG_FLAG } from "./common-flags.js";
 
 const idArg = { name: "id", field: "id", description: "Memory id (mem_…)" } as const;
-const Importance = z.number().min(0).max(1);
-const GroupIds = z.array(GroupIdField).max(INPUT_CAPS.tagsPerList);
 const memoryLimits = [
   { path: "content", limit: "memoryContentBytes", measure: "bytes" },
   { path: "tags", limit: "tagsPerItem", measure: "count" },
@@ -27,12 +34,12 @@ export const memoryCreate = defineOperation({
   name: "memory.create",
   summary: "Add a deep memory (observation, lesson, decision, pattern or failure).",
   input: z.strictObject({
-    content: z.string().min(1),
+    content: TextField,
     kind: MemoryKind.optional(),
     tags: TagsField.optional(),
-    importance: Importance.optional(),
+    importance: ImportanceField.optional(),
     sessionId: SessionIdField.optional(),
-    groupIds: GroupIds.optional(),
+    groupIds: GroupIdsField.optional(),
     pinned: z.boolean().optional(),
   }),
   output: DeepMemory,
@@ -98,11 +105,11 @@ export const memoryUpdate = defineOperation({
   summary: "Update a deep memory's content, kind, tags, importance, groups or pin.",
   input: z.strictObject({
     id: MemoryIdField,
-    content: z.string().min(1).optional(),
+    content: TextField.optional(),
     kind: MemoryKind.optional(),
     tags: TagsField.optional(),
-    importance: Importance.optional(),
-    groupIds: GroupIds.optional(),
+    importance: ImportanceField.optional(),
+    groupIds: GroupIdsField.optional(),
     pinned: z.boolean().optional(),
     ifVersion: IfVersionField.optional(),
   }),
@@ -174,15 +181,15 @@ export const memorySearch = defineOperation({
   name: "memory.search",
   summary: "Search deep memory by text, tags, kind, importance, session or group.",
   input: z.strictObject({
-    query: z.string().max(INPUT_CAPS.query).optional(),
+    query: QueryField.optional(),
     tags: TagsField.optional(),
     tagMode: TagMode.optional(),
-    kinds: z.array(MemoryKind).max(MemoryKind.options.length).optional(),
-    minImportance: Importance.optional(),
+    kinds: MemoryKindsField.optional(),
+    minImportance: ImportanceField.optional(),
     sessionId: SessionIdField.optional(),
     groupId: GroupIdField.optional(),
     since: TimestampField.optional(),
-    limit: z.number().int().min(1).max(100).optional(),
+    limit: SearchLimitField.optional(),
   }),
   output: page(MemoryHit),
   errors: ["NAME_INVALID"],

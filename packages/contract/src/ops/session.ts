@@ -1,11 +1,18 @@
-import { DeepMemory, Session, SessionStatus } from "@tta-dev/core";
+import {
+  ComponentField,
+  DeepMemory,
+  ImportanceField,
+  LessonsField,
+  Session,
+  SessionStatus,
+  TitleField,
+} from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
 import {
   CursorField,
   DateField,
   IfVersionField,
-  INPUT_CAPS,
   LimitField,
   MetadataField,
   page,
@@ -23,7 +30,7 @@ export const sessionCreate = defineOperation({
   summary: "Create a session; its id is its name ({component}-{purpose}-{YYYY-MM-DD}).",
   input: z.strictObject({
     id: SessionIdField,
-    title: z.string().max(INPUT_CAPS.title).optional(),
+    title: TitleField.optional(),
     tags: TagsField.optional(),
     metadata: MetadataField.optional(),
   }),
@@ -68,7 +75,7 @@ export const sessionList = defineOperation({
   input: z.strictObject({
     status: SessionStatus.optional(),
     tag: TagField.optional(),
-    component: z.string().min(1).max(128).optional(),
+    component: ComponentField.optional(),
     dateFrom: DateField.optional(),
     dateTo: DateField.optional(),
     cursor: CursorField.optional(),
@@ -115,8 +122,8 @@ export const sessionComplete = defineOperation({
     "Complete a session; each lesson becomes a deep memory of kind lesson linked to it, with the session's tags.",
   input: z.strictObject({
     id: SessionIdField,
-    lessons: z.array(z.string().min(1)).max(INPUT_CAPS.lessons).optional(),
-    importance: z.number().min(0).max(1).optional(),
+    lessons: LessonsField.optional(),
+    importance: ImportanceField.optional(),
     ifVersion: IfVersionField.optional(),
   }),
   output: Session.extend({ lessons: z.array(DeepMemory) }),
@@ -151,7 +158,11 @@ export const sessionComplete = defineOperation({
     example: 'tta session complete auth-design-2025-10-01 --lesson "Rotate refresh tokens"',
   },
   ids: { id: "session" },
-  limits: [{ path: "lessons.*", limit: "memoryContentBytes", measure: "bytes" }],
+  limits: [
+    { path: "lessons.*", limit: "memoryContentBytes", measure: "bytes" },
+    { path: "lessons.*.content", limit: "memoryContentBytes", measure: "bytes" },
+    { path: "lessons.*.tags", limit: "tagsPerItem", measure: "count" },
+  ],
 });
 
 /** `session.archive`: move a session to `archived`. */
