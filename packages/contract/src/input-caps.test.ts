@@ -1,8 +1,13 @@
 import {
+  CacheSetInput,
   CursorField,
   INPUT_CAPS,
   LessonsField,
+  MemoryCreateInput,
+  MemorySearchInput,
   MessageRole,
+  SessionCompleteInput,
+  SessionCreateInput,
   SummaryField,
   TagsField,
   TitleField,
@@ -39,6 +44,17 @@ describe("input caps shared with the domain packages", () => {
     expect(field("group.list", "cursor")).toBe(CursorField);
     expect(field("group.list", "tags")).toBe(TagsField);
     expect(field("group.setStatus", "summary")).toBe(SummaryField);
+  });
+
+  it("declares the input objects core defines for memory's calls, or fewer of their fields", () => {
+    expect(operations["session.create"].input).toBe(SessionCreateInput);
+    expect(operations["session.complete"].input).toBe(SessionCompleteInput);
+    expect(operations["cache.set"].input).toBe(CacheSetInput);
+    expect(operations["memory.create"].input).toBe(MemoryCreateInput);
+    const search = operations["memory.search"].input as unknown as { shape: Record<string, unknown> };
+    for (const [key, schema] of Object.entries(search.shape)) {
+      expect(schema, key).toBe(MemorySearchInput.shape[key as keyof typeof MemorySearchInput.shape]);
+    }
   });
 
   it("takes a session title of INPUT_CAPS.title (1000) characters and refuses one more", () => {

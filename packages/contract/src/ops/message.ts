@@ -2,27 +2,20 @@ import {
   IdempotencyKeyField,
   INPUT_CAPS,
   Message,
+  MessageItemInput,
+  MessageListInput,
   MessageRole,
-  PageLimitField,
   TextField,
 } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
-import { MetadataField, page, SessionIdField, TimestampField } from "../fields.js";
+import { MetadataField, page, SessionIdField } from "../fields.js";
 import { METADATA_FLAG } from "./common-flags.js";
 
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
 
 /** Message text: anything but empty or whitespace only. */
 export const MessageContent = TextField;
-
-/** One message of a batch append. */
-const MessageItemInput = z.strictObject({
-  role: MessageRole.default("user"),
-  content: MessageContent,
-  metadata: MetadataField.optional(),
-  idempotencyKey: IdempotencyKeyField.optional(),
-});
 
 /** What a batch `message.append` returns: the stored messages, with consecutive seqs. */
 export const MessageBatch = z.object({ items: z.array(Message) });
@@ -117,13 +110,7 @@ export const messageAppend = defineOperation({
 export const messageList = defineOperation({
   name: "message.list",
   summary: "List a session's messages: the last N, after a seq, or since a time.",
-  input: z.strictObject({
-    sessionId: SessionIdField,
-    last: PageLimitField.optional(),
-    afterSeq: z.number().int().min(0).optional(),
-    since: TimestampField.optional(),
-    limit: PageLimitField.optional(),
-  }),
+  input: MessageListInput.omit({ cursor: true }),
   output: page(Message),
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{sessionId}/messages", scope: "read" },

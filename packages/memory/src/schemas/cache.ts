@@ -1,16 +1,18 @@
 import {
   CacheKeyField,
+  CacheDeleteInput as CoreCacheDeleteInput,
+  CacheGetInput as CoreCacheGetInput,
+  CacheListInput as CoreCacheListInput,
+  CacheSetInput as CoreCacheSetInput,
   DEFAULT_CACHE_TTL_MS,
-  JsonInputValue,
   MAX_CACHE_TTL_MS,
   MAX_LIST_LIMIT,
   MIN_CACHE_TTL_MS,
-  PageLimitField,
-  TtlMsField,
+  SessionIdField,
 } from "@tta-dev/core";
 import { z } from "zod";
-import { CursorInput, IfVersion } from "./common.js";
-import { SessionIdInput } from "./session.js";
+
+// The inputs are core's, the ones `@tta-dev/contract` declares its operations with.
 
 export { DEFAULT_CACHE_TTL_MS, MAX_CACHE_TTL_MS, MIN_CACHE_TTL_MS };
 
@@ -18,38 +20,24 @@ export { DEFAULT_CACHE_TTL_MS, MAX_CACHE_TTL_MS, MIN_CACHE_TTL_MS };
 export const CacheKeyInput = CacheKeyField;
 
 /** `cache.set`: TTL in milliseconds, 1 s … 30 d, default 1 h. */
-export const CacheSetInput = z.strictObject({
-  sessionId: SessionIdInput,
-  key: CacheKeyInput,
-  value: JsonInputValue,
-  ttlMs: TtlMsField.optional(),
-  ifVersion: IfVersion.optional(),
-});
+export const CacheSetInput = CoreCacheSetInput;
 export type CacheSetInput = z.input<typeof CacheSetInput>;
 
 /** `cache.get`. */
-export const CacheGetInput = z.strictObject({ sessionId: SessionIdInput, key: CacheKeyInput });
+export const CacheGetInput = CoreCacheGetInput;
 export type CacheGetInput = z.input<typeof CacheGetInput>;
 
 export const DEFAULT_CACHE_PAGE = 100;
 export const MAX_CACHE_PAGE = MAX_LIST_LIMIT;
 
 /** `cache.list`: live entries in key order. */
-export const CacheListInput = z.strictObject({
-  sessionId: SessionIdInput,
-  cursor: CursorInput.optional(),
-  limit: PageLimitField.optional(),
-});
+export const CacheListInput = CoreCacheListInput;
 export type CacheListInput = z.input<typeof CacheListInput>;
 
 /** `cache.delete`. */
-export const CacheDeleteInput = z.strictObject({
-  sessionId: SessionIdInput,
-  key: CacheKeyInput,
-  ifVersion: IfVersion.optional(),
-});
+export const CacheDeleteInput = CoreCacheDeleteInput;
 export type CacheDeleteInput = z.input<typeof CacheDeleteInput>;
 
 /** `cache.clear`: every entry of the session. */
-export const CacheClearInput = z.strictObject({ sessionId: SessionIdInput });
+export const CacheClearInput = z.strictObject({ sessionId: SessionIdField });
 export type CacheClearInput = z.input<typeof CacheClearInput>;

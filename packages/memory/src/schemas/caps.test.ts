@@ -1,6 +1,8 @@
+import * as core from "@tta-dev/core";
 import { CursorField, INPUT_CAPS, LessonsField, TitleField } from "@tta-dev/core";
 import { describe, expect, it } from "vitest";
 import { expectCode, SID, setup } from "../../test/fixture.js";
+import * as schemas from "./index.js";
 import { SessionCompleteInput, SessionCreateInput, SessionListInput } from "./session.js";
 
 // The same caps are held at the contract's entry by packages/contract/src/input-caps.test.ts,
@@ -10,6 +12,29 @@ describe("input caps shared with the contract", () => {
     expect(SessionCreateInput.shape.title.unwrap()).toBe(TitleField);
     expect(SessionCompleteInput.shape.lessons.unwrap()).toBe(LessonsField);
     expect(SessionListInput.shape.cursor.unwrap()).toBe(CursorField);
+  });
+
+  it("validates each call with core's input object, the one the contract declares its operation with", () => {
+    const pairs: [string, unknown, unknown][] = [
+      ["SessionCreateInput", schemas.SessionCreateInput, core.SessionCreateInput],
+      ["SessionGetInput", schemas.SessionGetInput, core.SessionGetInput],
+      ["SessionListInput", schemas.SessionListInput, core.SessionListInput],
+      ["SessionCompleteInput", schemas.SessionCompleteInput, core.SessionCompleteInput],
+      ["SessionArchiveInput", schemas.SessionArchiveInput, core.SessionArchiveInput],
+      ["SessionDeleteInput", schemas.SessionDeleteInput, core.SessionDeleteInput],
+      ["MessageItemInput", schemas.MessageItemInput, core.MessageItemInput],
+      ["MessageListInput", schemas.MessageListInput, core.MessageListInput],
+      ["CacheSetInput", schemas.CacheSetInput, core.CacheSetInput],
+      ["CacheGetInput", schemas.CacheGetInput, core.CacheGetInput],
+      ["CacheListInput", schemas.CacheListInput, core.CacheListInput],
+      ["CacheDeleteInput", schemas.CacheDeleteInput, core.CacheDeleteInput],
+      ["MemoryCreateInput", schemas.MemoryCreateInput, core.MemoryCreateInput],
+      ["MemoryGetInput", schemas.MemoryGetInput, core.MemoryGetInput],
+      ["MemoryUpdateInput", schemas.MemoryUpdateInput, core.MemoryUpdateInput],
+      ["MemoryDeleteInput", schemas.MemoryDeleteInput, core.MemoryDeleteInput],
+      ["MemorySearchInput", schemas.MemorySearchInput, core.MemorySearchInput],
+    ];
+    for (const [name, mine, shared] of pairs) expect(mine, name).toBe(shared);
   });
 
   it("takes a session title of INPUT_CAPS.title (1000) characters and refuses one more", async () => {

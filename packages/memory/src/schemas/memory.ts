@@ -1,19 +1,17 @@
 import {
-  GroupIdField,
+  MemoryCreateInput as CoreMemoryCreateInput,
+  MemoryDeleteInput as CoreMemoryDeleteInput,
+  MemoryGetInput as CoreMemoryGetInput,
+  MemorySearchInput as CoreMemorySearchInput,
+  MemoryUpdateInput as CoreMemoryUpdateInput,
   GroupIdsField,
   ImportanceField,
   INPUT_CAPS,
   MemoryIdField,
-  MemoryKind,
-  MemoryKindsField,
-  QueryField,
-  SearchLimitField,
-  SessionIdField,
-  TagModeField,
-  TextField,
 } from "@tta-dev/core";
-import { z } from "zod";
-import { IfVersion, InstantInput, TagsInput } from "./common.js";
+import type { z } from "zod";
+
+// The inputs are core's, the ones `@tta-dev/contract` declares its operations with.
 
 /** A deep-memory id: `mem_` and a ULID. */
 export const MemoryIdInput = MemoryIdField;
@@ -25,37 +23,19 @@ export const ImportanceInput = ImportanceField;
 export const GroupIdsInput = GroupIdsField;
 
 /** `memories.create`. Defaults: kind `observation`, importance 0.5, not pinned. */
-export const MemoryCreateInput = z.strictObject({
-  content: TextField,
-  kind: MemoryKind.optional(),
-  tags: TagsInput.optional(),
-  importance: ImportanceInput.optional(),
-  sessionId: SessionIdField.optional(),
-  groupIds: GroupIdsInput.optional(),
-  pinned: z.boolean().optional(),
-});
+export const MemoryCreateInput = CoreMemoryCreateInput;
 export type MemoryCreateInput = z.input<typeof MemoryCreateInput>;
 
 /** `memories.get`. */
-export const MemoryGetInput = z.strictObject({ id: MemoryIdInput });
+export const MemoryGetInput = CoreMemoryGetInput;
 export type MemoryGetInput = z.input<typeof MemoryGetInput>;
 
 /** `memories.update`: only the given fields change; `sessionId: null` unlinks the session. */
-export const MemoryUpdateInput = z.strictObject({
-  id: MemoryIdInput,
-  content: TextField.optional(),
-  kind: MemoryKind.optional(),
-  tags: TagsInput.optional(),
-  importance: ImportanceInput.optional(),
-  sessionId: SessionIdField.nullable().optional(),
-  groupIds: GroupIdsInput.optional(),
-  pinned: z.boolean().optional(),
-  ifVersion: IfVersion.optional(),
-});
+export const MemoryUpdateInput = CoreMemoryUpdateInput;
 export type MemoryUpdateInput = z.input<typeof MemoryUpdateInput>;
 
 /** `memories.delete`. */
-export const MemoryDeleteInput = z.strictObject({ id: MemoryIdInput, ifVersion: IfVersion.optional() });
+export const MemoryDeleteInput = CoreMemoryDeleteInput;
 export type MemoryDeleteInput = z.input<typeof MemoryDeleteInput>;
 
 /** The longest query accepted (characters); only its 30 rarest distinct terms count. */
@@ -68,16 +48,5 @@ export const MAX_SEARCH_LIMIT = INPUT_CAPS.searchLimit;
  * `memories.search` (SPEC §3.4). `tags` filter (`tagMode` all or any); `boostTags` only raise the score
  * of memories carrying them; `since` keeps memories updated at or after that instant.
  */
-export const MemorySearchInput = z.strictObject({
-  query: QueryField.optional(),
-  tags: TagsInput.optional(),
-  tagMode: TagModeField.optional(),
-  kinds: MemoryKindsField.optional(),
-  minImportance: ImportanceInput.optional(),
-  sessionId: SessionIdField.optional(),
-  groupId: GroupIdField.optional(),
-  since: InstantInput.optional(),
-  boostTags: TagsInput.optional(),
-  limit: SearchLimitField.optional(),
-});
+export const MemorySearchInput = CoreMemorySearchInput;
 export type MemorySearchInput = z.input<typeof MemorySearchInput>;
