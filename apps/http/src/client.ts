@@ -1,4 +1,10 @@
-import { getOperation, type OperationName, type OutputOf, type RawInputOf } from "@tta-dev/contract";
+import {
+  type ExactInput,
+  getOperation,
+  type OperationName,
+  type RawInputOf,
+  type ResultOf,
+} from "@tta-dev/contract";
 import { type ErrorCode, TtaError } from "@tta-dev/core";
 
 /** Options of {@link createTtaClient}. */
@@ -27,9 +33,15 @@ export class TtaHttpError extends TtaError {
   }
 }
 
-/** A typed client: `call(name, input)` with the contract's input and output types. */
+/**
+ * A typed client: `call(name, input)` with the contract's input types and one result type per call
+ * (`ResultOf`: a single `message.append` gives its `Message`, a batch `{ items }`).
+ */
 export interface TtaClient {
-  call<N extends OperationName>(name: N, input: RawInputOf<N>): Promise<OutputOf<N>>;
+  call<N extends OperationName, I extends RawInputOf<N>>(
+    name: N,
+    input: ExactInput<N, I>,
+  ): Promise<ResultOf<N, I>>;
 }
 
 /**
@@ -107,7 +119,7 @@ export function createTtaClient(options: TtaClientOptions): TtaClient {
           e?.details,
         );
       }
-      return json as OutputOf<typeof name>;
+      return json as ResultOf<typeof name>;
     },
   };
 }

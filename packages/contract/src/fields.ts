@@ -1,64 +1,65 @@
 import {
   CalendarDate,
-  FORBIDDEN_KEYS,
+  INPUT_CAPS as CORE_INPUT_CAPS,
+  CacheKeyField as CoreCacheKeyField,
+  CursorField as CoreCursorField,
+  GroupIdField as CoreGroupIdField,
+  IfVersionField as CoreIfVersionField,
+  MemoryIdField as CoreMemoryIdField,
+  SessionIdField as CoreSessionIdField,
+  TagField as CoreTagField,
+  TagsField as CoreTagsField,
+  TtlMsField as CoreTtlMsField,
+  InstantField,
   JsonInputValue,
-  MAX_LIST_LIMIT,
-  MAX_SESSION_ID_LENGTH,
   Metadata,
-  Timestamp,
+  PageLimitField,
+  TagModeField,
 } from "@tta-dev/core";
 import { z } from "zod";
 
+// Every field is core's, the one schema that `@tta-dev/memory` and `@tta-dev/groups` use too: a
+// field has one rule and one limit whichever entry a caller uses. The names below are this package's.
+
 /**
- * Hard caps of the input schemas. The configurable limits of SPEC §6 are checked separately
- * (`checkInputLimits`); these only stop hostile input early, whatever the configuration.
+ * Hard caps of the input schemas (core's `INPUT_CAPS`). The configurable limits of SPEC §6 are
+ * checked separately (`checkInputLimits`); these only stop hostile input early, whatever the
+ * configuration.
  */
-export const INPUT_CAPS = {
-  title: 512,
-  description: 4096,
-  summary: 65_536,
-  tag: 64,
-  tagsPerList: 1000,
-  lessons: 100,
-  cacheKey: 256,
-  cursor: 2048,
-  query: 4096,
-  idempotencyKey: 256,
-  workflowId: 256,
-} as const;
+export const INPUT_CAPS = CORE_INPUT_CAPS;
 
 /** A session id as given by a caller (the safe-id and naming rules are checked as `NAME_INVALID`). */
-export const SessionIdField = z.string().min(1).max(MAX_SESSION_ID_LENGTH);
+export const SessionIdField = CoreSessionIdField;
 
 /** A group id (its name) as given by a caller. */
-export const GroupIdField = z.string().min(1).max(128);
+export const GroupIdField = CoreGroupIdField;
 
 /** A deep-memory id (`mem_` and a ULID). */
-export const MemoryIdField = z.string().min(1).max(64);
+export const MemoryIdField = CoreMemoryIdField;
 
 /** One tag as given; the store lower-cases and checks it. */
-export const TagField = z.string().min(1).max(INPUT_CAPS.tag);
+export const TagField = CoreTagField;
 
 /** A list of tags as given. */
-export const TagsField = z.array(TagField).max(INPUT_CAPS.tagsPerList);
+export const TagsField = CoreTagsField;
 
 /** The version the caller last saw; a mismatch fails `VERSION_CONFLICT` (0: must not exist). */
-export const IfVersionField = z.number().int().min(0);
+export const IfVersionField = CoreIfVersionField;
 
 /** An opaque `nextCursor` from a previous page. */
-export const CursorField = z.string().min(1).max(INPUT_CAPS.cursor);
+export const CursorField = CoreCursorField;
 
 /** Page size of a list. */
-export const LimitField = z.number().int().min(1).max(MAX_LIST_LIMIT);
+export const LimitField = PageLimitField;
 
-/** An ISO-8601 UTC timestamp with milliseconds. */
-export const TimestampField = Timestamp;
+/** An ISO-8601 instant (any offset; compared as an instant), e.g. `2026-11-25T12:00:00.000Z`. */
+export const TimestampField = InstantField;
 
 /** A calendar date `YYYY-MM-DD`. */
 export const DateField = CalendarDate;
 
 /** How several tags combine in a filter. */
-export const TagMode = z.enum(["all", "any"]);
+export const TagMode = TagModeField;
 
 /**
  * Metadata as given by a caller: core's `Metadata`, which refuses prototype-reaching keys at any depth
@@ -74,19 +75,10 @@ export const MetadataPatchField = MetadataField;
 export const JsonValueField = JsonInputValue;
 
 /** A cache key: 1-256 printable characters, never a prototype-reaching name. */
-export const CacheKeyField = z
-  .string()
-  .min(1)
-  .max(INPUT_CAPS.cacheKey)
-  .refine((k) => !/[\u0000-\u001f\u007f]/.test(k), "must not contain control characters")
-  .refine((k) => !FORBIDDEN_KEYS.has(k), "this key is not allowed");
+export const CacheKeyField = CoreCacheKeyField;
 
 /** Cache time to live in milliseconds: 1 s … 30 d. */
-export const TtlMsField = z
-  .number()
-  .int()
-  .min(1000, "must be at least 1 s")
-  .max(30 * 24 * 3600 * 1000, "must be at most 30 d");
+export const TtlMsField = CoreTtlMsField;
 
 /** A page of items and the cursor of the next page (`null`: no more). */
 export function page<T extends z.ZodType>(item: T) {

@@ -1,13 +1,18 @@
-import { ERROR_CODES } from "@tta-dev/core";
+import { ERROR_CODES, type Message } from "@tta-dev/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  type ExactInput,
   type Handlers,
   type InputOf,
   isOperationName,
+  type MessageBatch,
   OPERATION_LIST,
   OPERATION_NAMES,
+  type OperationName,
   type OutputOf,
   operations,
+  type RawInputOf,
+  type ResultOf,
 } from "./index.js";
 
 const SPEC_OPERATIONS =
@@ -89,5 +94,21 @@ describe("operation registry", () => {
     expectTypeOf<InputOf<"session.create">>().toHaveProperty("id");
     expectTypeOf<OutputOf<"group.addSession">>().toHaveProperty("added");
     expectTypeOf<Handlers["cache.get"]>().returns.resolves.toEqualTypeOf<OutputOf<"cache.get">>();
+  });
+
+  it("gives a typed caller one result type per call: a single append its Message, a batch its items", () => {
+    const call = <N extends OperationName, I extends RawInputOf<N>>(
+      _name: N,
+      _input: ExactInput<N, I>,
+    ): Promise<ResultOf<N, I>> => Promise.reject(new Error("types only"));
+    const sessionId = "auth-design-2025-10-01";
+    expectTypeOf(call("message.append", { sessionId, content: "hi" })).resolves.toEqualTypeOf<Message>();
+    expectTypeOf(
+      call("message.append", { sessionId, messages: [{ content: "a" }] }),
+    ).resolves.toEqualTypeOf<MessageBatch>();
+    expectTypeOf(call("session.get", { id: sessionId })).resolves.toEqualTypeOf<OutputOf<"session.get">>();
+    // @ts-expect-error a field the operation does not declare
+    void call("session.create", { id: sessionId, titel: "Auth" });
+    expectTypeOf<ResultOf<"message.append">>().toEqualTypeOf<Message | MessageBatch>();
   });
 });

@@ -4,7 +4,7 @@ import { cacheOperations } from "./ops/cache.js";
 import { contextOperations } from "./ops/context.js";
 import { groupOperations } from "./ops/group.js";
 import { memoryOperations } from "./ops/memory.js";
-import { messageOperations } from "./ops/message.js";
+import { type MessageAppendResult, messageOperations } from "./ops/message.js";
 import { pafOperations } from "./ops/paf.js";
 import { policyOperations } from "./ops/policy.js";
 import { sessionOperations } from "./ops/session.js";
@@ -47,6 +47,24 @@ export type RawInputOf<N extends OperationName> = z.input<Operations[N]["input"]
 
 /** What a handler returns. */
 export type OutputOf<N extends OperationName> = z.output<Operations[N]["output"]>;
+
+/**
+ * What a call with the input `I` returns: {@link OutputOf}, narrowed where the input picks the shape.
+ * `message.append` is the one such operation: a batch (`messages`) gives `{ items }`, one message
+ * (`content`) the stored `Message`. Every other operation has one output whatever its input.
+ *
+ * @example
+ * type One = ResultOf<"message.append", { sessionId: string; content: string }>; // Message
+ */
+export type ResultOf<N extends OperationName, I = RawInputOf<N>> = N extends "message.append"
+  ? MessageAppendResult<I>
+  : OutputOf<N>;
+
+/**
+ * An input `I` for `N` that names only fields `N` declares: the parameter type of a typed call that
+ * infers `I` (to give {@link ResultOf}) and still refuses a misspelt field, as a plain input type would.
+ */
+export type ExactInput<N extends OperationName, I> = I & Record<Exclude<keyof I, keyof RawInputOf<N>>, never>;
 
 /** What every handler is given besides its input. */
 export interface HandlerContext {

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isTtaError } from "./errors.js";
 import { assertPlainJson, findJsonProblem, MAX_JSON_DEPTH } from "./json-check.js";
@@ -91,5 +94,49 @@ describe("schemas and guards on deep values", () => {
     };
     expect(schema.properties.m.type).toBe("object");
     expect(schema.properties.j.type).toEqual(["string", "number", "boolean", "null", "array", "object"]);
+  });
+});
+
+/** Every non-test source file in the `src` folder of each package and app of the repository. */
+function workspaceSources(): string[] {
+  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) out.push(path);
+    }
+  };
+  for (const top of ["packages", "apps"]) {
+    for (const pkg of readdirSync(join(root, top))) {
+      const src = join(root, top, pkg, "src");
+      try {
+        walk(src);
+      } catch {
+        // a package without src/
+      }
+    }
+  }
+  return out;
+}
+
+describe("the one prototype-key walk", () => {
+  it("is this module's: no other source names the forbidden keys in code of its own", () => {
+    const own = new Set(["core/src/json-check.ts", "core/src/schemas/fields.ts"]);
+    const offenders: string[] = [];
+    for (const file of workspaceSources()) {
+      const rel = file.split(/[\\/](?:packages|apps)[\\/]/).pop() ?? file;
+      // The conformance suite feeds hostile keys to backends on purpose.
+      if (own.has(rel) || rel.startsWith("testkit/")) continue;
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, "").trim();
+          if (code.startsWith("*") || code.startsWith("/*")) return;
+          if (/["'`](__proto__|prototype)["'`]/.test(code)) offenders.push(`${rel}:${i + 1}: ${code}`);
+        });
+    }
+    expect(offenders).toEqual([]);
   });
 });

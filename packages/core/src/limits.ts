@@ -22,6 +22,53 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   batchAppend: 1000,
 });
 
+/**
+ * Hard caps on input fields, the same at every entry (an operation parsed by `@tta-dev/contract` and a
+ * direct call of `@tta-dev/memory` or `@tta-dev/groups` use the one schema of each field, in
+ * `schemas/fields.ts`). They stop hostile input early whatever the configured {@link Limits}, and
+ * fail `VALIDATION_FAILED`; the configurable limits fail `LIMIT_EXCEEDED`. Strings are counted in
+ * characters (UTF-16 code units), lists in items.
+ */
+export const INPUT_CAPS = Object.freeze({
+  /** A session title. */
+  title: 1000,
+  /** A group description (its UTF-8 size is also held to `descriptionBytes` of the group limits). */
+  description: 65_536,
+  /** A group summary (its UTF-8 size is also held to `summaryBytes` of the group limits). */
+  summary: 65_536,
+  /** One tag as given, before it is trimmed and lower-cased. */
+  tag: 64,
+  /** Tags in one list as given (the stored item keeps at most `tagsPerItem`). */
+  tagsPerList: 1000,
+  /** Group ids a memory is linked to. */
+  groupIdsPerList: 1000,
+  /** Lessons of one `session.complete`, each a text or `{ content, tags?, importance? }`. */
+  lessons: 100,
+  /** A cache key. */
+  cacheKey: 256,
+  /** An opaque page cursor. */
+  cursor: 2048,
+  /** A deep-memory search query (the workflow cuts the query it builds to this length). */
+  query: 4096,
+  /** Hits of one deep-memory search. */
+  searchLimit: 100,
+  /** A session-list `component` filter. */
+  component: 128,
+  /** Messages of one batch as given (the configurable `batchAppend` limit is the one that counts). */
+  batchMessages: 100_000,
+  /** A message's idempotency key. */
+  idempotencyKey: 256,
+  /** A `context.load` workflow id. */
+  workflowId: 256,
+  /** Latest messages per member session in a group context. */
+  groupContextMessages: 1000,
+});
+
+/** Cache time to live in milliseconds: the default (1 h) and the allowed range (1 s … 30 d). */
+export const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+export const MIN_CACHE_TTL_MS = 1000;
+export const MAX_CACHE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** UTF-8 length of a string without allocating it. */
 export function utf8Length(s: string): number {
   let n = 0;

@@ -1,5 +1,21 @@
-import { GroupStatus, MAX_LIST_LIMIT, Metadata } from "@tta-dev/core";
+import {
+  CursorField,
+  DescriptionField,
+  GroupIdField,
+  GroupStatus,
+  IfVersionField,
+  INPUT_CAPS,
+  Metadata,
+  PageLimitField,
+  SessionIdField,
+  SummaryField,
+  TagField,
+  TagModeField,
+  TagsField,
+} from "@tta-dev/core";
 import { z } from "zod";
+
+// The fields are core's (one schema and one limit per field, shared with `@tta-dev/contract`).
 
 /**
  * Metadata as given by a caller: core's `Metadata`, which refuses prototype-reaching keys
@@ -11,19 +27,19 @@ export const MetadataInput = Metadata;
  * A group id as given by a caller. The naming rule itself is checked by the store so that every bad name,
  * empty or too long included, fails with one code: `NAME_INVALID`.
  */
-export const GroupIdInput = z.string();
+export const GroupIdInput = GroupIdField;
 
 /** A session id as given by a caller; checked against the safe-id rule by the store (`NAME_INVALID`). */
-export const SessionIdInput = z.string();
+export const SessionIdInput = SessionIdField;
 
 /** `ifVersion`: the version the caller last saw; a mismatch fails `VERSION_CONFLICT`. */
-export const IfVersionInput = z.number().int().min(0);
+export const IfVersionInput = IfVersionField;
 
 /** Input of `createGroup`. The name becomes the id: lower-case kebab-case, at most 64 characters. */
 export const GroupCreateInput = z.object({
   name: GroupIdInput,
-  description: z.string().default(""),
-  tags: z.array(z.string()).default([]),
+  description: DescriptionField.default(""),
+  tags: TagsField.default([]),
   metadata: MetadataInput.default({}),
 });
 export type GroupCreateInput = z.input<typeof GroupCreateInput>;
@@ -45,21 +61,21 @@ export const SessionGroupsInput = z.object({ sessionId: SessionIdInput });
 export type SessionGroupsInput = z.input<typeof SessionGroupsInput>;
 
 /** How several tags combine in a filter: every tag (`all`) or at least one (`any`). */
-export const TagMode = z.enum(["all", "any"]);
+export const TagMode = TagModeField;
 export type TagMode = z.infer<typeof TagMode>;
 
 /** Input of `listGroups`: filters, then cursor pagination in the stable order of group ids. */
 export const GroupListInput = z.object({
   status: GroupStatus.optional(),
-  tags: z.array(z.string()).default([]),
+  tags: TagsField.default([]),
   tagMode: TagMode.default("all"),
-  cursor: z.string().max(1024).optional(),
-  limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
+  cursor: CursorField.optional(),
+  limit: PageLimitField.default(100),
 });
 export type GroupListInput = z.input<typeof GroupListInput>;
 
 /** Input of `findGroupsByTag`. */
-export const GroupTagInput = z.object({ tag: z.string() });
+export const GroupTagInput = z.object({ tag: TagField });
 export type GroupTagInput = z.input<typeof GroupTagInput>;
 
 /** Input of `updateGroupMetadata`: a shallow merge patch; a `null` value removes the key. */
@@ -74,7 +90,7 @@ export type GroupMetadataUpdateInput = z.input<typeof GroupMetadataUpdateInput>;
 export const GroupStatusUpdateInput = z.object({
   groupId: GroupIdInput,
   status: GroupStatus,
-  summary: z.string().optional(),
+  summary: SummaryField.optional(),
   ifVersion: IfVersionInput.optional(),
 });
 export type GroupStatusUpdateInput = z.input<typeof GroupStatusUpdateInput>;
@@ -89,6 +105,6 @@ export type GroupDeleteInput = z.input<typeof GroupDeleteInput>;
 /** Input of `getGroupContext`: how many of each session's latest messages to include. */
 export const GroupContextInput = z.object({
   groupId: GroupIdInput,
-  messagesPerSession: z.number().int().min(0).max(1000).default(20),
+  messagesPerSession: z.number().int().min(0).max(INPUT_CAPS.groupContextMessages).default(20),
 });
 export type GroupContextInput = z.input<typeof GroupContextInput>;

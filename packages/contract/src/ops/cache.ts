@@ -1,16 +1,7 @@
-import { CacheEntry } from "@tta-dev/core";
+import { CacheDeleteInput, CacheEntry, CacheGetInput, CacheListInput, CacheSetInput } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
-import {
-  CacheKeyField,
-  CursorField,
-  IfVersionField,
-  JsonValueField,
-  LimitField,
-  page,
-  SessionIdField,
-  TtlMsField,
-} from "../fields.js";
+import { page } from "../fields.js";
 import { IF_VERSION_FLAG } from "./common-flags.js";
 
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
@@ -20,13 +11,7 @@ const keyArg = { name: "key", field: "key", description: "Cache key" } as const;
 export const cacheSet = defineOperation({
   name: "cache.set",
   summary: "Set a cache value (any JSON) with a time to live (default 1h, 1s…30d).",
-  input: z.strictObject({
-    sessionId: SessionIdField,
-    key: CacheKeyField,
-    value: JsonValueField,
-    ttlMs: TtlMsField.optional(),
-    ifVersion: IfVersionField.optional(),
-  }),
+  input: CacheSetInput,
   output: CacheEntry,
   errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "SESSION_NOT_FOUND", "SESSION_NOT_ACTIVE", "VERSION_CONFLICT"],
   http: { method: "PUT", path: "/v1/sessions/{sessionId}/cache/{key}", scope: "write" },
@@ -62,7 +47,7 @@ export const cacheSet = defineOperation({
 export const cacheGet = defineOperation({
   name: "cache.get",
   summary: "Get a live cache entry; null when absent or expired.",
-  input: z.strictObject({ sessionId: SessionIdField, key: CacheKeyField }),
+  input: CacheGetInput,
   output: CacheEntry.nullable(),
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{sessionId}/cache/{key}", scope: "read" },
@@ -79,11 +64,7 @@ export const cacheGet = defineOperation({
 export const cacheList = defineOperation({
   name: "cache.list",
   summary: "List a session's live cache entries.",
-  input: z.strictObject({
-    sessionId: SessionIdField,
-    cursor: CursorField.optional(),
-    limit: LimitField.optional(),
-  }),
+  input: CacheListInput,
   output: page(CacheEntry),
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{sessionId}/cache", scope: "read" },
@@ -108,7 +89,7 @@ export const cacheList = defineOperation({
 export const cacheDelete = defineOperation({
   name: "cache.delete",
   summary: "Delete a cache entry.",
-  input: z.strictObject({ sessionId: SessionIdField, key: CacheKeyField }),
+  input: CacheDeleteInput.omit({ ifVersion: true }),
   output: z.object({
     sessionId: z.string(),
     key: z.string(),

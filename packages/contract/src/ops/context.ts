@@ -1,4 +1,4 @@
-import { LoadedContext, WorkflowMode, WorkflowStage } from "@tta-dev/core";
+import { LoadedContext, QueryField, WorkflowMode, WorkflowStage } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
 import { INPUT_CAPS, SessionIdField } from "../fields.js";
@@ -20,7 +20,7 @@ export const contextLoad = defineOperation({
     stage: WorkflowStage,
     mode: WorkflowMode.optional(),
     workflowId: z.string().min(1).max(INPUT_CAPS.workflowId).optional(),
-    query: z.string().max(INPUT_CAPS.query).optional(),
+    query: QueryField.optional(),
     format: ContextFormat.optional(),
     explain: z.boolean().optional(),
   }),

@@ -1,11 +1,10 @@
-import { GroupStatus, SessionGroup } from "@tta-dev/core";
+import { DescriptionField, GroupStatus, SessionGroup, SummaryField } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
 import {
   CursorField,
   GroupIdField,
   IfVersionField,
-  INPUT_CAPS,
   LimitField,
   MetadataField,
   MetadataPatchField,
@@ -25,7 +24,7 @@ export const groupCreate = defineOperation({
   summary: "Create a session group; its id is its name (lower-case kebab-case, ≤ 64 characters).",
   input: z.strictObject({
     name: GroupIdField,
-    description: z.string().max(INPUT_CAPS.description).optional(),
+    description: DescriptionField.optional(),
     tags: TagsField.optional(),
     metadata: MetadataField.optional(),
   }),
@@ -159,7 +158,7 @@ export const groupSetStatus = defineOperation({
   input: z.strictObject({
     groupId: GroupIdField,
     status: GroupStatus,
-    summary: z.string().max(INPUT_CAPS.summary).optional(),
+    summary: SummaryField.optional(),
     ifVersion: IfVersionField.optional(),
   }),
   output: SessionGroup,

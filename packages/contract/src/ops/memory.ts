@@ -1,22 +1,19 @@
-import { DeepMemory, MemoryHit, MemoryKind } from "@tta-dev/core";
+import {
+  DeepMemory,
+  MemoryCreateInput,
+  MemoryDeleteInput,
+  MemoryGetInput,
+  MemoryHit,
+  MemoryKind,
+  MemorySearchInput,
+  MemoryUpdateInput,
+} from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
-import {
-  GroupIdField,
-  IfVersionField,
-  INPUT_CAPS,
-  MemoryIdField,
-  page,
-  SessionIdField,
-  TagMode,
-  TagsField,
-  TimestampField,
-} from "../fields.js";
+import { page } from "../fields.js";
 import { IF_VERSION_FLAG, TAG_FLAG } from "./common-flags.js";
 
 const idArg = { name: "id", field: "id", description: "Memory id (mem_…)" } as const;
-const Importance = z.number().min(0).max(1);
-const GroupIds = z.array(GroupIdField).max(INPUT_CAPS.tagsPerList);
 const memoryLimits = [
   { path: "content", limit: "memoryContentBytes", measure: "bytes" },
   { path: "tags", limit: "tagsPerItem", measure: "count" },
@@ -26,15 +23,7 @@ const memoryLimits = [
 export const memoryCreate = defineOperation({
   name: "memory.create",
   summary: "Add a deep memory (observation, lesson, decision, pattern or failure).",
-  input: z.strictObject({
-    content: z.string().min(1),
-    kind: MemoryKind.optional(),
-    tags: TagsField.optional(),
-    importance: Importance.optional(),
-    sessionId: SessionIdField.optional(),
-    groupIds: GroupIds.optional(),
-    pinned: z.boolean().optional(),
-  }),
+  input: MemoryCreateInput,
   output: DeepMemory,
   errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "SESSION_NOT_FOUND", "GROUP_NOT_FOUND"],
   http: { method: "POST", path: "/v1/memories", status: 201, scope: "write" },
@@ -79,7 +68,7 @@ export const memoryCreate = defineOperation({
 export const memoryGet = defineOperation({
   name: "memory.get",
   summary: "Show one deep memory.",
-  input: z.strictObject({ id: MemoryIdField }),
+  input: MemoryGetInput,
   output: DeepMemory,
   errors: ["NAME_INVALID", "MEMORY_NOT_FOUND"],
   http: { method: "GET", path: "/v1/memories/{id}", scope: "read" },
@@ -96,16 +85,7 @@ export const memoryGet = defineOperation({
 export const memoryUpdate = defineOperation({
   name: "memory.update",
   summary: "Update a deep memory's content, kind, tags, importance, groups or pin.",
-  input: z.strictObject({
-    id: MemoryIdField,
-    content: z.string().min(1).optional(),
-    kind: MemoryKind.optional(),
-    tags: TagsField.optional(),
-    importance: Importance.optional(),
-    groupIds: GroupIds.optional(),
-    pinned: z.boolean().optional(),
-    ifVersion: IfVersionField.optional(),
-  }),
+  input: MemoryUpdateInput.omit({ sessionId: true }),
   output: DeepMemory,
   errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "MEMORY_NOT_FOUND", "GROUP_NOT_FOUND", "VERSION_CONFLICT"],
   http: { method: "PATCH", path: "/v1/memories/{id}", scope: "write" },
@@ -150,7 +130,7 @@ export const memoryUpdate = defineOperation({
 export const memoryDelete = defineOperation({
   name: "memory.delete",
   summary: "Delete a deep memory.",
-  input: z.strictObject({ id: MemoryIdField, ifVersion: IfVersionField.optional() }),
+  input: MemoryDeleteInput,
   output: z.object({
     id: z.string(),
     deleted: z.boolean(),
@@ -173,17 +153,7 @@ export const memoryDelete = defineOperation({
 export const memorySearch = defineOperation({
   name: "memory.search",
   summary: "Search deep memory by text, tags, kind, importance, session or group.",
-  input: z.strictObject({
-    query: z.string().max(INPUT_CAPS.query).optional(),
-    tags: TagsField.optional(),
-    tagMode: TagMode.optional(),
-    kinds: z.array(MemoryKind).max(MemoryKind.options.length).optional(),
-    minImportance: Importance.optional(),
-    sessionId: SessionIdField.optional(),
-    groupId: GroupIdField.optional(),
-    since: TimestampField.optional(),
-    limit: z.number().int().min(1).max(100).optional(),
-  }),
+  input: MemorySearchInput.omit({ boostTags: true }),
   output: page(MemoryHit),
   errors: ["NAME_INVALID"],
   http: { method: "POST", path: "/v1/memories/search", scope: "read" },

@@ -1,21 +1,35 @@
-import { Message, MessageRole } from "@tta-dev/core";
+import {
+  IdempotencyKeyField,
+  INPUT_CAPS,
+  Message,
+  MessageItemInput,
+  MessageListInput,
+  MessageRole,
+  TextField,
+} from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
-import { INPUT_CAPS, MetadataField, page, SessionIdField, TimestampField } from "../fields.js";
+import { MetadataField, page, SessionIdField } from "../fields.js";
 import { METADATA_FLAG } from "./common-flags.js";
 
 const sessionArg = { name: "session", field: "sessionId", description: "Session id" } as const;
 
-/** One message of a batch append. */
-export /** Message text: anything but empty or whitespace only. */
-const MessageContent = z.string().refine((s) => /\S/.test(s), "must not be empty");
+/** Message text: anything but empty or whitespace only. */
+export const MessageContent = TextField;
 
-const MessageItemInput = z.strictObject({
-  role: MessageRole.default("user"),
-  content: MessageContent,
-  metadata: MetadataField.optional(),
-  idempotencyKey: z.string().min(1).max(INPUT_CAPS.idempotencyKey).optional(),
-});
+/** What a batch `message.append` returns: the stored messages, with consecutive seqs. */
+export const MessageBatch = z.object({ items: z.array(Message) });
+export type MessageBatch = z.infer<typeof MessageBatch>;
+
+/**
+ * What `message.append` returns for an input `I`: `{ items }` for a batch (`messages`), the stored
+ * `Message` for one message (`content`); either when the type of `I` does not say which.
+ */
+export type MessageAppendResult<I> = I extends { messages: readonly unknown[] }
+  ? MessageBatch
+  : I extends { content: string }
+    ? Message
+    : Message | MessageBatch;
 
 /**
  * `message.append`: one message (`content`, `role`, …) or a batch (`messages`), never both. A single
@@ -30,8 +44,8 @@ export const messageAppend = defineOperation({
       role: MessageRole.optional(),
       content: MessageContent.optional(),
       metadata: MetadataField.optional(),
-      idempotencyKey: z.string().min(1).max(INPUT_CAPS.idempotencyKey).optional(),
-      messages: z.array(MessageItemInput).min(1).max(100_000).optional(),
+      idempotencyKey: IdempotencyKeyField.optional(),
+      messages: z.array(MessageItemInput).min(1).max(INPUT_CAPS.batchMessages).optional(),
     })
     .superRefine((v, ctx) => {
       if ((v.content === undefined) === (v.messages === undefined)) {
@@ -45,7 +59,9 @@ export const messageAppend = defineOperation({
         });
       }
     }),
-  output: z.union([Message, z.object({ items: z.array(Message) })]),
+  // Two shapes, picked by the input: `ResultOf<"message.append", I>` gives a typed caller the one
+  // its input asks for (see the README).
+  output: z.union([Message, MessageBatch]),
   errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "SESSION_NOT_FOUND", "SESSION_NOT_ACTIVE"],
   http: { method: "POST", path: "/v1/sessions/{sessionId}/messages", status: 201, scope: "write" },
   cli: {
@@ -94,13 +110,7 @@ export const messageAppend = defineOperation({
 export const messageList = defineOperation({
   name: "message.list",
   summary: "List a session's messages: the last N, after a seq, or since a time.",
-  input: z.strictObject({
-    sessionId: SessionIdField,
-    last: z.number().int().min(1).max(10_000).optional(),
-    afterSeq: z.number().int().min(0).optional(),
-    since: TimestampField.optional(),
-    limit: z.number().int().min(1).max(10_000).optional(),
-  }),
+  input: MessageListInput.omit({ cursor: true }),
   output: page(Message),
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{sessionId}/messages", scope: "read" },

@@ -1,18 +1,17 @@
-import { DeepMemory, Session, SessionStatus } from "@tta-dev/core";
+import {
+  DeepMemory,
+  Session,
+  SessionArchiveInput,
+  SessionCompleteInput,
+  SessionCreateInput,
+  SessionDeleteInput,
+  SessionGetInput,
+  SessionListInput,
+  SessionStatus,
+} from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
-import {
-  CursorField,
-  DateField,
-  IfVersionField,
-  INPUT_CAPS,
-  LimitField,
-  MetadataField,
-  page,
-  SessionIdField,
-  TagField,
-  TagsField,
-} from "../fields.js";
+import { page } from "../fields.js";
 import { IF_VERSION_FLAG, METADATA_FLAG, TAG_FLAG, TAGS_AND_METADATA_LIMITS } from "./common-flags.js";
 
 const idArg = { name: "id", field: "id", description: "Session id, e.g. auth-design-2025-10-01" } as const;
@@ -21,12 +20,7 @@ const idArg = { name: "id", field: "id", description: "Session id, e.g. auth-des
 export const sessionCreate = defineOperation({
   name: "session.create",
   summary: "Create a session; its id is its name ({component}-{purpose}-{YYYY-MM-DD}).",
-  input: z.strictObject({
-    id: SessionIdField,
-    title: z.string().max(INPUT_CAPS.title).optional(),
-    tags: TagsField.optional(),
-    metadata: MetadataField.optional(),
-  }),
+  input: SessionCreateInput,
   output: Session,
   errors: ["NAME_INVALID", "LIMIT_EXCEEDED", "ALREADY_EXISTS"],
   http: { method: "POST", path: "/v1/sessions", status: 201, scope: "write" },
@@ -48,7 +42,7 @@ export const sessionCreate = defineOperation({
 export const sessionGet = defineOperation({
   name: "session.get",
   summary: "Show one session.",
-  input: z.strictObject({ id: SessionIdField }),
+  input: SessionGetInput,
   output: Session,
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "GET", path: "/v1/sessions/{id}", scope: "read" },
@@ -65,15 +59,7 @@ export const sessionGet = defineOperation({
 export const sessionList = defineOperation({
   name: "session.list",
   summary: "List sessions, filtered by status, tag, component or date range.",
-  input: z.strictObject({
-    status: SessionStatus.optional(),
-    tag: TagField.optional(),
-    component: z.string().min(1).max(128).optional(),
-    dateFrom: DateField.optional(),
-    dateTo: DateField.optional(),
-    cursor: CursorField.optional(),
-    limit: LimitField.optional(),
-  }),
+  input: SessionListInput,
   output: page(Session),
   errors: [],
   http: { method: "GET", path: "/v1/sessions", scope: "read" },
@@ -113,12 +99,7 @@ export const sessionComplete = defineOperation({
   name: "session.complete",
   summary:
     "Complete a session; each lesson becomes a deep memory of kind lesson linked to it, with the session's tags.",
-  input: z.strictObject({
-    id: SessionIdField,
-    lessons: z.array(z.string().min(1)).max(INPUT_CAPS.lessons).optional(),
-    importance: z.number().min(0).max(1).optional(),
-    ifVersion: IfVersionField.optional(),
-  }),
+  input: SessionCompleteInput,
   output: Session.extend({ lessons: z.array(DeepMemory) }),
   errors: [
     "NAME_INVALID",
@@ -151,14 +132,18 @@ export const sessionComplete = defineOperation({
     example: 'tta session complete auth-design-2025-10-01 --lesson "Rotate refresh tokens"',
   },
   ids: { id: "session" },
-  limits: [{ path: "lessons.*", limit: "memoryContentBytes", measure: "bytes" }],
+  limits: [
+    { path: "lessons.*", limit: "memoryContentBytes", measure: "bytes" },
+    { path: "lessons.*.content", limit: "memoryContentBytes", measure: "bytes" },
+    { path: "lessons.*.tags", limit: "tagsPerItem", measure: "count" },
+  ],
 });
 
 /** `session.archive`: move a session to `archived`. */
 export const sessionArchive = defineOperation({
   name: "session.archive",
   summary: "Archive a session.",
-  input: z.strictObject({ id: SessionIdField, ifVersion: IfVersionField.optional() }),
+  input: SessionArchiveInput,
   output: Session,
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND", "INVALID_TRANSITION", "VERSION_CONFLICT"],
   http: { method: "POST", path: "/v1/sessions/{id}/archive", scope: "write" },
@@ -191,11 +176,7 @@ export const sessionDelete = defineOperation({
   name: "session.delete",
   summary:
     "Delete a session (cascade: also its messages, cache and memberships; forgetMemories: its memories).",
-  input: z.strictObject({
-    id: SessionIdField,
-    cascade: z.boolean().optional(),
-    forgetMemories: z.boolean().optional(),
-  }),
+  input: SessionDeleteInput.omit({ ifVersion: true }),
   output: SessionDeleteReceipt,
   errors: ["NAME_INVALID", "SESSION_NOT_FOUND"],
   http: { method: "DELETE", path: "/v1/sessions/{id}", scope: "write" },

@@ -1,72 +1,52 @@
-import { MemoryKind } from "@tta-dev/core";
-import { z } from "zod";
-import { IfVersion, InstantInput, TagsInput } from "./common.js";
+import {
+  MemoryCreateInput as CoreMemoryCreateInput,
+  MemoryDeleteInput as CoreMemoryDeleteInput,
+  MemoryGetInput as CoreMemoryGetInput,
+  MemorySearchInput as CoreMemorySearchInput,
+  MemoryUpdateInput as CoreMemoryUpdateInput,
+  GroupIdsField,
+  ImportanceField,
+  INPUT_CAPS,
+  MemoryIdField,
+} from "@tta-dev/core";
+import type { z } from "zod";
+
+// The inputs are core's, the ones `@tta-dev/contract` declares its operations with.
 
 /** A deep-memory id: `mem_` and a ULID. */
-export const MemoryIdInput = z
-  .string()
-  .regex(/^mem_[0-9A-HJKMNP-TV-Z]{26}$/, "must be mem_ followed by a ULID");
+export const MemoryIdInput = MemoryIdField;
 
 /** Importance from 0 to 1 (finite). */
-export const ImportanceInput = z.number().min(0).max(1);
+export const ImportanceInput = ImportanceField;
 
-/** Group ids a memory belongs to (safe ids, at most 64). */
-export const GroupIdsInput = z.array(z.string().min(1).max(128));
+/** Group ids a memory belongs to. */
+export const GroupIdsInput = GroupIdsField;
 
 /** `memories.create`. Defaults: kind `observation`, importance 0.5, not pinned. */
-export const MemoryCreateInput = z.strictObject({
-  content: z.string(),
-  kind: MemoryKind.optional(),
-  tags: TagsInput.optional(),
-  importance: ImportanceInput.optional(),
-  sessionId: z.string().min(1).max(128).optional(),
-  groupIds: GroupIdsInput.optional(),
-  pinned: z.boolean().optional(),
-});
+export const MemoryCreateInput = CoreMemoryCreateInput;
 export type MemoryCreateInput = z.input<typeof MemoryCreateInput>;
 
 /** `memories.get`. */
-export const MemoryGetInput = z.strictObject({ id: MemoryIdInput });
+export const MemoryGetInput = CoreMemoryGetInput;
 export type MemoryGetInput = z.input<typeof MemoryGetInput>;
 
 /** `memories.update`: only the given fields change; `sessionId: null` unlinks the session. */
-export const MemoryUpdateInput = z.strictObject({
-  id: MemoryIdInput,
-  content: z.string().optional(),
-  kind: MemoryKind.optional(),
-  tags: TagsInput.optional(),
-  importance: ImportanceInput.optional(),
-  sessionId: z.string().min(1).max(128).nullable().optional(),
-  groupIds: GroupIdsInput.optional(),
-  pinned: z.boolean().optional(),
-  ifVersion: IfVersion.optional(),
-});
+export const MemoryUpdateInput = CoreMemoryUpdateInput;
 export type MemoryUpdateInput = z.input<typeof MemoryUpdateInput>;
 
 /** `memories.delete`. */
-export const MemoryDeleteInput = z.strictObject({ id: MemoryIdInput, ifVersion: IfVersion.optional() });
+export const MemoryDeleteInput = CoreMemoryDeleteInput;
 export type MemoryDeleteInput = z.input<typeof MemoryDeleteInput>;
 
 /** The longest query accepted (characters); only its 30 rarest distinct terms count. */
-export const MAX_QUERY_LENGTH = 65_536;
+export const MAX_QUERY_LENGTH = INPUT_CAPS.query;
 
 export const DEFAULT_SEARCH_LIMIT = 10;
-export const MAX_SEARCH_LIMIT = 100;
+export const MAX_SEARCH_LIMIT = INPUT_CAPS.searchLimit;
 
 /**
  * `memories.search` (SPEC §3.4). `tags` filter (`tagMode` all or any); `boostTags` only raise the score
  * of memories carrying them; `since` keeps memories updated at or after that instant.
  */
-export const MemorySearchInput = z.strictObject({
-  query: z.string().max(MAX_QUERY_LENGTH).optional(),
-  tags: TagsInput.optional(),
-  tagMode: z.enum(["all", "any"]).optional(),
-  kinds: z.array(MemoryKind).optional(),
-  minImportance: ImportanceInput.optional(),
-  sessionId: z.string().min(1).max(128).optional(),
-  groupId: z.string().min(1).max(128).optional(),
-  since: InstantInput.optional(),
-  boostTags: TagsInput.optional(),
-  limit: z.number().int().min(1).max(MAX_SEARCH_LIMIT).optional(),
-});
+export const MemorySearchInput = CoreMemorySearchInput;
 export type MemorySearchInput = z.input<typeof MemorySearchInput>;
