@@ -5,6 +5,7 @@ export * from "./ids.js";
 export * from "./json-check.js";
 export * from "./keys.js";
 export * from "./limits.js";
+export * from "./paf-lookup.js";
 export * from "./port.js";
 export * from "./schemas/index.js";
 export * from "./stored.js";
