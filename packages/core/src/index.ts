@@ -1,4 +1,5 @@
 export * from "./batch.js";
+export * from "./canonical-json.js";
 export * from "./collections.js";
 export * from "./errors.js";
 export * from "./ids.js";
