@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type RedisServerHandle, startRedisServer } from "@tta-dev/memory-redis/testing";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { rawRequest, workspaceWith } from "./raw.js";

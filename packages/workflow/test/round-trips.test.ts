@@ -2,13 +2,9 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRedisBackend } from "@tta-dev/memory-redis";
-import {
-  type CountingProxy,
-  type RedisServerHandle,
-  startCountingProxy,
-  startRedisServer,
-} from "@tta-dev/memory-redis/testing";
+import { type CountingProxy, startCountingProxy } from "@tta-dev/memory-redis/testing";
 import { createPafSource } from "@tta-dev/paf";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryWorkflow } from "../src/index.js";
 import { PAFCORE } from "./scenario.js";

@@ -1,0 +1,13 @@
+export {
+  probe,
+  REDIS_CLI_BIN,
+  REDIS_SERVER_BIN,
+  type RedisClusterHandle,
+  type RedisServerHandle,
+  type RedisServerOptions,
+  redisServerAvailable,
+  startRedisCluster,
+  startRedisServer,
+  type TestRedis,
+  testRedis,
+} from "./redis-server.js";
