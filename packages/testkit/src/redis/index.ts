@@ -6,6 +6,7 @@ export {
   type RedisServerHandle,
   type RedisServerOptions,
   redisServerAvailable,
+  redisServerOrSkip,
   startRedisCluster,
   startRedisServer,
   type TestRedis,

@@ -243,6 +243,25 @@ export async function redisServerAvailable(): Promise<boolean> {
   }
 }
 
+/**
+ * {@link startRedisServer}, or `undefined` where no `redis-server` can be started, for tests that
+ * then skip, loudly named; under `CI=true` the failure is thrown instead, so that CI never skips them.
+ *
+ * @example
+ * redis = await redisServerOrSkip();
+ * if (!redis) return; // each test: if (!redis) return ctx.skip("redis-server could not be started here")
+ */
+export async function redisServerOrSkip(
+  options: RedisServerOptions = {},
+): Promise<RedisServerHandle | undefined> {
+  try {
+    return await startRedisServer(options);
+  } catch (error) {
+    if (process.env.CI === "true") throw error;
+    return undefined;
+  }
+}
+
 /** A Redis server for the tests of one file: the one `REDIS_URL` names, or one started for them. */
 export interface TestRedis {
   readonly url: string;
