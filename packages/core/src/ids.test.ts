@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "./errors.js";
-import { checkGroupId, checkSessionId, isSafeId, normalizeTags, parseSessionName } from "./ids.js";
+import {
+  checkGroupId,
+  checkSessionId,
+  isNamespace,
+  isSafeId,
+  NAMESPACE_REGEX,
+  normalizeTags,
+  parseSessionName,
+} from "./ids.js";
 
 const segment = fc.stringMatching(/^[a-z0-9]{1,8}$/);
 const date = fc
@@ -131,5 +139,20 @@ describe("group names and tags", () => {
       expect.objectContaining({ code: "VALIDATION_FAILED" }),
     );
     expect(() => normalizeTags([42])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+  });
+});
+
+describe("namespaces", () => {
+  it("NAMESPACE_REGEX accepts exactly the safe ids of at most 64 characters", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "Z", "0", ".", "_", "-", "/", " "), maxLength: 70 });
+    fc.assert(
+      fc.property(text, (ns) => {
+        expect(isNamespace(ns)).toBe(isSafeId(ns) && ns.length <= 64);
+        expect(NAMESPACE_REGEX.test(ns)).toBe(isNamespace(ns));
+      }),
+    );
+    expect(isNamespace("team-a")).toBe(true);
+    expect(isNamespace("a..b")).toBe(false);
+    expect(isNamespace("x".repeat(65))).toBe(false);
   });
 });
