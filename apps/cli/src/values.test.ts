@@ -1,14 +1,6 @@
+import { codeOf } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { convertValue, parseDuration, parseKeyValues } from "./values.js";
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe("command-line values", () => {
   it("reads durations in ms, s, m, h, d and bare seconds", () => {

@@ -1,22 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DIST_BIN, ttaCommand } from "./child.js";
 import { tempWorkspace } from "./harness.js";
-
-const BIN = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** Run `tta` as a real child process (TypeScript sources through tsx). */
 function tta(
   argv: string[],
   options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {},
 ) {
-  const r = spawnSync(process.execPath, ["--conditions=source", "--import", TSX, BIN, ...argv], {
+  const r = spawnSync(process.execPath, [...ttaCommand(), ...argv], {
     cwd: options.cwd ?? tempWorkspace(),
     input: options.input ?? "",
     env: { PATH: process.env.PATH ?? "", ...options.env },

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { spawnNode } from "@tta-dev/testkit/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitForStdout } from "./child.js";
 import { tempWorkspace } from "./harness.js";
 
 /*
@@ -82,17 +82,17 @@ describe("the bundled CLI", () => {
   }, 60_000);
 
   it("serves HTTP and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [MAIN, "serve", "--port", "0", "--backend", "memory"], {
+    const server = spawnNode([MAIN, "serve", "--port", "0", "--backend", "memory"], {
+      source: false,
       cwd: tempWorkspace(),
       env: { PATH: process.env.PATH ?? "" },
     });
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     try {
-      const [, url] = await waitForStdout(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+      const [, url] = await server.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/, { stream: "stdout" });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     } finally {
-      child.kill("SIGTERM");
+      server.child.kill("SIGTERM");
     }
-    expect(await exited).toBe(0);
+    expect((await server.exited).code).toBe(0);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { spawnTta, waitForStdout } from "./child.js";
+import { spawnTta } from "./child.js";
 import { tempWorkspace } from "./harness.js";
 
 /** A request with exactly these headers (as a browser page or a rebinding attacker would send). */
@@ -26,9 +26,11 @@ describe("tta serve", () => {
     }).done;
     expect(created.code, created.stderr).toBe(0);
 
-    const { child, done } = spawnTta(["serve", "--port", "0", "--host", "127.0.0.1", "--dir", dir], { cwd });
+    const { child, done, waitFor } = spawnTta(["serve", "--port", "0", "--host", "127.0.0.1", "--dir", dir], {
+      cwd,
+    });
     try {
-      const [, url] = await waitForStdout(child, /"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+      const [, url] = await waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true });

@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startRedisServer } from "@tta-dev/memory-redis/testing";
+import { startRedisServer } from "@tta-dev/testkit/redis";
 import autocannon from "autocannon";
 import { createTtaClient } from "../src/index.js";
 import { type BenchServer, startBenchServer } from "./processes.js";

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { freePort } from "@tta-dev/memory-redis/testing";
+import { freePort } from "@tta-dev/testkit/node";
 
 /** tsx's loader by absolute URL, so children can run anywhere. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;

@@ -1,20 +1,11 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from "@tta-dev/contract";
-import { type ErrorCode, resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, exitCodeFor } from "@tta-dev/contract";
+import { resolveLimits, toTtaError, ValidationError } from "@tta-dev/core";
 import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 import pino from "pino";
 import { serveHttp } from "./serve.js";
 import { resolveTokens } from "./tokens.js";
-
-/** Exit code of a start-up failure, by code (the CLI's table). */
-const EXIT: Partial<Record<ErrorCode, number>> = {
-  VALIDATION_FAILED: 2,
-  NAME_INVALID: 2,
-  NOT_SUPPORTED: 5,
-  BACKEND_UNAVAILABLE: 5,
-  BACKEND_CORRUPT: 5,
-};
 
 function version(): string {
   return (
@@ -117,6 +108,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
   } catch (err) {
     const e = toTtaError(err);
     process.stderr.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
-    return EXIT[e.code] ?? 70;
+    return exitCodeFor(e.code);
   }
 }

@@ -1,4 +1,5 @@
 import { buildOpenApi } from "@tta-dev/contract";
+import { NAMESPACE_REGEX } from "@tta-dev/core";
 import { HTTP_STATUS } from "./status.js";
 
 type Operation = { parameters?: unknown[]; responses?: Record<string, unknown> };
@@ -11,7 +12,7 @@ const NAMESPACE_HEADER = {
   required: false,
   description:
     "Namespace to work in. Honoured only when the bearer token lists it (or `*`); default: the token's first namespace, or the server's namespace without tokens.",
-  schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" },
+  schema: { type: "string", pattern: NAMESPACE_REGEX.source },
 } as const;
 
 const REQUEST_ID_HEADER = {

@@ -1,14 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { request } from "node:http";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-/** tsx's loader by absolute URL, so children can run anywhere. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
+import { fileURLToPath } from "node:url";
+import { runNode } from "@tta-dev/testkit/node";
 import { describe, expect, it } from "vitest";
 import { startServerProcess } from "./process.js";
 
@@ -17,28 +12,10 @@ const S = "drain-test-2026-11-25";
 describe("tta-http process", () => {
   it("refuses to start on 0.0.0.0 without tokens and says why (exit 2)", async () => {
     const cwd = await mkdtemp(join(tmpdir(), "tta-bin-"));
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=source",
-        "--import",
-        TSX,
-        fileURLToPath(new URL("../src/bin.ts", import.meta.url)),
-        "--host",
-        "0.0.0.0",
-        "--port",
-        "0",
-      ],
-      {
-        cwd,
-        env: { ...process.env, TTA_HTTP_TOKEN: "" },
-      },
+    const { code, stderr: err } = await runNode(
+      [fileURLToPath(new URL("../src/bin.ts", import.meta.url)), "--host", "0.0.0.0", "--port", "0"],
+      { cwd, env: { ...process.env, TTA_HTTP_TOKEN: "" } },
     );
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code).toBe(2);
     expect(JSON.parse(err.trim().split("\n").pop()!).error).toMatchObject({ code: "VALIDATION_FAILED" });
     expect(err).toContain("without bearer tokens");

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OPERATION_NAMES, type OperationName } from "@tta-dev/contract";
+import { exitCodeFor, OPERATION_NAMES, type OperationName } from "@tta-dev/contract";
 import {
   fillMemoryId as fill,
   parityNormaliser as normaliser,
@@ -26,21 +26,6 @@ function workspace(): string {
   writeFileSync(join(dir, "PAFCORE.md"), PAFCORE);
   return dir;
 }
-
-/** CLI exit codes of SPEC §6 for the codes the scenario raises. */
-const SPEC_EXIT: Partial<Record<string, number>> = {
-  VALIDATION_FAILED: 2,
-  NAME_INVALID: 2,
-  LIMIT_EXCEEDED: 2,
-  SESSION_NOT_FOUND: 3,
-  GROUP_NOT_FOUND: 3,
-  MEMORY_NOT_FOUND: 3,
-  ALREADY_EXISTS: 4,
-  SESSION_NOT_ACTIVE: 4,
-  GROUP_NOT_ACTIVE: 4,
-  INVALID_TRANSITION: 4,
-  VERSION_CONFLICT: 4,
-};
 
 type Outcome =
   | { ok: true; output: unknown }
@@ -93,7 +78,7 @@ describe("CLI and HTTP parity", () => {
         expect(cli.ok ? "success" : cli.code, label).toBe(step.error);
         expect(http.ok ? "success" : http.code, label).toBe(step.error);
         expect(http.ok ? 0 : http.status, label).toBe(HTTP_STATUS[step.error]);
-        expect(cli.ok ? 0 : cli.status, label).toBe(SPEC_EXIT[step.error]);
+        expect(cli.ok ? 0 : cli.status, label).toBe(exitCodeFor(step.error));
         expect(normHttp(http.ok ? {} : http.details), label).toEqual(normCli(cli.ok ? {} : cli.details));
         // The CLI names its flags in a validation message (`--importance`); the details are the same.
         if (step.error !== "VALIDATION_FAILED") {

@@ -1,10 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { cleanEnv } from "./cli-process.js";
-
-/** tsx's loader by absolute URL, so children can run anywhere. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { cleanEnv, spawnNode } from "@tta-dev/testkit/node";
 
 const BIN = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
 
@@ -26,41 +22,25 @@ export async function startServerProcess(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", TSX, BIN, ...args], {
-    cwd: options.cwd,
-    env: cleanEnv(options.env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr!.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tta-http did not start: ${out}`)), 30_000);
-    const check = () => {
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on("data", check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`tta-http exited ${code}: ${out}`));
-    });
-  });
+  const server = spawnNode([BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env) });
+  const [, url] = await server
+    .waitFor(/"url":"(http:\/\/[^"]+)"/, { stream: "stdout" })
+    .catch((error: Error) => Promise.reject(new Error(`tta-http did not start: ${error.message}`)));
   const waitForOutput = async (match: (out: string) => boolean, timeoutMs = 5_000) => {
     const deadline = Date.now() + timeoutMs;
-    while (!match(out)) {
-      if (Date.now() > deadline) throw new Error(`the expected output did not come: ${out.slice(-2_000)}`);
+    while (!match(server.output())) {
+      if (Date.now() > deadline) {
+        throw new Error(`the expected output did not come: ${server.output().slice(-2_000)}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return out;
+    return server.output();
   };
-  return { child, url, output: () => out, waitForOutput, exited };
+  return {
+    child: server.child,
+    url: url!,
+    output: server.output,
+    waitForOutput,
+    exited: server.exited.then((exit) => exit.code),
+  };
 }

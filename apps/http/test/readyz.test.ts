@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RedisServerHandle, startRedisServer } from "@tta-dev/memory-redis/testing";
+import { type RedisServerHandle, redisServerOrSkip } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "./process.js";
 
@@ -10,12 +10,8 @@ describe("tta-http readiness", () => {
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    try {
-      redis = await startRedisServer();
-    } catch (e) {
-      if (process.env.CI === "true") throw e;
-      return;
-    }
+    redis = await redisServerOrSkip();
+    if (!redis) return;
     const cwd = await mkdtemp(join(tmpdir(), "tta-readyz-"));
     server = await startServerProcess(["--port", "0"], {
       cwd,

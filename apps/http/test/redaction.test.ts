@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type RedisServerHandle, startRedisServer } from "@tta-dev/memory-redis/testing";
+import { type RedisServerHandle, redisServerOrSkip } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { rawRequest, workspaceWith } from "./raw.js";
@@ -77,12 +77,8 @@ describe("redacted Redis errors over HTTP (real process)", () => {
   let port = "";
 
   beforeAll(async () => {
-    try {
-      redis = await startRedisServer();
-    } catch (e) {
-      if (process.env.CI === "true") throw e;
-      return;
-    }
+    redis = await redisServerOrSkip();
+    if (!redis) return;
     // A port that was Redis's a moment ago and is closed now.
     port = new URL(redis.url).port;
     await redis.stop();

@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RedisServerHandle, startRedisServer } from "@tta-dev/memory-redis/testing";
+import { type RedisServerHandle, redisServerOrSkip } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTtaClient } from "../src/index.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
@@ -13,12 +13,8 @@ describe("two tta-http processes on one Redis", () => {
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    try {
-      redis = await startRedisServer();
-    } catch (e) {
-      if (process.env.CI === "true") throw e;
-      return;
-    }
+    redis = await redisServerOrSkip();
+    if (!redis) return;
     const cwd = await mkdtemp(join(tmpdir(), "tta-scale-"));
     const env = { TTA_BACKEND: "redis", TTA_REDIS_URL: redis.url };
     servers.push(

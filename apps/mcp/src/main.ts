@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { Handlers } from "@tta-dev/contract";
+import { exitCodeFor, type Handlers } from "@tta-dev/contract";
 import {
-  type ErrorCode,
   ForbiddenError,
   type MemoryBackend,
   resolveLimits,
@@ -16,15 +15,6 @@ import { loadConfig, openBackend, openHandlers } from "@tta-dev/runtime";
 import type { ToolSelection } from "./catalog.js";
 import { selectTools } from "./catalog.js";
 import { createTtaMcpServer } from "./server.js";
-
-/** Exit code of a start-up failure, by code (the CLI's table). */
-const EXIT: Partial<Record<ErrorCode, number>> = {
-  VALIDATION_FAILED: 2,
-  NAME_INVALID: 2,
-  NOT_SUPPORTED: 5,
-  BACKEND_UNAVAILABLE: 5,
-  BACKEND_CORRUPT: 5,
-};
 
 /** This package's version. */
 export function mcpVersion(): string {
@@ -189,6 +179,6 @@ export async function main(
   } catch (err) {
     const e = toTtaError(err);
     stderrLine(e);
-    return EXIT[e.code] ?? 70;
+    return exitCodeFor(e.code);
   }
 }

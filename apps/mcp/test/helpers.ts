@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { spawnNode, cleanEnv as withoutTtaVariables } from "@tta-dev/testkit/node";
 import { afterAll } from "vitest";
 
 /** The built `tta` command line (bundled by `pnpm build`), as a user runs it. */
@@ -16,13 +17,9 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** The environment without `TTA_*` variables, so the caller's settings never leak into a child. */
+/** The environment without `TTA_*` variables, with `NO_COLOR=1`, so the caller's settings never leak into a child. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("TTA_")) env[k] = v;
-  }
-  return { ...env, NO_COLOR: "1", ...extra };
+  return withoutTtaVariables({ NO_COLOR: "1", ...extra });
 }
 
 /** A fresh workspace (`.git` stops the workspace search here), removed after the file's tests. */
@@ -61,32 +58,11 @@ export interface ServeProcess {
 
 /** Start `tta serve --port 0` in `cwd` and wait for its URL; stopped after the file's tests. */
 export async function serve(cwd: string, env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [TTA_BIN, "serve", "--port", "0"], {
-    cwd,
-    env: cleanEnv(env),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr!.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tta serve did not start: ${out}`)), 30_000);
-    child.stdout!.on("data", () => {
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tta serve exited ${code}: ${out}`));
-    });
-  });
+  const server = spawnNode([TTA_BIN, "serve", "--port", "0"], { source: false, cwd, env: cleanEnv(env) });
+  const { child } = server;
+  const [, url] = await server
+    .waitFor(/"url":"(http:\/\/[^"]+)"/, { stream: "stdout" })
+    .catch((error: Error) => Promise.reject(new Error(`tta serve did not start: ${error.message}`)));
   cleanups.push(
     () =>
       new Promise<void>((resolve) => {
@@ -95,7 +71,7 @@ export async function serve(cwd: string, env: Record<string, string> = {}): Prom
         child.kill("SIGTERM");
       }),
   );
-  return { url, child, output: () => out };
+  return { url: url!, child, output: server.output };
 }
 
 /** An SDK client on `/mcp` of a running server, with a token and a namespace when given. */

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { OPERATION_NAMES } from "@tta-dev/contract";
+import { WORKFLOW_STAGES } from "@tta-dev/core";
 import { DEFAULT_TOOLS, toolNameOf } from "@tta-dev/mcp";
 import { PARITY_PAFCORE } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
@@ -202,14 +203,7 @@ describe("tta mcp over stdio", () => {
       arguments: { sessionId: S, content: "Use rotating refresh tokens" },
     });
     const { prompts } = await client.listPrompts();
-    expect(prompts.map((p) => p.name)).toEqual([
-      "understand",
-      "decompose",
-      "plan",
-      "implement",
-      "validate",
-      "reflect",
-    ]);
+    expect(prompts.map((p) => p.name)).toEqual([...WORKFLOW_STAGES]);
     for (const stage of ["plan", "reflect"]) {
       const got = await client.getPrompt({ name: stage, arguments: { session: S } });
       const text = (got.messages[0]!.content as { text: string }).text;

@@ -1,31 +1,10 @@
-import { ERROR_CODES, type ErrorCode } from "@tta-dev/core";
+import { ERROR_CODES } from "@tta-dev/core";
 import { describe, expect, it } from "vitest";
+import { HTTP_STATUS } from "./http-status.js";
 import { buildOpenApi, OPERATION_LIST, operationId } from "./index.js";
 
-const STATUS: Record<ErrorCode, number> = {
-  VALIDATION_FAILED: 400,
-  NAME_INVALID: 400,
-  LIMIT_EXCEEDED: 413,
-  SESSION_NOT_FOUND: 404,
-  GROUP_NOT_FOUND: 404,
-  MEMORY_NOT_FOUND: 404,
-  PAF_FILE_NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  SESSION_NOT_ACTIVE: 409,
-  GROUP_NOT_ACTIVE: 409,
-  INVALID_TRANSITION: 409,
-  VERSION_CONFLICT: 409,
-  PAF_PARSE_ERROR: 422,
-  NOT_SUPPORTED: 501,
-  BACKEND_UNAVAILABLE: 503,
-  BACKEND_CORRUPT: 500,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  INTERNAL: 500,
-};
-
 type Obj = Record<string, unknown>;
-const doc = buildOpenApi({ errorStatus: STATUS, version: "9.9.9" });
+const doc = buildOpenApi({ errorStatus: HTTP_STATUS, version: "9.9.9" });
 const paths = doc.paths as Record<string, Record<string, Obj>>;
 const schemas = (doc.components as { schemas: Record<string, Obj> }).schemas;
 
@@ -81,7 +60,7 @@ describe("buildOpenApi", () => {
       const responses = item.responses as Record<string, Obj>;
       expect(Object.keys(responses)).toContain(String(op.http.status ?? 200));
       for (const code of [...op.errors, "UNAUTHORIZED" as const]) {
-        const r = responses[String(STATUS[code])];
+        const r = responses[String(HTTP_STATUS[code])];
         expect(r, `${op.name} ${code}`).toBeDefined();
         expect(r!.description).toContain(code);
         expect(refs(r)).toEqual(["#/components/schemas/Error"]);

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkInputLimits, parseInput } from "./index.js";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
-
 describe("parseInput", () => {
   it("accepts a valid input and applies defaults", () => {
     const input = parseInput("session.create", { id: "auth-design-2025-10-01", tags: ["a"] });
@@ -17,17 +8,21 @@ describe("parseInput", () => {
   });
 
   it("refuses a path-like session id with NAME_INVALID under every policy", () => {
-    expect(codeOf(() => parseInput("session.get", { id: "../etc" }))).toBe("NAME_INVALID");
-    expect(codeOf(() => parseInput("session.create", { id: "../x" }, { namingPolicy: "off" }))).toBe(
-      "NAME_INVALID",
+    expect(() => parseInput("session.get", { id: "../etc" })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
     );
-    expect(codeOf(() => parseInput("message.append", { sessionId: "a/b", content: "x" }))).toBe(
-      "NAME_INVALID",
+    expect(() => parseInput("session.create", { id: "../x" }, { namingPolicy: "off" })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
+    );
+    expect(() => parseInput("message.append", { sessionId: "a/b", content: "x" })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
     );
   });
 
   it("applies the naming policy to new session ids only", () => {
-    expect(codeOf(() => parseInput("session.create", { id: "MySession" }))).toBe("NAME_INVALID");
+    expect(() => parseInput("session.create", { id: "MySession" })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
+    );
     expect(parseInput("session.create", { id: "MySession" }, { namingPolicy: "warn" }).id).toBe("MySession");
     expect(parseInput("session.get", { id: "MySession" }).id).toBe("MySession");
   });
@@ -36,22 +31,26 @@ describe("parseInput", () => {
     const deep = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${"}".repeat(n)}`) as unknown;
     const session = "auth-design-2025-10-01";
     for (const n of [65, 3000, 50_000]) {
-      expect(codeOf(() => parseInput("session.create", { id: session, metadata: deep(n) }))).toBe(
-        "VALIDATION_FAILED",
+      expect(() => parseInput("session.create", { id: session, metadata: deep(n) })).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED" }),
       );
-      expect(codeOf(() => parseInput("cache.set", { sessionId: session, key: "k", value: deep(n) }))).toBe(
-        "VALIDATION_FAILED",
+      expect(() => parseInput("cache.set", { sessionId: session, key: "k", value: deep(n) })).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED" }),
       );
-      expect(codeOf(() => parseInput("group.updateMetadata", { groupId: "g", patch: deep(n) }))).toBe(
-        "VALIDATION_FAILED",
+      expect(() => parseInput("group.updateMetadata", { groupId: "g", patch: deep(n) })).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED" }),
       );
     }
     expect(parseInput("cache.set", { sessionId: session, key: "k", value: deep(60) }).key).toBe("k");
   });
 
   it("refuses bad group names and memory ids with NAME_INVALID", () => {
-    expect(codeOf(() => parseInput("group.create", { name: "Feature Auth" }))).toBe("NAME_INVALID");
-    expect(codeOf(() => parseInput("memory.get", { id: "mem_bad" }))).toBe("NAME_INVALID");
+    expect(() => parseInput("group.create", { name: "Feature Auth" })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
+    );
+    expect(() => parseInput("memory.get", { id: "mem_bad" })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
+    );
     expect(parseInput("group.get", { groupId: "Legacy_Group.1" }).groupId).toBe("Legacy_Group.1");
   });
 
@@ -69,23 +68,25 @@ describe("parseInput", () => {
 
   it("refuses prototype-reaching keys in metadata and cache values", () => {
     const meta = JSON.parse('{"__proto__": {"x": 1}}');
-    expect(codeOf(() => parseInput("session.create", { id: "a-b-2025-01-01", metadata: meta }))).toBe(
-      "VALIDATION_FAILED",
+    expect(() => parseInput("session.create", { id: "a-b-2025-01-01", metadata: meta })).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED" }),
     );
-    expect(
-      codeOf(() => parseInput("cache.set", { sessionId: "a-b-2025-01-01", key: "k", value: meta })),
-    ).toBe("VALIDATION_FAILED");
-    expect(
-      codeOf(() => parseInput("cache.set", { sessionId: "a-b-2025-01-01", key: "constructor", value: 1 })),
-    ).toBe("VALIDATION_FAILED");
+    expect(() => parseInput("cache.set", { sessionId: "a-b-2025-01-01", key: "k", value: meta })).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED" }),
+    );
+    expect(() =>
+      parseInput("cache.set", { sessionId: "a-b-2025-01-01", key: "constructor", value: 1 }),
+    ).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
   });
 
   it("needs either content or messages for message.append, not both", () => {
     const sessionId = "a-b-2025-01-01";
-    expect(codeOf(() => parseInput("message.append", { sessionId }))).toBe("VALIDATION_FAILED");
-    expect(
-      codeOf(() => parseInput("message.append", { sessionId, content: "x", messages: [{ content: "y" }] })),
-    ).toBe("VALIDATION_FAILED");
+    expect(() => parseInput("message.append", { sessionId })).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED" }),
+    );
+    expect(() =>
+      parseInput("message.append", { sessionId, content: "x", messages: [{ content: "y" }] }),
+    ).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
     const batch = parseInput("message.append", { sessionId, messages: [{ content: "y" }] });
     expect(batch.messages?.[0]?.role).toBe("user");
   });
@@ -100,28 +101,34 @@ describe("parseInput", () => {
 describe("checkInputLimits", () => {
   it("fails LIMIT_EXCEEDED when a message is over the configured size", () => {
     const input = { sessionId: "a-b-2025-01-01", content: "x".repeat(2 * 1024 * 1024) };
-    expect(codeOf(() => checkInputLimits("message.append", input))).toBe("LIMIT_EXCEEDED");
-    expect(codeOf(() => checkInputLimits("message.append", input, { messageContentBytes: 4 << 20 }))).toBe(
-      undefined,
+    expect(() => checkInputLimits("message.append", input)).toThrow(
+      expect.objectContaining({ code: "LIMIT_EXCEEDED" }),
     );
+    expect(() => checkInputLimits("message.append", input, { messageContentBytes: 4 << 20 })).not.toThrow();
   });
 
   it("checks every item of a batch and the batch size", () => {
     const messages = [{ content: "ok" }, { content: "é".repeat(20) }];
-    expect(codeOf(() => checkInputLimits("message.append", { messages }, { messageContentBytes: 30 }))).toBe(
-      "LIMIT_EXCEEDED",
+    expect(() => checkInputLimits("message.append", { messages }, { messageContentBytes: 30 })).toThrow(
+      expect.objectContaining({ code: "LIMIT_EXCEEDED" }),
     );
-    expect(codeOf(() => checkInputLimits("message.append", { messages }, { batchAppend: 1 }))).toBe(
-      "LIMIT_EXCEEDED",
+    expect(() => checkInputLimits("message.append", { messages }, { batchAppend: 1 })).toThrow(
+      expect.objectContaining({ code: "LIMIT_EXCEEDED" }),
     );
   });
 
   it("checks tag counts, metadata keys and JSON sizes", () => {
     const tags = Array.from({ length: 33 }, (_, i) => `t${i}`);
-    expect(codeOf(() => checkInputLimits("session.create", { id: "x", tags }))).toBe("LIMIT_EXCEEDED");
+    expect(() => checkInputLimits("session.create", { id: "x", tags })).toThrow(
+      expect.objectContaining({ code: "LIMIT_EXCEEDED" }),
+    );
     const metadata = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i]));
-    expect(codeOf(() => checkInputLimits("group.create", { name: "g", metadata }))).toBe("LIMIT_EXCEEDED");
+    expect(() => checkInputLimits("group.create", { name: "g", metadata })).toThrow(
+      expect.objectContaining({ code: "LIMIT_EXCEEDED" }),
+    );
     const value = { big: "x".repeat(1024 * 1024) };
-    expect(codeOf(() => checkInputLimits("cache.set", { value }))).toBe("LIMIT_EXCEEDED");
+    expect(() => checkInputLimits("cache.set", { value })).toThrow(
+      expect.objectContaining({ code: "LIMIT_EXCEEDED" }),
+    );
   });
 });

@@ -1,20 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "./errors.js";
-import { checkGroupId, checkSessionId, isSafeId, normalizeTags, parseSessionName } from "./ids.js";
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return hasErrorCode(e, "NAME_INVALID")
-      ? "NAME_INVALID"
-      : hasErrorCode(e, "VALIDATION_FAILED")
-        ? "VALIDATION_FAILED"
-        : "OTHER";
-  }
-  return undefined;
-}
+import {
+  checkGroupId,
+  checkSessionId,
+  isNamespace,
+  isSafeId,
+  NAMESPACE_REGEX,
+  normalizeTags,
+  parseSessionName,
+} from "./ids.js";
 
 const segment = fc.stringMatching(/^[a-z0-9]{1,8}$/);
 const date = fc
@@ -101,10 +96,10 @@ describe("session names", () => {
     );
     fc.assert(
       fc.property(hostile, (id) => {
-        expect(code(() => checkSessionId(id, "strict"))).toBe("NAME_INVALID");
+        expect(() => checkSessionId(id, "strict")).toThrow(expect.objectContaining({ code: "NAME_INVALID" }));
         if (/[/\\\u0000-\u001f\u007f]|\.\./.test(id) || id.length > 128) {
-          expect(code(() => checkSessionId(id, "off"))).toBe("NAME_INVALID");
-          expect(code(() => checkSessionId(id, "warn"))).toBe("NAME_INVALID");
+          expect(() => checkSessionId(id, "off")).toThrow(expect.objectContaining({ code: "NAME_INVALID" }));
+          expect(() => checkSessionId(id, "warn")).toThrow(expect.objectContaining({ code: "NAME_INVALID" }));
         }
       }),
     );
@@ -113,10 +108,12 @@ describe("session names", () => {
   it("accepts safe free-form ids under warn (with a warning) and off, never unsafe ones", () => {
     expect(checkSessionId("legacy_Session.1", "warn").warning).toMatch(/does not follow/);
     expect(checkSessionId("legacy_Session.1", "off")).toEqual({ id: "legacy_Session.1", parts: null });
-    expect(code(() => checkSessionId("legacy_Session.1", "strict"))).toBe("NAME_INVALID");
+    expect(() => checkSessionId("legacy_Session.1", "strict")).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
+    );
     for (const id of ["..", "a..b", ".hidden", "-x", "a/b", "x".repeat(129)]) {
       expect(isSafeId(id)).toBe(false);
-      expect(code(() => checkSessionId(id, "off"))).toBe("NAME_INVALID");
+      expect(() => checkSessionId(id, "off")).toThrow(expect.objectContaining({ code: "NAME_INVALID" }));
     }
   });
 });
@@ -124,17 +121,38 @@ describe("session names", () => {
 describe("group names and tags", () => {
   it("accepts kebab-case group names up to 64 characters", () => {
     expect(checkGroupId("user-preferences-system")).toBe("user-preferences-system");
-    expect(code(() => checkGroupId("a".repeat(65)))).toBe("NAME_INVALID");
-    expect(code(() => checkGroupId("Feature_Auth"))).toBe("NAME_INVALID");
+    expect(() => checkGroupId("a".repeat(65))).toThrow(expect.objectContaining({ code: "NAME_INVALID" }));
+    expect(() => checkGroupId("Feature_Auth")).toThrow(expect.objectContaining({ code: "NAME_INVALID" }));
     expect(checkGroupId("Feature_Auth", { legacy: true })).toBe("Feature_Auth");
-    expect(code(() => checkGroupId("../x", { legacy: true }))).toBe("NAME_INVALID");
+    expect(() => checkGroupId("../x", { legacy: true })).toThrow(
+      expect.objectContaining({ code: "NAME_INVALID" }),
+    );
   });
 
   it("lower-cases and de-duplicates tags and refuses bad ones", () => {
     expect(normalizeTags(["Redis", "redis", "perf:p99", "a/b"])).toEqual(["redis", "perf:p99", "a/b"]);
-    expect(code(() => normalizeTags(["ok", "bad tag"]))).toBe("VALIDATION_FAILED");
-    expect(code(() => normalizeTags(["-x"]))).toBe("VALIDATION_FAILED");
-    expect(code(() => normalizeTags(["x".repeat(65)]))).toBe("VALIDATION_FAILED");
-    expect(code(() => normalizeTags([42]))).toBe("VALIDATION_FAILED");
+    expect(() => normalizeTags(["ok", "bad tag"])).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED" }),
+    );
+    expect(() => normalizeTags(["-x"])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+    expect(() => normalizeTags(["x".repeat(65)])).toThrow(
+      expect.objectContaining({ code: "VALIDATION_FAILED" }),
+    );
+    expect(() => normalizeTags([42])).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+  });
+});
+
+describe("namespaces", () => {
+  it("NAMESPACE_REGEX accepts exactly the safe ids of at most 64 characters", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "Z", "0", ".", "_", "-", "/", " "), maxLength: 70 });
+    fc.assert(
+      fc.property(text, (ns) => {
+        expect(isNamespace(ns)).toBe(isSafeId(ns) && ns.length <= 64);
+        expect(NAMESPACE_REGEX.test(ns)).toBe(isNamespace(ns));
+      }),
+    );
+    expect(isNamespace("team-a")).toBe(true);
+    expect(isNamespace("a..b")).toBe(false);
+    expect(isNamespace("x".repeat(65))).toBe(false);
   });
 });

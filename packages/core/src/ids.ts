@@ -150,9 +150,15 @@ export function isMemoryId(id: unknown): id is string {
   return typeof id === "string" && MEMORY_ID.test(id);
 }
 
-/** True for a namespace: a safe id of at most 64 characters. */
+/**
+ * A namespace: 1-64 of `[A-Za-z0-9._-]`, starting with a letter or digit, no `..` (a safe id of at
+ * most 64 characters). Its `source` is the pattern the OpenAPI document gives the namespace header.
+ */
+export const NAMESPACE_REGEX = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** True for a namespace: a safe id of at most 64 characters ({@link NAMESPACE_REGEX}). */
 export function isNamespace(ns: unknown): ns is string {
-  return isSafeId(ns) && ns.length <= 64;
+  return typeof ns === "string" && NAMESPACE_REGEX.test(ns);
 }
 
 /** @throws NameInvalidError when `ns` is not a valid namespace. */

@@ -31,11 +31,5 @@ export function applyMetadataPatch(current: Metadata, patch: Metadata): Metadata
   return merged;
 }
 
-/** JSON with object keys sorted: two equal JSON values give the same text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    typeof v === "object" && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+/** Core's canonical JSON (keys sorted): two equal JSON values give the same text. */
+export { canonicalJson } from "@tta-dev/core";

@@ -101,12 +101,5 @@ export async function putMemory(
   return memory;
 }
 
-/** Run `fn` and return the tta error code it failed with (or "OK"). */
-export async function codeOf(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-    return "OK";
-  } catch (error) {
-    return (error as { code?: string }).code ?? `THROWN:${String(error)}`;
-  }
-}
+/** The code of the tta error an action fails with (`undefined` when it succeeds). */
+export { codeOf } from "@tta-dev/testkit";

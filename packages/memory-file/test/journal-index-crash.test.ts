@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnNode } from "@tta-dev/testkit/node";
 import { describe, expect, it } from "vitest";
 import { createFileBackend } from "../src/index.js";
 import { putBody } from "../src/journal/journal-lines.js";
@@ -15,16 +15,13 @@ const COUNT = 40_000;
 const keys = ["k0", "k1", "k999", `k${COUNT - 1}`, "absent"];
 
 /** Start the index writer on `journal`, SIGKILL it `afterMs` after it is ready; resolves to its pid. */
-function killWhileWriting(journal: string, afterMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", worker, journal], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    child.stdout.once("data", () => setTimeout(() => child.kill("SIGKILL"), afterMs));
-    child.on("exit", (_code, signal) =>
-      signal === "SIGKILL" ? resolve(child.pid!) : reject(new Error(`writer ended by itself (${signal})`)),
-    );
-  });
+async function killWhileWriting(journal: string, afterMs: number): Promise<number> {
+  const writer = spawnNode([worker, journal]);
+  await writer.waitFor(/./, { stream: "stdout" });
+  setTimeout(() => writer.child.kill("SIGKILL"), afterMs);
+  const { signal } = await writer.exited;
+  if (signal !== "SIGKILL") throw new Error(`writer ended by itself (${signal}): ${writer.stderr()}`);
+  return writer.child.pid!;
 }
 
 const temps = (journal: string) => readdirSync(dirname(journal)).filter((n) => n.includes(".idx.tmp-"));

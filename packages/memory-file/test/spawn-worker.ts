@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { lastJsonLine, runNode, spawnNode } from "@tta-dev/testkit/node";
 
 const worker = fileURLToPath(new URL("./workers/writer.ts", import.meta.url));
 
@@ -8,36 +9,20 @@ const worker = fileURLToPath(new URL("./workers/writer.ts", import.meta.url));
  * the `source` condition.
  */
 export function startWorker(task: Record<string, unknown>, script = worker): ChildProcess {
-  return spawn(process.execPath, ["--conditions=source", "--import", "tsx", script, JSON.stringify(task)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return spawnNode([script, JSON.stringify(task)]).child;
 }
 
 /** Run the worker to completion and parse the JSON line it prints last. */
-export function runWorker<T>(
+export async function runWorker<T>(
   task: Record<string, unknown>,
   timeoutMs = 120_000,
   script = worker,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = startWorker(task, script);
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`worker exited ${code}: ${err.slice(-2000)}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as T);
-      } catch {
-        reject(new Error(`worker printed no result: ${out.slice(-500)} ${err.slice(-500)}`));
-      }
-    });
-  });
+  const { code, stdout, stderr } = await runNode([script, JSON.stringify(task)], { timeoutMs });
+  if (code !== 0) throw new Error(`worker exited ${code}: ${stderr.slice(-2000)}`);
+  try {
+    return lastJsonLine<T>(stdout);
+  } catch {
+    throw new Error(`worker printed no result: ${stdout.slice(-500)} ${stderr.slice(-500)}`);
+  }
 }

@@ -1,10 +1,10 @@
 import KeyvRedis from "@keyv/redis";
 import type { Scope } from "@tta-dev/core";
+import { testRedis } from "@tta-dev/testkit/redis";
 import { Keyv } from "keyv";
 import { Bench } from "tinybench";
 import { createKeyvBackend } from "../src/index.js";
 import { dropTable, freshTable, postgresKeyv, probePostgres } from "../test/postgres.js";
-import { startRedisServer } from "../test/redis-server.js";
 
 /**
  * The backend's common operations beside raw Keyv get/set/getMany on the same store, in one run.
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   rows.push(...(await measure("Map", () => new Keyv())));
 
-  const redis = await startRedisServer();
+  const redis = await testRedis();
   try {
     const keyvs: Keyv[] = [];
     rows.push(

@@ -1,25 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { createManualClock, encodeSegment, hasErrorCode, keyFor, type Scope } from "@tta-dev/core";
-import { casIncrement, listAll } from "@tta-dev/testkit";
+import { createManualClock, encodeSegment, keyFor, type Scope } from "@tta-dev/core";
+import { casIncrement, codeOf, listAll } from "@tta-dev/testkit";
 import { Keyv } from "keyv";
 import { describe, expect, it } from "vitest";
 import { INDEX_PAGE_SIZE } from "./key-index.js";
 import { createKeyvBackend } from "./keyv-backend.js";
 
 const scope: Scope = { namespace: "unit", collection: "notes" };
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return hasErrorCode(error, "BACKEND_CORRUPT") ||
-      hasErrorCode(error, "BACKEND_UNAVAILABLE") ||
-      hasErrorCode(error, "VALIDATION_FAILED")
-      ? error.code
-      : String(error);
-  }
-}
 
 describe("keyv backend", () => {
   it("declares no atomic CAS, no cross-process safety, no native TTL, and durability by store", () => {

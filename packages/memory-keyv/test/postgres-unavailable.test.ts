@@ -1,26 +1,13 @@
-import { createServer } from "node:net";
 import KeyvPostgres from "@keyv/postgres";
 import { hasErrorCode } from "@tta-dev/core";
+import { freePort } from "@tta-dev/testkit/node";
 import { Keyv } from "keyv";
 import { describe, expect, it } from "vitest";
 import { createKeyvBackend } from "../src/index.js";
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe("keyv backend on an unreachable PostgreSQL", () => {
   it("fails every call BACKEND_UNAVAILABLE at once instead of reading 'not found'", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     const keyv = new Keyv({ store: new KeyvPostgres({ uri: `postgres://postgres@127.0.0.1:${port}/test` }) });
     const backend = createKeyvBackend({ keyv, timeoutMs: 5_000 });
     const scope = { namespace: "down", collection: "notes" };

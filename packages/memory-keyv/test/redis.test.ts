@@ -2,15 +2,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import KeyvRedis, { createKeyv } from "@keyv/redis";
 import { keyFor } from "@tta-dev/core";
 import { describeBackendConformance, freshNamespace, listAll } from "@tta-dev/testkit";
+import { type TestRedis, testRedis } from "@tta-dev/testkit/redis";
 import { Keyv } from "keyv";
 import { afterAll, describe, expect, it } from "vitest";
 import { createKeyvBackend, type KeyvBackend } from "../src/index.js";
-import { type RedisServer, startRedisServer } from "./redis-server.js";
 
-let server: RedisServer | undefined;
+let server: TestRedis | undefined;
 let reason = "";
 try {
-  server = await startRedisServer();
+  server = await testRedis();
 } catch (error) {
   reason = error instanceof Error ? error.message : String(error);
 }

@@ -7,9 +7,9 @@
  * - cache get: backend.get vs raw GET of the same key
  */
 import { cacheScope, messagesScope } from "@tta-dev/core";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { Redis } from "ioredis";
 import { createRedisBackend } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { compare, rate, table, us } from "./measure.js";
 
 const MESSAGE = {

@@ -11,11 +11,11 @@
  */
 import { messagesScope, sessionsScope } from "@tta-dev/core";
 import { createMemoryStore } from "@tta-dev/memory";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { Redis } from "ioredis";
 import { createRedisBackend } from "../src/index.js";
 import { recordKey, scopeKeys } from "../src/keys.js";
 import { LUA_SOURCES } from "../src/scripts.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { compare, rate, table, us } from "./measure.js";
 
 const CONTENT = "the preferences store keeps one Redis hash per user, with cached reads; "

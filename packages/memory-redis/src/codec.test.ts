@@ -1,15 +1,6 @@
-import { hasErrorCode } from "@tta-dev/core";
+import { codeOf } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { decodeEntry, decodeRecord, encodeEntry } from "./codec.js";
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return hasErrorCode(e, "BACKEND_CORRUPT") ? e.code : String(e);
-  }
-  return undefined;
-}
 
 describe("record codec", () => {
   it("decodes version, expiry and value, and hides an expired record", () => {
@@ -31,7 +22,7 @@ describe("record codec", () => {
   it("fails BACKEND_CORRUPT naming the place for anything malformed", () => {
     for (const raw of ["", "x", "0::1", "1:x:1", "1::{", "1::", 42, Buffer.from("1::1")]) {
       expect(
-        code(() => decodeRecord(raw, "k", 0, "tta:{n}:c:r:k")),
+        codeOf(() => decodeRecord(raw, "k", 0, "tta:{n}:c:r:k")),
         String(raw),
       ).toBe("BACKEND_CORRUPT");
     }
@@ -57,7 +48,7 @@ describe("log entry codec", () => {
   it("fails BACKEND_CORRUPT for anything that is not [value] or [value, key]", () => {
     for (const raw of ["", "{}", "[]", "[1,2,3]", "[1,2]", "[1", 5, null]) {
       expect(
-        code(() => decodeEntry(raw, 1, "log")),
+        codeOf(() => decodeEntry(raw, 1, "log")),
         String(raw),
       ).toBe("BACKEND_CORRUPT");
     }

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { memoriesScope, memoryChangesScope, messagesScope, type Scope } from "@tta-dev/core";
+import { type RedisClusterHandle, startRedisCluster } from "@tta-dev/testkit/redis";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend, type RedisBackend } from "../src/index.js";
 import { keySlot } from "../src/slot.js";
-import { type RedisClusterHandle, startRedisCluster } from "../src/testing/index.js";
 import { failsWith, uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { describeBackendConformance } from "@tta-dev/testkit";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, describe } from "vitest";
 import { createRedisBackend, type RedisBackend } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { serverTestsEnabled } from "./servers.js";
 
 const enabled = await serverTestsEnabled();

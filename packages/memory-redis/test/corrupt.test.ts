@@ -1,9 +1,9 @@
 import { hasErrorCode, type Scope } from "@tta-dev/core";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend } from "../src/index.js";
 import { scopeKeys } from "../src/keys.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { failsWith, uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 

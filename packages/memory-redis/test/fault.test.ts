@@ -1,9 +1,9 @@
-import { fork } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { spawnNode } from "@tta-dev/testkit/node";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import type { FaultReport } from "./fault-worker.js";
 import { uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
@@ -21,23 +21,12 @@ interface Worker {
 
 function runWorker(env: Record<string, string>): Worker {
   const reports: FaultReport[] = [];
-  const child = fork(worker, [], {
-    execArgv: ["--conditions=source", "--import", "tsx"],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
+  const run = spawnNode([worker], { env: { ...process.env, ...env }, ipc: true, timeoutMs: 60_000 });
+  const { child } = run;
   child.on("message", (m) => reports.push(m as FaultReport));
-  const done = new Promise<number | null>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`fault worker exited ${code}: ${stderr.slice(-2000)}`));
-      else resolve(code);
-    });
+  const done = run.exited.then(({ code, stderr }) => {
+    if (code !== 0) throw new Error(`fault worker exited ${code}: ${stderr.slice(-2000)}`);
+    return code;
   });
   return { reports, stop: () => child.send("stop"), done };
 }

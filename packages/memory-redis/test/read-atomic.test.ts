@@ -1,9 +1,9 @@
-import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { messagesScope, sessionsScope } from "@tta-dev/core";
+import { spawnNode } from "@tta-dev/testkit/node";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 
@@ -23,16 +23,11 @@ describe.runIf(enabled)("reading a log's newest entries while another process ap
     const backend = createRedisBackend({ url: server.url });
     const scope = messagesScope(ns, "log");
     await backend.put(sessionsScope(ns), "log", { status: "active" });
-    const child = fork(worker, [], {
-      execArgv: ["--conditions=source", "--import", "tsx"],
+    const run = spawnNode([worker], {
       env: { ...process.env, TTA_REDIS_URL: server.url, TTA_NS: ns, TTA_APPENDS: String(APPENDS) },
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      ipc: true,
     });
-    let stderr = "";
-    child.stderr?.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const exited = run.exited.then((exit) => exit.code);
     let running = true;
     void exited.then(() => {
       running = false;
@@ -51,7 +46,7 @@ describe.runIf(enabled)("reading a log's newest entries while another process ap
       ]);
       check(tail as { seq: number; value: unknown }[]);
     }
-    expect(await exited, stderr).toBe(0);
+    expect(await exited, run.stderr()).toBe(0);
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(reads).toBeGreaterThan(50);
     check(await backend.readLog(scope, { fromEnd: true, limit: 10 }));

@@ -6,15 +6,15 @@ import {
   memoryChangesScope,
   messagesScope,
 } from "@tta-dev/core";
-import { afterAll, describe, expect, it } from "vitest";
-import { createRedisBackend, type RedisBackend } from "../src/index.js";
-import { type CountingProxy, startCountingProxy } from "../src/testing/counting-proxy.js";
 import {
   type RedisClusterHandle,
   type RedisServerHandle,
   startRedisCluster,
   startRedisServer,
-} from "../src/testing/index.js";
+} from "@tta-dev/testkit/redis";
+import { afterAll, describe, expect, it } from "vitest";
+import { createRedisBackend, type RedisBackend } from "../src/index.js";
+import { type CountingProxy, startCountingProxy } from "../src/testing/counting-proxy.js";
 import { uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 

@@ -1,8 +1,8 @@
 import { messagesScope } from "@tta-dev/core";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend } from "../src/index.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 

@@ -1,4 +1,4 @@
-import { redisServerAvailable } from "../src/testing/index.js";
+import { redisServerAvailable } from "@tta-dev/testkit/redis";
 
 /**
  * Whether tests that need `redis-server` run here. Without it they are skipped loudly, except under

@@ -1,9 +1,9 @@
 import { createMemoryStore } from "@tta-dev/memory";
 import { expectCode } from "@tta-dev/testkit";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend } from "../src/index.js";
 import { type CountingProxy, startCountingProxy } from "../src/testing/counting-proxy.js";
-import { type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Scope } from "@tta-dev/core";
+import { freePort } from "@tta-dev/testkit/node";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisBackend, type RedisBackend } from "../src/index.js";
-import { freePort, type RedisServerHandle, startRedisServer } from "../src/testing/index.js";
 import { failsWith, uniqueNamespace } from "./helpers.js";
 import { serverTestsEnabled } from "./servers.js";
 

@@ -1,16 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { PafFileNotFoundError, PafParseError } from "@tta-dev/core";
+import { PAF_LOOKUP_ORDER, PafFileNotFoundError, PafParseError } from "@tta-dev/core";
 import { DEFAULT_MAX_CHARS, parsePafDocument } from "./parse.js";
 import type { PafDocument, ParsePafOptions } from "./types.js";
 
-/** Where a PAF document is looked for under the workspace root, in order (SPEC §3.6). */
-export const PAF_LOOKUP_ORDER = [
-  "PAFCORE.md",
-  ".tta/PAFCORE.md",
-  ".universal-instructions/paf/PAFCORE.md",
-  "docs/PAFCORE.md",
-];
+/** The lookup order is core's, so that `tta init` checks the same places; re-exported for this package's users. */
+export { PAF_LOOKUP_ORDER };
 
 /** Options shared by the functions that find and load a PAF document. */
 export interface LoadPafsOptions extends Omit<ParsePafOptions, "file"> {

@@ -1,24 +1,8 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "@tta-dev/core";
 
-/**
- * JSON with object keys sorted (by UTF-16 code units) at every depth and `undefined` members
- * left out: the same value always gives the same text, whatever order its keys were set in.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value);
-    return text === undefined ? "null" : text;
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const v = record[key];
-    if (v === undefined) continue;
-    parts.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
-  }
-  return `{${parts.join(",")}}`;
-}
+/** Core's canonical JSON, re-exported for this package's users: the policy hash is taken over it. */
+export { canonicalJson };
 
 /**
  * The first 16 hex characters of the SHA-256 of a value's {@link canonicalJson}.

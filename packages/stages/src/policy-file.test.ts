@@ -1,20 +1,11 @@
-import { hasErrorCode, type TtaError } from "@tta-dev/core";
+import type { TtaError } from "@tta-dev/core";
+import { expectCode } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { applyPolicyOverrides } from "./apply-overrides.js";
 import { DEFAULT_POLICY } from "./default-policy.js";
 import { MAX_POLICY_FILE_BYTES, parsePolicyFile } from "./policy-file.js";
 import { policyHash } from "./resolve-stage.js";
 import { createStagePolicy } from "./stage-policy.js";
-
-function caught(fn: () => unknown): TtaError {
-  try {
-    fn();
-  } catch (err) {
-    if (hasErrorCode(err, "VALIDATION_FAILED") || hasErrorCode(err, "LIMIT_EXCEEDED")) return err;
-    throw err;
-  }
-  throw new Error("expected a tta error");
-}
 
 const paths = (err: TtaError) => (err.details.issues as { path: string }[]).map((i) => i.path);
 
@@ -186,19 +177,25 @@ describe("parsePolicyFile: invalid files name the key", () => {
 
   it.each(cases)("%s fails VALIDATION_FAILED at the key", (_name, text, path) => {
     const name = text.startsWith("{") || text.startsWith('"') ? "policy.json" : "policy.yaml";
-    const err = caught(() => parsePolicyFile(text, name));
+    const err = expectCode(() => parsePolicyFile(text, name), "VALIDATION_FAILED");
     expect(err.code).toBe("VALIDATION_FAILED");
     expect(paths(err)).toContain(path);
     expect(err.message).toContain(`${path}: `);
   });
 
   it("lists every bad key, not only the first", () => {
-    const err = caught(() => parsePolicyFile("budgets:\n  rapid: -1\n  standard: x\nextra: 1\n", "p.yaml"));
+    const err = expectCode(
+      () => parsePolicyFile("budgets:\n  rapid: -1\n  standard: x\nextra: 1\n", "p.yaml"),
+      "VALIDATION_FAILED",
+    );
     expect(paths(err).sort()).toEqual(["budgets.rapid", "budgets.standard", "extra"]);
   });
 
   it("names the allowed keys when a key is unknown", () => {
-    const err = caught(() => parsePolicyFile("stages:\n  plan:\n    fast: {}\n", "p.yaml"));
+    const err = expectCode(
+      () => parsePolicyFile("stages:\n  plan:\n    fast: {}\n", "p.yaml"),
+      "VALIDATION_FAILED",
+    );
     expect(err.message).toContain(
       "stages.plan.fast: unknown key; allowed: rapid, standard, augster-rigorous",
     );
@@ -213,7 +210,7 @@ describe("parsePolicyFile: hostile input", () => {
     ["constructor: { prototype: { polluted: true } }\n", "p.yaml", "constructor"],
     ["stages:\n  plan:\n    prototype: {}\n", "p.yaml", "stages.plan.prototype"],
   ])("refuses a prototype-reaching key (case %#)", (text, name, path) => {
-    const err = caught(() => parsePolicyFile(text, name));
+    const err = expectCode(() => parsePolicyFile(text, name), "VALIDATION_FAILED");
     expect(err.code).toBe("VALIDATION_FAILED");
     expect(paths(err)).toContain(path);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -222,7 +219,7 @@ describe("parsePolicyFile: hostile input", () => {
 
   it("refuses a 1 MB file with LIMIT_EXCEEDED before parsing it", () => {
     const text = `# ${"x".repeat(1024 * 1024)}\n`;
-    const err = caught(() => parsePolicyFile(text, "policy.yaml"));
+    const err = expectCode(() => parsePolicyFile(text, "policy.yaml"), "LIMIT_EXCEEDED");
     expect(err.code).toBe("LIMIT_EXCEEDED");
     expect(err.details).toMatchObject({ limit: MAX_POLICY_FILE_BYTES });
   });
@@ -235,22 +232,30 @@ describe("parsePolicyFile: hostile input", () => {
           .fill(`*a${i - 1}`)
           .join(", ")}]`,
       );
-    const err = caught(() => parsePolicyFile(lines.join("\n"), "policy.yaml"));
+    const err = expectCode(() => parsePolicyFile(lines.join("\n"), "policy.yaml"), "VALIDATION_FAILED");
     expect(err.code).toBe("VALIDATION_FAILED");
   });
 
   it("refuses deep nesting without crashing", () => {
     const depth = 20_000;
     const json = `${"[".repeat(depth)}${"]".repeat(depth)}`;
-    expect(caught(() => parsePolicyFile(json, "p.json")).code).toBe("VALIDATION_FAILED");
-    expect(caught(() => parsePolicyFile(json, "p.yaml")).code).toBe("VALIDATION_FAILED");
+    expect(expectCode(() => parsePolicyFile(json, "p.json"), "VALIDATION_FAILED").code).toBe(
+      "VALIDATION_FAILED",
+    );
+    expect(expectCode(() => parsePolicyFile(json, "p.yaml"), "VALIDATION_FAILED").code).toBe(
+      "VALIDATION_FAILED",
+    );
   });
 
   it("refuses syntax errors, duplicate keys and unknown extensions", () => {
-    expect(caught(() => parsePolicyFile("{", "p.json")).message).toContain("not valid JSON");
-    expect(caught(() => parsePolicyFile("a: 1\na: 2\n", "p.yaml")).message).toContain("not valid YAML");
-    expect(caught(() => parsePolicyFile("budgets: {}", "policy.toml")).message).toContain(
-      ".yaml, .yml or .json",
+    expect(expectCode(() => parsePolicyFile("{", "p.json"), "VALIDATION_FAILED").message).toContain(
+      "not valid JSON",
     );
+    expect(
+      expectCode(() => parsePolicyFile("a: 1\na: 2\n", "p.yaml"), "VALIDATION_FAILED").message,
+    ).toContain("not valid YAML");
+    expect(
+      expectCode(() => parsePolicyFile("budgets: {}", "policy.toml"), "VALIDATION_FAILED").message,
+    ).toContain(".yaml, .yml or .json");
   });
 });

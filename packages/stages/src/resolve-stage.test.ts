@@ -1,17 +1,10 @@
-import { hasErrorCode, type TtaError } from "@tta-dev/core";
+import { expectCode } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "./default-policy.js";
 import { policyHash, resolveStage } from "./resolve-stage.js";
 
-function failure(fn: () => unknown): TtaError {
-  try {
-    fn();
-  } catch (err) {
-    if (hasErrorCode(err, "VALIDATION_FAILED")) return err;
-    throw err;
-  }
-  throw new Error("expected VALIDATION_FAILED");
-}
+/** The VALIDATION_FAILED error `fn` throws. */
+const failure = (fn: () => unknown) => expectCode(fn, "VALIDATION_FAILED");
 
 describe("resolveStage", () => {
   it("defaults the mode to standard", () => {

@@ -1,20 +1,47 @@
-import { type ErrorCode, hasErrorCode } from "@tta-dev/core";
-import { expect } from "vitest";
+import { type ErrorCode, hasErrorCode, type TtaError } from "@tta-dev/core";
 
-/** Assert that `promise` rejects with a tta error of `code`; returns the error. */
-export async function expectCode(
-  promise: Promise<unknown>,
+type Caught = { code: string; details: Record<string, unknown> };
+
+function checked(outcome: { threw: boolean; error?: unknown }, code: ErrorCode): TtaError {
+  if (!outcome.threw) throw new Error(`expected a ${code} error, got success`);
+  if (!hasErrorCode(outcome.error, code)) {
+    const got = (outcome.error as { code?: string })?.code ?? String(outcome.error);
+    throw new Error(`expected ${code}, got ${got}`);
+  }
+  return outcome.error;
+}
+
+/**
+ * Assert that an action fails with a tta error of `code`, and return the error (for its message and
+ * details). Takes a promise or a function returning one (the result is a promise), or a plain
+ * function (the error comes at once).
+ *
+ * @example
+ * const { details } = await expectCode(backend.put(scope, "k", 1, { ifVersion: 9 }), "VERSION_CONFLICT");
+ * expect(expectCode(() => parsePolicyFile(text), "VALIDATION_FAILED").message).toContain("stages");
+ */
+export function expectCode(
+  action: PromiseLike<unknown> | (() => PromiseLike<unknown>),
   code: ErrorCode,
-): Promise<{ code: string; details: Record<string, unknown> }> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    caught = e;
+): Promise<Caught>;
+export function expectCode(action: () => unknown, code: ErrorCode): TtaError;
+export function expectCode(
+  action: PromiseLike<unknown> | (() => unknown),
+  code: ErrorCode,
+): TtaError | Promise<Caught> {
+  let result: unknown = action;
+  if (typeof action === "function") {
+    try {
+      result = action();
+    } catch (error) {
+      return checked({ threw: true, error }, code);
+    }
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then !== "function") {
+      return checked({ threw: false }, code);
+    }
   }
-  expect(caught, `expected a ${code} error`).toBeDefined();
-  if (!hasErrorCode(caught, code)) {
-    throw new Error(`expected ${code}, got ${(caught as { code?: string })?.code ?? String(caught)}`);
-  }
-  return caught as { code: string; details: Record<string, unknown> };
+  return Promise.resolve(result).then(
+    () => checked({ threw: false }, code),
+    (error: unknown) => checked({ threw: true, error }, code),
+  );
 }

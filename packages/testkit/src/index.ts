@@ -1,4 +1,5 @@
 export { type ChildResult, runChildren } from "./child/run-children.js";
+export { codeOf } from "./code-of.js";
 export { describeBackendConformance } from "./conformance.js";
 export { expectCode } from "./expect-code.js";
 export type { ConformanceContext, ConformanceOptions } from "./options.js";

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFileBackend } from "@tta-dev/memory-file";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import { spawnNode } from "@tta-dev/testkit/node";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryWorkflow, type MemoryWorkflow } from "../src/index.js";
 import { crashSession } from "./crash-sessions.js";
@@ -22,29 +22,17 @@ function tempDir(): string {
 }
 
 /** Start the worker, wait until it is ready, let it work for `ms`, then SIGKILL it. */
-function runAndKill(task: Record<string, unknown>, ms: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", worker, JSON.stringify(task)],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let out = "";
-    let err = "";
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (!timer && out.includes("ready\n")) timer = setTimeout(() => child.kill("SIGKILL"), ms);
-    });
-    child.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal !== "SIGKILL" && code !== 0) return reject(new Error(`worker exited ${code}: ${err}`));
-      resolve(out.split("\n").filter(Boolean));
-    });
-  });
+async function runAndKill(task: Record<string, unknown>, ms: number): Promise<string[]> {
+  const run = spawnNode([worker, JSON.stringify(task)]);
+  const ready = await run.waitFor(/ready\n/, { stream: "stdout", timeoutMs: 60_000 }).then(
+    () => true,
+    () => false,
+  );
+  const timer = ready ? setTimeout(() => run.child.kill("SIGKILL"), ms) : undefined;
+  const { code, signal, stdout, stderr } = await run.exited;
+  clearTimeout(timer);
+  if (signal !== "SIGKILL" && code !== 0) throw new Error(`worker exited ${code}: ${stderr}`);
+  return stdout.split("\n").filter(Boolean);
 }
 
 async function lessonsOf(wf: MemoryWorkflow, sessionId: string): Promise<string[]> {

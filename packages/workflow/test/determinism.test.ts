@@ -7,7 +7,7 @@ import { createFileBackend } from "@tta-dev/memory-file";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { createKeyvBackend } from "@tta-dev/memory-keyv";
 import { createRedisBackend } from "@tta-dev/memory-redis";
-import { type RedisServerHandle, startRedisServer } from "@tta-dev/memory-redis/testing";
+import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import Keyv from "keyv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandlers } from "../src/index.js";

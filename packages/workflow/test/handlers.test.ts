@@ -1,20 +1,11 @@
 import { OPERATION_NAMES } from "@tta-dev/contract";
-import { hasErrorCode } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import { codeOf } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { call, workspace } from "./scenario.js";
 
 const S = "auth-design-2025-10-01";
 const S2 = "auth-impl-2025-10-02";
-
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    return hasErrorCode(e, (e as { code: never }).code) ? (e as { code: string }).code : "NOT_A_TTA_ERROR";
-  }
-  return undefined;
-}
 
 describe("handlers", () => {
   it("serve every contract operation with outputs that match the contract", async () => {

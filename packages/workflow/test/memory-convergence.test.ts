@@ -1,6 +1,7 @@
 import { createManualClock, type MemoryBackend } from "@tta-dev/core";
 import { PENDING_WINDOW_MS } from "@tta-dev/memory";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import { expectCode } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { createMemoryWorkflow, type MemoryWorkflow } from "../src/index.js";
 import { deferred, type FaultRule, faultyBackend } from "./faulty-backend.js";
@@ -38,10 +39,6 @@ const announcement = (call: { method: string; scope: { collection: string } }) =
 async function contents(wf: MemoryWorkflow): Promise<string[]> {
   const hits = await wf.memory.memories.search({ limit: 100 });
   return hits.map((h) => `${h.memory.id}:${h.memory.content}:${h.memory.version}`).sort();
-}
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ code });
 }
 
 describe("every process converges on the same memories, whichever of a write's two steps fails", () => {

@@ -2,13 +2,9 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRedisBackend } from "@tta-dev/memory-redis";
-import {
-  type CountingProxy,
-  type RedisServerHandle,
-  startCountingProxy,
-  startRedisServer,
-} from "@tta-dev/memory-redis/testing";
+import { type CountingProxy, startCountingProxy } from "@tta-dev/memory-redis/testing";
 import { createPafSource } from "@tta-dev/paf";
+import { type RedisServerHandle, redisServerOrSkip } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryWorkflow } from "../src/index.js";
 import { PAFCORE } from "./scenario.js";
@@ -19,12 +15,8 @@ describe("context load on Redis, round trips counted by a TCP proxy", () => {
   let redis: RedisServerHandle | undefined;
   let proxy: CountingProxy | undefined;
   beforeAll(async () => {
-    try {
-      redis = await startRedisServer();
-    } catch (e) {
-      if (process.env.CI === "true") throw e;
-      return;
-    }
+    redis = await redisServerOrSkip();
+    if (!redis) return;
     proxy = await startCountingProxy(redis.port);
   }, 60_000);
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, HTTP_DEFAULTS } from "@tta-dev/contract";
+import { PAF_LOOKUP_ORDER } from "@tta-dev/core";
 
 /** What `tta init` did. */
 export interface InitResult {
@@ -103,13 +104,6 @@ Total Active PAFs: 2
 \`\`\`
 `;
 
-const PAF_LOOKUP = [
-  "PAFCORE.md",
-  ".tta/PAFCORE.md",
-  ".universal-instructions/paf/PAFCORE.md",
-  "docs/PAFCORE.md",
-];
-
 function writeNew(path: string, text: string): boolean {
   try {
     writeFileSync(path, text, { flag: "wx" });
@@ -129,7 +123,7 @@ export function initWorkspace(root: string, pafExists: (path: string) => boolean
   mkdirSync(join(root, ".tta"), { recursive: true });
   const config = join(root, ".tta", "config.yaml");
   (writeNew(config, CONFIG) ? result.created : result.skipped).push(config);
-  const existing = PAF_LOOKUP.map((p) => join(root, p)).find(pafExists);
+  const existing = PAF_LOOKUP_ORDER.map((p) => join(root, p)).find(pafExists);
   if (existing) result.skipped.push(existing);
   else {
     const paf = join(root, "PAFCORE.md");

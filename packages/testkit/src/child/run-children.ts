@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { lastJsonLine, runNode } from "../node/spawn-node.js";
 
 /** The result one child reports. */
 export interface ChildResult {
@@ -24,32 +24,18 @@ export async function runChildren(options: {
   timeoutMs?: number;
 }): Promise<ChildResult[]> {
   const worker = `${here}worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`;
-  const runs = Array.from({ length: options.count }, (_, id) => {
+  const runs = Array.from({ length: options.count }, async (_, id) => {
     const task = JSON.stringify({ ...options, id, env: undefined });
-    return new Promise<ChildResult>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", worker, task], {
-        env: { ...process.env, ...options.env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        err += d.toString();
-      });
-      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-      child.on("exit", (code) => {
-        clearTimeout(timer);
-        if (code !== 0) return reject(new Error(`child ${id} exited ${code}: ${err.slice(-2000)}`));
-        try {
-          resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as ChildResult);
-        } catch {
-          reject(new Error(`child ${id} printed no result: ${out.slice(-500)} ${err.slice(-500)}`));
-        }
-      });
+    const { code, stdout, stderr } = await runNode([worker, task], {
+      env: { ...process.env, ...options.env },
+      timeoutMs: options.timeoutMs ?? 60_000,
     });
+    if (code !== 0) throw new Error(`child ${id} exited ${code}: ${stderr.slice(-2000)}`);
+    try {
+      return lastJsonLine<ChildResult>(stdout);
+    } catch {
+      throw new Error(`child ${id} printed no result: ${stdout.slice(-500)} ${stderr.slice(-500)}`);
+    }
   });
   return Promise.all(runs);
 }

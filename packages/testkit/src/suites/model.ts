@@ -8,12 +8,12 @@ import type { Harness } from "./harness.js";
 type Op =
   | { t: "put"; key: string; value: number; ifVersion?: number; ttl?: number }
   | { t: "delete"; key: string; ifVersion?: number }
-  | { t: "get"; key: string }
-  | { t: "list"; limit: number; prefix?: string }
+  | { t: "get"; keys: string[] }
+  | { t: "list"; limit: number; prefix?: string; viaBatch?: boolean }
   | { t: "clear" }
   | { t: "advance"; ms: number }
   | { t: "append"; values: number[]; idem?: string }
-  | { t: "read"; after: number; limit: number; fromEnd: boolean };
+  | { t: "read"; after: number; before?: number; limit: number; fromEnd: boolean; viaBatch?: boolean };
 
 const key = fc.oneof(
   fc.constantFrom("a", "b", "a:b", "ü", "..", "a b", "A", "~", "k%41"),
@@ -40,12 +40,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       { requiredKeys: ["t", "key"] },
     ),
   },
-  fc.record({ t: fc.constant("get" as const), key }),
+  fc.record({ t: fc.constant("get" as const), keys: fc.array(key, { minLength: 1, maxLength: 3 }) }),
   fc.record(
     {
       t: fc.constant("list" as const),
       limit: fc.integer({ min: 1, max: 5 }),
       prefix: fc.constantFrom("a", "k1", "k", ""),
+      viaBatch: fc.constant(true),
     },
     { requiredKeys: ["t", "limit"] },
   ),
@@ -59,13 +60,21 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     },
     { requiredKeys: ["t", "values"] },
   ),
-  fc.record({
-    t: fc.constant("read" as const),
-    after: fc.integer({ min: 0, max: 12 }),
-    limit: fc.integer({ min: 1, max: 5 }),
-    fromEnd: fc.boolean(),
-  }),
+  fc.record(
+    {
+      t: fc.constant("read" as const),
+      after: fc.integer({ min: 0, max: 12 }),
+      before: fc.integer({ min: 1, max: 14 }),
+      limit: fc.integer({ min: 1, max: 5 }),
+      fromEnd: fc.boolean(),
+      viaBatch: fc.constant(true),
+    },
+    { requiredKeys: ["t", "after", "limit", "fromEnd"] },
+  ),
 );
+
+type StoredShape = { value: unknown; version: number };
+const shape = (r: StoredShape | null) => (r ? [r.value, r.version] : null);
 
 interface ModelRecord {
   value: number;
@@ -111,9 +120,19 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
         break;
       }
       case "get": {
-        const r = live(o.key);
-        const got = await b.get(scope, o.key);
-        expect(got ? [got.value, got.version] : null).toEqual(r ? [r.value, r.version] : null);
+        // One key alone, all of them at once, and both again inside one batch.
+        const want = o.keys.map((k) => {
+          const r = live(k);
+          return r ? [r.value, r.version] : null;
+        });
+        expect(shape(await b.get(scope, o.keys[0]!))).toEqual(want[0]);
+        expect((await b.getMany(scope, o.keys)).map(shape)).toEqual(want);
+        const [many, ...singles] = await b.batch([
+          { op: "getMany", scope, keys: o.keys },
+          ...o.keys.map((k) => ({ op: "get" as const, scope, key: k })),
+        ]);
+        expect((many as (StoredShape | null)[]).map(shape)).toEqual(want);
+        expect(singles.map((r) => shape(r as StoredShape | null))).toEqual(want);
         break;
       }
       case "list": {
@@ -122,7 +141,12 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
         const seen: string[] = [];
         let cursor: string | undefined;
         for (;;) {
-          const page = await b.list(scope, { limit: o.limit, prefix, ...(cursor ? { cursor } : {}) });
+          const options = { limit: o.limit, prefix, ...(cursor ? { cursor } : {}) };
+          const page = o.viaBatch
+            ? ((await b.batch([{ op: "list", scope, options }]))[0] as Awaited<
+                ReturnType<MemoryBackend["list"]>
+              >)
+            : await b.list(scope, options);
           seen.push(...page.items.map((i) => i.key));
           expect(page.items.every((i) => i.value === live(i.key)?.value)).toBe(true);
           if (!page.nextCursor) break;
@@ -156,9 +180,28 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
         break;
       }
       case "read": {
-        const seqs = log.map((_, i) => i + 1).filter((s) => s > o.after);
+        const seqs = log
+          .map((_, i) => i + 1)
+          .filter((s) => s > o.after && (o.before === undefined || s < o.before));
         const want = o.fromEnd ? seqs.slice(-o.limit) : seqs.slice(0, o.limit);
-        const got = await b.readLog(scope, { afterSeq: o.after, limit: o.limit, fromEnd: o.fromEnd });
+        const options = {
+          afterSeq: o.after,
+          ...(o.before === undefined ? {} : { beforeSeq: o.before }),
+          limit: o.limit,
+          fromEnd: o.fromEnd,
+        };
+        let got: { seq: number; value: unknown }[];
+        if (o.viaBatch) {
+          // The range and the length in one batch, as a context load reads them.
+          const [entries, length] = await b.batch([
+            { op: "readLog", scope, options },
+            { op: "logLength", scope },
+          ]);
+          got = entries as { seq: number; value: unknown }[];
+          expect(length).toBe(log.length);
+        } else {
+          got = await b.readLog(scope, options);
+        }
         expect(got.map((e) => e.seq)).toEqual(want);
         expect(got.map((e) => e.value)).toEqual(want.map((s) => log[s - 1]!.value));
         break;
@@ -173,8 +216,9 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
 }
 
 /**
- * Random operation sequences (puts with `ifVersion` and TTL, deletes, gets, paged and prefixed lists,
- * clears, clock moves, idempotent appends, range reads) against a trivial Map-and-array model. Each
+ * Random operation sequences (puts with `ifVersion` and TTL, deletes, gets and getMany, paged and
+ * prefixed lists, clears, clock moves, idempotent appends, range reads with both bounds; reads alone
+ * and through `batch`) against a trivial Map-and-array model. Each
  * run uses its own partition; at the end nothing of the namespace is left in the raw store.
  */
 export function modelSuite(h: Harness): void {

@@ -53,5 +53,5 @@ export function createHandlers(options: HandlersOptions): Handlers {
       return wf;
     },
   };
-  return { ...dataHandlers(env), ...groupHandlers(env), ...systemHandlers(env) } as Handlers;
+  return { ...dataHandlers(env), ...groupHandlers(env), ...systemHandlers(env) } satisfies Handlers;
 }

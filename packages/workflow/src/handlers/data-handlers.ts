@@ -1,33 +1,13 @@
-import type { Handler } from "@tta-dev/contract";
+import type { Handlers } from "@tta-dev/contract";
 import { ValidationError } from "@tta-dev/core";
 import type { HandlerEnv } from "./create-handlers.js";
-
-type HandlerMap = {
-  "session.create": Handler<"session.create">;
-  "session.get": Handler<"session.get">;
-  "session.list": Handler<"session.list">;
-  "session.complete": Handler<"session.complete">;
-  "session.archive": Handler<"session.archive">;
-  "session.delete": Handler<"session.delete">;
-  "message.append": Handler<"message.append">;
-  "message.list": Handler<"message.list">;
-  "cache.set": Handler<"cache.set">;
-  "cache.get": Handler<"cache.get">;
-  "cache.list": Handler<"cache.list">;
-  "cache.delete": Handler<"cache.delete">;
-  "memory.create": Handler<"memory.create">;
-  "memory.get": Handler<"memory.get">;
-  "memory.update": Handler<"memory.update">;
-  "memory.delete": Handler<"memory.delete">;
-  "memory.search": Handler<"memory.search">;
-};
 
 function defined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Sessions, messages, cache and deep memory. */
-export function dataHandlers(env: HandlerEnv): HandlerMap {
+export function dataHandlers(env: HandlerEnv) {
   const m = (ns: string) => env.workflow(ns).memory;
   return {
     "session.create": (i, c) => m(c.namespace).sessions.create(defined(i)),
@@ -95,5 +75,5 @@ export function dataHandlers(env: HandlerEnv): HandlerMap {
       items: await m(c.namespace).memories.search(defined(i)),
       nextCursor: null,
     }),
-  };
+  } satisfies Partial<Handlers>;
 }

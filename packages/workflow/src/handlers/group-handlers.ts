@@ -1,23 +1,10 @@
-import type { Handler } from "@tta-dev/contract";
+import type { Handlers } from "@tta-dev/contract";
 import type { HandlerEnv } from "./create-handlers.js";
-
-type HandlerMap = {
-  "group.create": Handler<"group.create">;
-  "group.get": Handler<"group.get">;
-  "group.list": Handler<"group.list">;
-  "group.addSession": Handler<"group.addSession">;
-  "group.removeSession": Handler<"group.removeSession">;
-  "group.sessions": Handler<"group.sessions">;
-  "group.updateMetadata": Handler<"group.updateMetadata">;
-  "group.setStatus": Handler<"group.setStatus">;
-  "group.delete": Handler<"group.delete">;
-  "group.summary": Handler<"group.summary">;
-};
 
 const opt = (ifVersion: number | undefined) => (ifVersion === undefined ? {} : { ifVersion });
 
 /** The session-group operations. */
-export function groupHandlers(env: HandlerEnv): HandlerMap {
+export function groupHandlers(env: HandlerEnv) {
   const g = (ns: string) => env.workflow(ns).groups;
   return {
     "group.create": (i, c) =>
@@ -75,5 +62,5 @@ export function groupHandlers(env: HandlerEnv): HandlerMap {
         uniqueTags: s.uniqueTags,
       };
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { Handler } from "@tta-dev/contract";
+import type { Handlers } from "@tta-dev/contract";
 import {
   isTtaError,
   type Layer,
@@ -21,16 +21,6 @@ import { renderContext } from "../render/index.js";
 import type { HandlerEnv } from "./create-handlers.js";
 import { checkStore } from "./store-check.js";
 
-type HandlerMap = {
-  "context.load": Handler<"context.load">;
-  "paf.list": Handler<"paf.list">;
-  "paf.validate": Handler<"paf.validate">;
-  "paf.diff": Handler<"paf.diff">;
-  "policy.show": Handler<"policy.show">;
-  "system.doctor": Handler<"system.doctor">;
-  "system.repair": Handler<"system.repair">;
-};
-
 /** The contract's shape of one validation result. */
 function toContractResult(r: PafResult) {
   return {
@@ -46,7 +36,7 @@ function toContractResult(r: PafResult) {
 }
 
 /** Context loading, PAFs, the policy and the doctor. */
-export function systemHandlers(env: HandlerEnv): HandlerMap {
+export function systemHandlers(env: HandlerEnv) {
   const o = env.options;
   const pafSource = o.pafSource!;
   const policy = o.policy!;
@@ -199,5 +189,5 @@ export function systemHandlers(env: HandlerEnv): HandlerMap {
         })),
       };
     },
-  };
+  } satisfies Partial<Handlers>;
 }

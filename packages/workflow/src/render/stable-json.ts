@@ -1,3 +1,5 @@
+import { canonicalJson } from "@tta-dev/core";
+
 /**
  * A copy of a JSON value with object keys sorted (UTF-16 code-unit order) at every depth. Objects
  * of the copy have no prototype, so a stored `"__proto__"` key stays an ordinary key.
@@ -23,8 +25,7 @@ const INVISIBLE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u20
  * can close an XML-style wrapper.
  */
 export function stableJson(value: unknown, indent = 2): string {
-  const text = JSON.stringify(sortKeys(value), null, indent) ?? "null";
-  return text
+  return canonicalJson(value, indent)
     .replace(INVISIBLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
     .replaceAll("</", "<\\/");
 }

@@ -1,4 +1,4 @@
-import { hasErrorCode } from "@tta-dev/core";
+import { expectCode } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { AGENT_CLIENTS, clientSpec, configFile, type LocationContext } from "./clients.js";
 
@@ -9,15 +9,8 @@ const ctx = (platform: NodeJS.Platform, env: Record<string, string>): LocationCo
   platform,
 });
 
-function refusal(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (hasErrorCode(error, "VALIDATION_FAILED")) return error;
-    throw error;
-  }
-  throw new Error("expected VALIDATION_FAILED");
-}
+/** The VALIDATION_FAILED error `fn` throws. */
+const refusal = (fn: () => unknown) => expectCode(fn, "VALIDATION_FAILED");
 
 describe("the clients", () => {
   it("put the project files in the workspace root", () => {

@@ -11,21 +11,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hasErrorCode } from "@tta-dev/core";
+import { expectCode } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
 import { openTarget, writeTarget } from "./write.js";
 
 const temp = () => mkdtempSync(join(tmpdir(), "tta-write-"));
 
-function refusal(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (hasErrorCode(error, "VALIDATION_FAILED")) return error;
-    throw error;
-  }
-  throw new Error("expected VALIDATION_FAILED");
-}
+/** The VALIDATION_FAILED error `fn` throws. */
+const refusal = (fn: () => unknown) => expectCode(fn, "VALIDATION_FAILED");
 
 describe.skipIf(process.platform === "win32")("writing a configuration file", () => {
   it("creates the folders, and leaves no temporary file behind", () => {

@@ -1,14 +1,17 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../node/free-port.js";
 
 const exec = promisify(execFile);
 
-/** The `redis-server` binary: `$REDIS_SERVER_BIN`, else `redis-server` on the PATH. */
-export const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? "redis-server";
+/** The `redis-server` binary: `$REDIS_SERVER_BIN`, else Debian's `/usr/bin/redis-server`, else the PATH's. */
+export const REDIS_SERVER_BIN =
+  process.env.REDIS_SERVER_BIN ??
+  (existsSync("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server");
 /** The `redis-cli` binary: `$REDIS_CLI_BIN`, else `redis-cli` on the PATH. */
 export const REDIS_CLI_BIN = process.env.REDIS_CLI_BIN ?? "redis-cli";
 
@@ -31,20 +34,6 @@ function installExitHook(): void {
     };
     process.once(signal, onSignal);
   }
-}
-
-/** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Send one inline command and return the first reply line (for readiness probes). */
@@ -252,4 +241,45 @@ export async function redisServerAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * {@link startRedisServer}, or `undefined` where no `redis-server` can be started, for tests that
+ * then skip, loudly named; under `CI=true` the failure is thrown instead, so that CI never skips them.
+ *
+ * @example
+ * redis = await redisServerOrSkip();
+ * if (!redis) return; // each test: if (!redis) return ctx.skip("redis-server could not be started here")
+ */
+export async function redisServerOrSkip(
+  options: RedisServerOptions = {},
+): Promise<RedisServerHandle | undefined> {
+  try {
+    return await startRedisServer(options);
+  } catch (error) {
+    if (process.env.CI === "true") throw error;
+    return undefined;
+  }
+}
+
+/** A Redis server for the tests of one file: the one `REDIS_URL` names, or one started for them. */
+export interface TestRedis {
+  readonly url: string;
+  /** Stop the server when the harness started it; a `REDIS_URL` server is left alone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `REDIS_URL` when set; otherwise {@link startRedisServer}. For tests that need a Redis but neither
+ * stop nor restart it (those start their own).
+ *
+ * @example
+ * const redis = await testRedis();
+ * afterAll(() => redis.stop());
+ */
+export async function testRedis(): Promise<TestRedis> {
+  const given = process.env.REDIS_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  const server = await startRedisServer();
+  return { url: server.url, stop: () => server.stop() };
 }
