@@ -100,7 +100,7 @@ describe("operation registry", () => {
     const call = <N extends OperationName, I extends RawInputOf<N>>(
       _name: N,
       _input: ExactInput<N, I>,
-    ): Promise<ResultOf<N, I>> => Promise.reject(new Error("types only"));
+    ): Promise<ResultOf<N, I>> => new Promise<never>(() => {}); // types only: never settles
     const sessionId = "auth-design-2025-10-01";
     expectTypeOf(call("message.append", { sessionId, content: "hi" })).resolves.toEqualTypeOf<Message>();
     expectTypeOf(
