@@ -24,7 +24,7 @@ const VERSION = JSON.parse(readFileSync(new URL("../package.json", import.meta.u
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const MESSAGES = 10_000;
 const S = "bench-startup-2025-10-01";
-// SPEC §7 measures with 1 KiB messages.
+// docs/performance.md#targets measures with 1 KiB messages.
 const FILLER = "the preferences store keeps one Redis hash per user, with cached reads; ".repeat(16);
 
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;

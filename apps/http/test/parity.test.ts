@@ -88,7 +88,7 @@ describe("CLI and HTTP parity", () => {
       } else {
         expect(cli.ok ? "success" : `${cli.code} ${r.stderr}`, label).toBe("success");
         expect(http.ok ? "success" : http.code, label).toBe("success");
-        // `tta paf validate` alone exits 1 on warnings (SPEC §5.3); every other success exits 0.
+        // `tta paf validate` alone exits 1 on warnings (docs/domain.md#paf-checks); every other success exits 0.
         expect(step.op === "paf.validate" ? [0, 1] : [0], label).toContain(r.code);
         expect(normHttp(http.ok ? http.output : null), label).toEqual(normCli(cli.ok ? cli.output : null));
       }

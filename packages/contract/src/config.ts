@@ -10,7 +10,7 @@ export type BackendName = z.infer<typeof BackendName>;
 
 const PositiveInt = z.number().int().positive();
 
-/** Overrides of the default limits of SPEC §6. */
+/** Overrides of the default limits (docs/contract.md#limits). */
 export const LimitsConfig = z.strictObject({
   messageContentBytes: PositiveInt.optional(),
   memoryContentBytes: PositiveInt.optional(),
@@ -90,7 +90,7 @@ export const ConfigSchema = z.strictObject({
     .optional(),
   keyv: z.strictObject({ url: z.string().min(1).optional() }).optional(),
   file: z.strictObject({ durability: z.enum(["fsync", "os"]).optional() }).optional(),
-  /** PAFCORE.md location (default: the standard lookup of SPEC §3.6). */
+  /** PAFCORE.md location (default: the lookup of docs/domain.md#paf-lookup). */
   pafPath: z.string().min(1).optional(),
   /** Stage policy file (default `.tta/policy.yaml` or `.tta/policy.json`). */
   policyPath: z.string().min(1).optional(),

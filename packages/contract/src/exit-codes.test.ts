@@ -7,7 +7,7 @@ describe("exit codes", () => {
     expect(Object.keys(EXIT_CODES).sort()).toEqual([...ERROR_CODES].sort());
   });
 
-  it("follows the table of SPEC §6", () => {
+  it("follows the table of docs/contract.md#error-codes", () => {
     expect(EXIT_CODES.VALIDATION_FAILED).toBe(2);
     expect(EXIT_CODES.LIMIT_EXCEEDED).toBe(2);
     expect(EXIT_CODES.PAF_PARSE_ERROR).toBe(2);

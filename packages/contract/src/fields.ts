@@ -22,7 +22,7 @@ import { z } from "zod";
 // field has one rule and one limit whichever entry a caller uses. The names below are this package's.
 
 /**
- * Hard caps of the input schemas (core's `INPUT_CAPS`). The configurable limits of SPEC §6 are
+ * Hard caps of the input schemas (core's `INPUT_CAPS`). The configurable limits (docs/contract.md#limits) are
  * checked separately (`checkInputLimits`); these only stop hostile input early, whatever the
  * configuration.
  */

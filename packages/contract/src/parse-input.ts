@@ -81,7 +81,7 @@ function* walk(value: unknown, parts: readonly string[], path: string): Generato
 }
 
 /**
- * Check an operation's declared size and count limits (SPEC §6) against the configured limits.
+ * Check an operation's declared size and count limits (docs/contract.md#limits) against the configured limits.
  * Runs before any handler, so that nothing is written when a limit is exceeded.
  *
  * @throws LimitExceededError naming the field, its size and the limit

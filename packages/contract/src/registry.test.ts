@@ -23,7 +23,7 @@ group.updateMetadata group.setStatus group.delete group.summary context.load paf
 policy.show system.doctor system.repair`.split(/\s+/);
 
 describe("operation registry", () => {
-  it("declares exactly the operations of SPEC §6 and those added since (system.repair), once each", () => {
+  it("declares exactly the operations of docs/contract.md#operations, once each", () => {
     expect([...OPERATION_NAMES].sort()).toEqual([...SPEC_OPERATIONS].sort());
     expect(new Set(OPERATION_NAMES).size).toBe(OPERATION_NAMES.length);
     for (const name of OPERATION_NAMES) expect(operations[name].name).toBe(name);

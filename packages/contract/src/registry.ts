@@ -30,7 +30,7 @@ export type OperationName = All["name"];
 /** Every operation, keyed by name. */
 export type Operations = { [O in All as O["name"]]: O };
 
-/** Every operation of SPEC §6, keyed by name, in declaration order. */
+/** Every operation (docs/contract.md#operations), keyed by name, in declaration order. */
 export const operations: Operations = Object.fromEntries(ALL.map((op) => [op.name, op])) as Operations;
 
 /** Every operation name, in declaration order. */

@@ -21,7 +21,7 @@ const MOVES: Record<GroupStatus, GroupStatus[]> = {
 };
 
 /**
- * The reference model: a plain map of groups and the rules of SPEC §3.5 written as directly as possible,
+ * The reference model: a plain map of groups and the rules of docs/domain.md#group-lifecycle written as directly as possible,
  * with the precedence of checks the store documents (not found, version, state, session, membership).
  */
 export class GroupModel {

@@ -20,7 +20,7 @@ import { serverTestsEnabled } from "./servers.js";
 
 const enabled = await serverTestsEnabled();
 
-/** The reads a stage-aware context load needs (SPEC §5.1), as one batch. */
+/** The reads a stage-aware context load needs (docs/domain.md#default-policy), as one batch. */
 function contextLoadReads(ns: string, session: string, memoryIds: string[]): BatchRead[] {
   return [
     { op: "get", scope: { namespace: ns, collection: "sessions" }, key: session },

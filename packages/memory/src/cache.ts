@@ -41,7 +41,7 @@ export interface CacheDeleteReceipt {
   cache: number;
 }
 
-/** A session's short-lived cache (SPEC §3.3). An expired entry is never returned. */
+/** A session's short-lived cache (docs/domain.md#cache). An expired entry is never returned. */
 export interface CacheStore {
   set(input: CacheSetInput): Promise<CacheEntry>;
   /** The live entry, or `null`. */

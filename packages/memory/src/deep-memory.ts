@@ -40,7 +40,7 @@ export interface MemoryDeleteReceipt {
   memories: number;
 }
 
-/** Deep memory: lessons, decisions and failures that outlive a session (SPEC §3.4). */
+/** Deep memory: lessons, decisions and failures that outlive a session (docs/domain.md#deep-memory). */
 export interface DeepMemoryStore {
   /** @throws SESSION_NOT_FOUND, GROUP_NOT_FOUND when it links to a session or group that does not exist */
   create(input: MemoryCreateInput): Promise<DeepMemory>;

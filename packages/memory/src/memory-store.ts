@@ -31,7 +31,7 @@ export interface MemoryStore {
 }
 
 /**
- * The four memory layers of SPEC §3.1–3.4 over any backend, sharing one namespace, clock and limits.
+ * The four memory layers (docs/domain.md#sessions to #deep-memory) over any backend, sharing one namespace, clock and limits.
  *
  * @example
  * const store = createMemoryStore({ backend: createInMemoryBackend() });

@@ -23,7 +23,7 @@ import {
 } from "./schemas/message.js";
 import { appendToActiveSession, checkLookupId } from "./session-lookup.js";
 
-/** Messages of a session (SPEC §3.2). */
+/** Messages of a session (docs/domain.md#messages). */
 export interface MessageStore {
   /** Append one message; a known idempotency key returns the original. */
   append(input: MessageAppendInput): Promise<Message>;

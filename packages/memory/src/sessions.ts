@@ -60,7 +60,7 @@ export interface SessionCompleteResult {
   lessons: DeepMemory[];
 }
 
-/** Sessions (SPEC §3.1). */
+/** Sessions (docs/domain.md#sessions). */
 export interface SessionStore {
   /** @throws NAME_INVALID, ALREADY_EXISTS */
   create(input: SessionCreateInput): Promise<Session>;

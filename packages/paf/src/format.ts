@@ -3,7 +3,7 @@ import { type PafResult, type PafSummary, summarizeResults } from "./results.js"
 /** Output formats of {@link formatResults}. */
 export type PafFormat = "text" | "json" | "github";
 
-/** The JSON shape of a validation report (SPEC §6: `{ ok, results, summary }`). */
+/** The JSON shape of a validation report (docs/contract.md#output: `{ ok, results, summary }`). */
 export interface PafReport {
   ok: boolean;
   results: PafResult[];

@@ -62,7 +62,7 @@ export function summarizeResults(results: readonly PafResult[]): PafSummary {
 }
 
 /**
- * The exit code of SPEC §5.3: 0 when everything passes, 1 for warnings only, 2 for any error;
+ * The exit code (docs/domain.md#paf-checks): 0 when everything passes, 1 for warnings only, 2 for any error;
  * `strict` turns warnings into errors.
  *
  * @example

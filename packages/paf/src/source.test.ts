@@ -20,7 +20,7 @@ async function root(files: Record<string, string> = {}) {
 }
 
 describe("findPafFile / loadPafs", () => {
-  it("follows the lookup order of SPEC §3.6", async () => {
+  it("follows the lookup order of docs/domain.md#paf-lookup", async () => {
     expect(PAF_LOOKUP_ORDER).toEqual([
       "PAFCORE.md",
       ".tta/PAFCORE.md",

@@ -53,7 +53,7 @@ interface CacheEntry {
 
 /**
  * Create a PAF source over the workspace's document. Each `load()` stats the file (lookup order of
- * SPEC §3.6) and parses again only when its mtime or size changed; with `cacheFile` the parse result
+ * docs/domain.md#paf-lookup) and parses again only when its mtime or size changed; with `cacheFile` the parse result
  * also survives the process.
  *
  * @example

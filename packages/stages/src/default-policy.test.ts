@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "./default-policy.js";
 import { resolveStage } from "./resolve-stage.js";
 
-/** SPEC §5.1, copied as text: "layer N" is a limit, a bare layer name is on with the default limit. */
+/** docs/domain.md#default-policy, copied as text: "layer N" is a limit, a bare layer name is on with the default limit. */
 const SPEC_TABLE: Record<string, [rapid: string, standard: string, rigorous: string]> = {
   understand: ["session 10", "session 50, pafs", "session 500, cache, deep 20, pafs, groups"],
   decompose: ["session 10", "session 30, cache 50, pafs", "session 500, cache, deep 20, pafs, groups"],
@@ -39,7 +39,7 @@ const cases = WORKFLOW_STAGES.flatMap((stage) =>
   WORKFLOW_MODES.map((mode, i) => ({ stage, mode, cell: SPEC_TABLE[stage]![i]! })),
 );
 
-describe("default policy (SPEC §5.1)", () => {
+describe("default policy (docs/domain.md#default-policy)", () => {
   it.each(cases)("$stage × $mode loads exactly: $cell", ({ stage, mode, cell }) => {
     const want = expected(cell);
     for (const spelled of [stage, stage.toUpperCase(), ` ${stage[0]!.toUpperCase()}${stage.slice(1)} `]) {
@@ -53,7 +53,7 @@ describe("default policy (SPEC §5.1)", () => {
     }
   });
 
-  it("gives each mode its SPEC token budget", () => {
+  it("gives each mode its documented token budget", () => {
     expect(resolveStage("plan", "rapid").budget).toBe(2_000);
     expect(resolveStage("plan", "standard").budget).toBe(8_000);
     expect(resolveStage("plan", "augster-rigorous").budget).toBe(32_000);

@@ -18,7 +18,7 @@ export const DEFAULT_LAYER_LIMITS: Readonly<Record<Layer, number | null>> = Obje
 /** Messages shown per peer session in the `groups` layer unless a policy says otherwise. */
 export const DEFAULT_GROUP_MESSAGES = 5;
 
-/** Token budget per load, per mode (SPEC §5.1). */
+/** Token budget per load, per mode (docs/domain.md#default-policy). */
 export const DEFAULT_BUDGETS = Object.freeze({ rapid: 2_000, standard: 8_000, "augster-rigorous": 32_000 });
 
 /**
@@ -51,7 +51,7 @@ function cell(spec: CellSpec): StageCell {
 
 const RIGOROUS: CellSpec = { session: 500, cache: true, deep: 20, pafs: true, groups: true };
 
-/** SPEC §5.1, rapid and standard columns (the rigorous column is the same for every stage). */
+/** docs/domain.md#default-policy, rapid and standard columns (the rigorous column is the same for every stage). */
 const TABLE: Record<WorkflowStage, { rapid: CellSpec; standard: CellSpec }> = {
   understand: { rapid: { session: 10 }, standard: { session: 50, pafs: true } },
   decompose: { rapid: { session: 10 }, standard: { session: 30, cache: 50, pafs: true } },
@@ -84,5 +84,5 @@ function buildDefault(): StagePolicy {
   });
 }
 
-/** The default policy of SPEC §5.1, frozen. Layers are listed in core `LAYERS` order. */
+/** The default policy (docs/domain.md#default-policy), frozen. Layers are listed in core `LAYERS` order. */
 export const DEFAULT_POLICY: StagePolicy = buildDefault();

@@ -2,7 +2,7 @@ import { LAYERS } from "@tta-dev/core";
 import type { StagePlan } from "./policy.js";
 
 /**
- * A stage plan in one line, in the notation of SPEC §5.1 with every limit spelled out: layers that
+ * A stage plan in one line, in the notation of docs/domain.md#default-policy with every limit spelled out: layers that
  * are on, their limits (`all`: no item limit; `groups 10×5`: peers × messages), then the budget.
  *
  * @example

@@ -1,7 +1,7 @@
 import type { Message, Session } from "@tta-dev/core";
 
 /**
- * The deep-memory query of SPEC §5.1: an explicit query when given, else the session title plus its
+ * The deep-memory query (docs/domain.md#deep-memory-query): an explicit query when given, else the session title plus its
  * last three user messages (each cut to 500 characters so one long message cannot drown the rest).
  */
 export function deepQuery(explicit: unknown, session: Session, messages: readonly Message[]): string {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createMemoryWorkflow, type MemoryWorkflow } from "../src/index.js";
 import { call, workspace } from "./scenario.js";
 
-// SPEC §5.1, as written there; a layer named without a number is on with the package default
+// docs/domain.md#default-policy, as written there; a layer named without a number is on with the package default
 // (cache 100, groups 10 peer sessions, pafs all).
 const SPEC: Record<
   string,

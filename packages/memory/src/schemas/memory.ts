@@ -45,7 +45,7 @@ export const DEFAULT_SEARCH_LIMIT = 10;
 export const MAX_SEARCH_LIMIT = INPUT_CAPS.searchLimit;
 
 /**
- * `memories.search` (SPEC §3.4). `tags` filter (`tagMode` all or any); `boostTags` only raise the score
+ * `memories.search` (docs/domain.md#search-and-ranking). `tags` filter (`tagMode` all or any); `boostTags` only raise the score
  * of memories carrying them; `since` keeps memories updated at or after that instant.
  */
 export const MemorySearchInput = CoreMemorySearchInput;

@@ -6,7 +6,7 @@ import { noDependencyChecker } from "./no-dependency.js";
 import { runtimeVersionChecker } from "./runtime-version.js";
 import type { Checker } from "./types.js";
 
-/** The checkers of SPEC §5.3, by name. */
+/** The checkers (docs/domain.md#paf-checks), by name. */
 export const CHECKERS: ReadonlyMap<string, Checker> = new Map(
   [
     maxLinesChecker,
