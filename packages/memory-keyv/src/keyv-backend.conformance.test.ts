@@ -8,6 +8,14 @@ describeBackendConformance({
   rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
 });
 
+// tta's keys start with "tta:", which Keyv takes for its own prefix in single-key calls but not in
+// batch reads: the namespace "tta" must still read back every write.
+describeBackendConformance({
+  name: 'keyv (Map store, Keyv namespace "tta")',
+  create: async ({ clock }) => createKeyvBackend({ keyv: new Keyv({ namespace: "tta" }), clock }),
+  rawKeys: (backend, namespace) => (backend as KeyvBackend).rawKeys(namespace),
+});
+
 // The path every store without an all-or-nothing setMany takes: dependent writes one after another.
 describeBackendConformance({
   name: "keyv (Map store, writes one by one)",

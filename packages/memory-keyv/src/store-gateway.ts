@@ -113,6 +113,18 @@ export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
     return `${key.slice(0, budget - HASH_LENGTH - HASH_MARK.length)}${HASH_MARK}${digest}`;
   }
 
+  /*
+   * Keyv's single-key calls (get, set, setMany, delete) leave a key that already starts with
+   * "<namespace>:" unprefixed, while its batch reads (getMany, deleteMany) always prefix. tta's keys
+   * all start with "tta:", so under the Keyv namespace "tta" the two would name different rows and a
+   * batch read would miss what a single write stored. Handing the single-key calls the prefixed key
+   * makes both name "<namespace>:<key>", whatever the namespace.
+   */
+  const ownPrefix = keyv.useKeyPrefix && keyv.namespace ? `${keyv.namespace}:` : "";
+  function single(key: string): string {
+    return ownPrefix && key.startsWith(ownPrefix) ? ownPrefix + key : key;
+  }
+
   function unavailable(op: string, cause: unknown): BackendUnavailableError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     return new BackendUnavailableError(
@@ -149,7 +161,7 @@ export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
   const gateway: StoreGateway = {
     keyv,
     atomicSetMany,
-    get: (key) => call("get", () => keyv.get(physical(key))),
+    get: (key) => call("get", () => keyv.get(single(physical(key)))),
     async getMany(keys) {
       if (keys.length === 0) return [];
       return call("getMany", () => keyv.getMany(keys.map(physical)));
@@ -160,7 +172,7 @@ export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
     },
     async setMany(entries) {
       if (entries.length === 0) return;
-      const mapped = entries.map((e) => ({ key: physical(e.key), value: e.value, ttl: e.ttlMs }));
+      const mapped = entries.map((e) => ({ key: single(physical(e.key)), value: e.value, ttl: e.ttlMs }));
       const results = await call("set", () =>
         mapped.length === 1
           ? keyv.set(mapped[0]!.key, mapped[0]!.value, mapped[0]!.ttl).then((ok) => [ok])
@@ -173,7 +185,9 @@ export function createStoreGateway(options: StoreGatewayOptions): StoreGateway {
     async deleteMany(keys) {
       if (keys.length === 0) return;
       const mapped = keys.map(physical);
-      await call("delete", () => (mapped.length === 1 ? keyv.delete(mapped[0]!) : keyv.deleteMany(mapped)));
+      await call("delete", () =>
+        mapped.length === 1 ? keyv.delete(single(mapped[0]!)) : keyv.deleteMany(mapped),
+      );
     },
     call,
   };
