@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const dirs = ["packages", "apps"].flatMap((d) =>
+const dirs = ["packages", "apps", "tests"].flatMap((d) =>
   existsSync(join(root, d)) ? readdirSync(join(root, d)).map((p) => join(root, d, p)) : [],
 );
 const withTests = dirs.filter((d) => {
