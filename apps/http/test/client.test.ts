@@ -1,3 +1,4 @@
+import * as client from "@tta-dev/client";
 import { hasErrorCode } from "@tta-dev/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -6,12 +7,13 @@ import {
   type RunningHttpServer,
   startHttpServer,
   TtaHttpError,
+  UnknownOperationError,
 } from "../src/index.js";
 import { makeApp } from "./helpers.js";
 
 const S = "client-test-2026-11-25";
 
-describe("typed client", () => {
+describe("typed client (@tta-dev/client) against the real server", () => {
   let server: RunningHttpServer;
   beforeAll(async () => {
     const { app } = await makeApp({
@@ -42,6 +44,28 @@ describe("typed client", () => {
     expect(cache.key).toBe("a/b c");
     expect((await tta.call("cache.get", { sessionId: S, key: "a/b c" }))?.value).toEqual([1, 2]);
     expect((await tta.call("session.list", { tag: "x" })).items).toHaveLength(1);
+  });
+
+  it("is re-exported by @tta-dev/http as the same values", () => {
+    expect(createTtaClient).toBe(client.createTtaClient);
+    expect(TtaHttpError).toBe(client.TtaHttpError);
+    expect(UnknownOperationError).toBe(client.UnknownOperationError);
+  });
+
+  it("gets a single append's Message and a batch's items, as typed", async () => {
+    const tta = createTtaClient({ baseUrl: server.url, token: "client-token-123456" });
+    const id = "client-append-2026-11-25";
+    await tta.call("session.create", { id });
+    const one = await tta.call("message.append", { sessionId: id, role: "user", content: "one" });
+    expect(one).toMatchObject({ sessionId: id, seq: 1, role: "user", content: "one" });
+    const batch = await tta.call("message.append", {
+      sessionId: id,
+      messages: [{ content: "two" }, { content: "three", role: "assistant" }],
+    });
+    expect(batch.items.map((m) => [m.seq, m.content])).toEqual([
+      [2, "two"],
+      [3, "three"],
+    ]);
   });
 
   it("raises the server's error code, message and details", async () => {
