@@ -16,11 +16,11 @@ export interface TtaClientOptions {
   /** e.g. `http://127.0.0.1:7411` */
   baseUrl: string;
   /** Bearer token, when the server has tokens configured. */
-  token?: string;
+  token?: string | undefined;
   /** Namespace to ask for (the token decides whether it is allowed). */
-  namespace?: string;
+  namespace?: string | undefined;
   /** Custom fetch (default global fetch). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /**
