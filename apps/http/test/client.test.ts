@@ -1,5 +1,8 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import * as client from "@tta-dev/client";
 import { hasErrorCode } from "@tta-dev/core";
+import { cleanEnv, runNode } from "@tta-dev/testkit/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTtaClient,
@@ -124,5 +127,30 @@ describe("typed client (@tta-dev/client) against the real server", () => {
       code: "BACKEND_UNAVAILABLE",
       details: { url: gone.url },
     });
+  });
+
+  it("runs the first ts block under Quick start of @tta-dev/client's README as written", async () => {
+    const readme = await readFile(new URL("../../../packages/client/README.md", import.meta.url), "utf8");
+    const quickStart = readme.slice(readme.indexOf("\n## Quick start\n"));
+    const code = /```ts\n([\s\S]*?)```/.exec(quickStart)?.[1];
+    expect(code).toContain('from "@tta-dev/client"');
+    const { app } = await makeApp();
+    const open = await startHttpServer({ app, port: 0, hasTokens: false });
+    // Inside this package, so that `@tta-dev/client` resolves as it does for an installed user.
+    const dir = fileURLToPath(new URL("../.reports/", import.meta.url));
+    const file = `${dir}readme-quickstart-${process.pid}.ts`;
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(file, code!);
+      const run = await runNode([file], { env: cleanEnv({ TTA_URL: open.url }), timeoutMs: 30_000 });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("1 1 [ 2, 3 ]");
+      expect(run.stdout).toContain("# Workflow context");
+      expect(run.stdout).toContain("404 SESSION_NOT_FOUND");
+    } finally {
+      await rm(file, { force: true });
+      await open.close();
+    }
   });
 });
