@@ -1,3 +1,10 @@
+export {
+  createTtaClient,
+  type TtaClient,
+  type TtaClientOptions,
+  TtaHttpError,
+  UnknownOperationError,
+} from "@tta-dev/client";
 export { createHttpApp, DEFAULT_BODY_LIMIT, type HttpAppOptions, honoPath } from "./app.js";
 export {
   authenticate,
@@ -8,7 +15,6 @@ export {
   type TokenRecord,
   type TokenScope,
 } from "./auth.js";
-export { createTtaClient, type TtaClient, type TtaClientOptions, TtaHttpError } from "./client.js";
 export { createErrorBody, type ErrorBody, type ErrorBodyOf } from "./error-body.js";
 export {
   type CommandPolicy,

@@ -1,4 +1,8 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import * as client from "@tta-dev/client";
 import { hasErrorCode } from "@tta-dev/core";
+import { cleanEnv, runNode } from "@tta-dev/testkit/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTtaClient,
@@ -6,12 +10,13 @@ import {
   type RunningHttpServer,
   startHttpServer,
   TtaHttpError,
+  UnknownOperationError,
 } from "../src/index.js";
 import { makeApp } from "./helpers.js";
 
 const S = "client-test-2026-11-25";
 
-describe("typed client", () => {
+describe("typed client (@tta-dev/client) against the real server", () => {
   let server: RunningHttpServer;
   beforeAll(async () => {
     const { app } = await makeApp({
@@ -42,6 +47,28 @@ describe("typed client", () => {
     expect(cache.key).toBe("a/b c");
     expect((await tta.call("cache.get", { sessionId: S, key: "a/b c" }))?.value).toEqual([1, 2]);
     expect((await tta.call("session.list", { tag: "x" })).items).toHaveLength(1);
+  });
+
+  it("is re-exported by @tta-dev/http as the same values", () => {
+    expect(createTtaClient).toBe(client.createTtaClient);
+    expect(TtaHttpError).toBe(client.TtaHttpError);
+    expect(UnknownOperationError).toBe(client.UnknownOperationError);
+  });
+
+  it("gets a single append's Message and a batch's items, as typed", async () => {
+    const tta = createTtaClient({ baseUrl: server.url, token: "client-token-123456" });
+    const id = "client-append-2026-11-25";
+    await tta.call("session.create", { id });
+    const one = await tta.call("message.append", { sessionId: id, role: "user", content: "one" });
+    expect(one).toMatchObject({ sessionId: id, seq: 1, role: "user", content: "one" });
+    const batch = await tta.call("message.append", {
+      sessionId: id,
+      messages: [{ content: "two" }, { content: "three", role: "assistant" }],
+    });
+    expect(batch.items.map((m) => [m.seq, m.content])).toEqual([
+      [2, "two"],
+      [3, "three"],
+    ]);
   });
 
   it("raises the server's error code, message and details", async () => {
@@ -100,5 +127,30 @@ describe("typed client", () => {
       code: "BACKEND_UNAVAILABLE",
       details: { url: gone.url },
     });
+  });
+
+  it("runs the first ts block under Quick start of @tta-dev/client's README as written", async () => {
+    const readme = await readFile(new URL("../../../packages/client/README.md", import.meta.url), "utf8");
+    const quickStart = readme.slice(readme.indexOf("\n## Quick start\n"));
+    const code = /```ts\n([\s\S]*?)```/.exec(quickStart)?.[1];
+    expect(code).toContain('from "@tta-dev/client"');
+    const { app } = await makeApp();
+    const open = await startHttpServer({ app, port: 0, hasTokens: false });
+    // Inside this package, so that `@tta-dev/client` resolves as it does for an installed user.
+    const dir = fileURLToPath(new URL("../.reports/", import.meta.url));
+    const file = `${dir}readme-quickstart-${process.pid}.ts`;
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(file, code!);
+      const run = await runNode([file], { env: cleanEnv({ TTA_URL: open.url }), timeoutMs: 30_000 });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("1 1 [ 2, 3 ]");
+      expect(run.stdout).toContain("# Workflow context");
+      expect(run.stdout).toContain("404 SESSION_NOT_FOUND");
+    } finally {
+      await rm(file, { force: true });
+      await open.close();
+    }
   });
 });

@@ -1,0 +1,3 @@
+export { type ErrorCode, hasErrorCode, isTtaError, type TtaError } from "@tta-dev/core";
+export { createTtaClient, type TtaClient, type TtaClientOptions } from "./client.js";
+export { TtaHttpError, UnknownOperationError } from "./errors.js";
