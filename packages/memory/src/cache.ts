@@ -2,13 +2,11 @@ import {
   type CacheEntry,
   cacheScope,
   checkByteLimit,
-  FORBIDDEN_KEYS,
   hasErrorCode,
   type RecordPage,
   type StoredCacheValue,
   type StoredRecord,
   sessionsScope,
-  ValidationError,
   VersionConflictError,
 } from "@tta-dev/core";
 import { z } from "zod";
@@ -65,14 +63,6 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
   return createCacheStoreIn(resolveMemoryContext(options));
 }
 
-function checkKey(key: string): void {
-  if (FORBIDDEN_KEYS.has(key)) {
-    throw new ValidationError(`key: "${key}" is not allowed as a cache key`, {
-      issues: [{ path: "key", message: "forbidden key" }],
-    });
-  }
-}
-
 /** {@link createCacheStore} over a resolved context. */
 export function createCacheStoreIn(ctx: MemoryContext): CacheStore {
   const { backend, namespace, limits, clock } = ctx;
@@ -104,7 +94,6 @@ export function createCacheStoreIn(ctx: MemoryContext): CacheStore {
       }
       const input = parseInput(CacheSetParsed, raw, "cache.set input");
       const sessionId = checkLookupId(input.sessionId);
-      checkKey(input.key);
       await requireActiveSession(ctx, sessionId);
       const stored: StoredCacheValue = { value: input.value, createdAt: ctx.nowIso() };
       const ttlMs = input.ttlMs ?? DEFAULT_CACHE_TTL_MS;
@@ -124,7 +113,6 @@ export function createCacheStoreIn(ctx: MemoryContext): CacheStore {
     async get(raw) {
       const input = parseInput(CacheGetInput, raw, "cache.get input");
       const sessionId = checkLookupId(input.sessionId);
-      checkKey(input.key);
       const record = await withSession<StoredRecord | null>(sessionId, {
         op: "get",
         scope: cacheScope(namespace, sessionId),
@@ -151,7 +139,6 @@ export function createCacheStoreIn(ctx: MemoryContext): CacheStore {
     async delete(raw) {
       const input = parseInput(CacheDeleteInput, raw, "cache.delete input");
       const sessionId = checkLookupId(input.sessionId);
-      checkKey(input.key);
       await requireSession(ctx, sessionId);
       try {
         const deleted = await backend.delete(

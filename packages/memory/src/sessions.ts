@@ -1,7 +1,6 @@
 import {
   AlreadyExistsError,
   cacheScope,
-  checkCountLimit,
   checkSessionId,
   type DeepMemory,
   hasErrorCode,
@@ -23,7 +22,6 @@ import { readModifyWrite } from "./read-modify-write.js";
 import { toSession, withoutVersion } from "./records.js";
 import type { Page } from "./schemas/common.js";
 import {
-  MAX_LESSONS,
   SessionArchiveInput,
   SessionCompleteInput,
   SessionCreateInput,
@@ -180,7 +178,6 @@ export function createSessionStoreIn(
       const input = parseInput(SessionCompleteInput, raw, "session.complete input");
       const id = checkLookupId(input.id);
       const lessons = (input.lessons ?? []).map((l) => (typeof l === "string" ? { content: l } : l));
-      checkCountLimit(lessons.length, MAX_LESSONS, "lessons");
       const checked = lessons.map((l, i) => {
         checkNotBlank(l.content, `lessons.${i}.content`);
         checkText(l.content, limits.memoryContentBytes, `lessons.${i}.content`);
