@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -9,6 +10,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { freePort } from "@tta-dev/testkit/node";
 import { type RedisServerHandle, startRedisServer } from "@tta-dev/testkit/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile, createProject, packAll, type Tarballs, writeTsconfig } from "../src/project.js";
@@ -51,6 +53,7 @@ function serviceEnv(home: string): Record<string, string> {
 /** What a quick start prints when it did its job (beyond exiting 0). */
 const PRINTS: Record<string, RegExp> = {
   "@tta-dev/cli": /auth-design-2025-10-01/,
+  "@tta-dev/client": /404 SESSION_NOT_FOUND/,
   "@tta-dev/contract": /NAME_INVALID/,
   "@tta-dev/groups": /totalGroups: 1/,
   "@tta-dev/http": /"id":"auth-design-2025-10-01"/,
@@ -60,7 +63,41 @@ const PRINTS: Record<string, RegExp> = {
   "@tta-dev/testkit": /passed/,
 };
 
+/** Quick starts that talk to a running tta HTTP server (started from this repository's build). */
+const NEEDS_SERVER = new Set(["@tta-dev/client"]);
+
+async function startServer(folder: string): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  mkdirSync(folder, { recursive: true });
+  const child = spawn(process.execPath, [join(ROOT, "apps/http/dist/bin.js"), "--port", String(port)], {
+    cwd: folder,
+    env: outsideEnv(),
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { url, stop: () => child.kill("SIGTERM") };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the HTTP server did not answer on ${url} within 10 s`);
+}
+
 async function runQuickStart(p: PublicPackage): Promise<void> {
+  const name = p.manifest.name;
+  const server = NEEDS_SERVER.has(name) ? await startServer(join(work, "servers", p.short)) : undefined;
+  try {
+    await runQuickStartWith(p, server ? { TTA_URL: server.url } : {});
+  } finally {
+    server?.stop();
+  }
+}
+
+async function runQuickStartWith(p: PublicPackage, extraEnv: Record<string, string>): Promise<void> {
   const name = p.manifest.name;
   const block = quickStart(p.readme);
   const lines = installLines(p.readme);
@@ -83,6 +120,7 @@ async function runQuickStart(p: PublicPackage): Promise<void> {
 
   const env = outsideEnv({
     ...serviceEnv(home),
+    ...extraEnv,
     PATH: `${join(dir, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
   });
   let result: Awaited<ReturnType<typeof run>>;
