@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BACKEND_NAMES } from "@tta-dev/contract";
+import { BACKEND_NAMES, ConfigSchema } from "@tta-dev/contract";
 import type { BackendDescriptor } from "@tta-dev/core";
 import { fileBackendDescriptor } from "@tta-dev/memory-file";
 import { inMemoryBackendDescriptor } from "@tta-dev/memory-inmemory";
@@ -41,6 +41,38 @@ describe("the backend registry", () => {
     expect(Object.keys(BACKENDS).sort()).toEqual([...BACKEND_NAMES].sort());
     for (const name of BACKEND_NAMES) {
       expect(await loadDescriptor(name, BACKENDS[name])).toBe(DESCRIPTORS[name]);
+    }
+  });
+
+  it("reads each backend's section of .tta/config.yaml as that backend's descriptor does", () => {
+    // `.tta/config.yaml` is checked whole at load (ConfigSchema, which also gives editors its JSON
+    // Schema), and each section again by its descriptor at open: the two must agree on every input.
+    const samples: unknown[] = [
+      {},
+      { url: "redis://127.0.0.1:6379" },
+      { url: "" },
+      { url: 7 },
+      { commandTimeoutMs: 200 },
+      { commandTimeoutMs: 0 },
+      { commandTimeoutMs: 1.5 },
+      { durability: "fsync" },
+      { durability: "os" },
+      { durability: "memory" },
+      { durability: "never" },
+      { unknownKey: true },
+      { url: "redis://x", commandTimeoutMs: 100 },
+    ];
+    for (const name of BACKEND_NAMES) {
+      const section = ConfigSchema.shape[name as keyof typeof ConfigSchema.shape];
+      const descriptor = DESCRIPTORS[name]!;
+      for (const sample of samples) {
+        const atLoad = section
+          ? section.safeParse(sample).success
+          : Object.keys(sample as object).length === 0;
+        expect(descriptor.configSchema.safeParse(sample).success, `${name}: ${JSON.stringify(sample)}`).toBe(
+          atLoad,
+        );
+      }
     }
   });
 
