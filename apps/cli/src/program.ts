@@ -53,6 +53,7 @@ const GROUP_DESCRIPTIONS: Record<string, string> = {
   memory: "Deep memory: lessons, decisions and failures that outlive a session.",
   group: "Session groups: related sessions, grouped, tagged and closed when done.",
   paf: "Permanent Architectural Facts of PAFCORE.md: list, validate, diff.",
+  stage: "The workflow stage a session is in: tta context without --stage loads it.",
   policy: "The stage policy: which layers each stage loads, within which budget.",
 };
 
