@@ -32,7 +32,17 @@ export type Invocation =
       globals: GlobalFlags;
     }
   | { kind: "serve"; host?: string; port?: string; globals: GlobalFlags }
-  | { kind: "mcp"; tools?: string; allowCommands?: boolean; globals: GlobalFlags };
+  | { kind: "mcp"; tools?: string; allowCommands?: boolean; globals: GlobalFlags }
+  | {
+      kind: "hook";
+      agent: string;
+      events?: string;
+      completeOnEnd?: boolean;
+      stage?: string;
+      timeoutMs?: string;
+      maxContextChars?: string;
+      globals: GlobalFlags;
+    };
 
 /** The global flags every command takes. */
 export interface GlobalFlags {
@@ -53,6 +63,7 @@ const GROUP_DESCRIPTIONS: Record<string, string> = {
   memory: "Deep memory: lessons, decisions and failures that outlive a session.",
   group: "Session groups: related sessions, grouped, tagged and closed when done.",
   paf: "Permanent Architectural Facts of PAFCORE.md: list, validate, diff.",
+  stage: "The workflow stage a session is in: tta context without --stage loads it.",
   policy: "The stage policy: which layers each stage loads, within which budget.",
 };
 
@@ -203,6 +214,39 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .action((opts: { tools?: string; allowCommands?: boolean }, command: Command) => {
       onRun({ kind: "mcp", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
+  program
+    .command("hook")
+    .description(
+      "Handle one coding-agent hook event from stdin (claude-code): load context on SessionStart, record prompts and replies. Always exits 0; problems go to stderr.",
+    )
+    .argument("<agent>", "the agent whose hook event is on stdin: claude-code")
+    .option("--events <list>", "handle only these events, separated by commas (default: all)")
+    .option("--complete-on-end", "SessionEnd completes the tta session")
+    .option(
+      "--stage <stage>",
+      "stage SessionStart loads when the session has none recorded (default understand)",
+    )
+    .option("--timeout-ms <n>", "give up after this many milliseconds (default 800)")
+    .option("--max-context-chars <n>", "longest additionalContext printed (default 10000)")
+    .addHelpText(
+      "after",
+      '\nExample:\n  echo \'{"session_id":"abc","hook_event_name":"SessionStart","source":"startup"}\' | tta hook claude-code\n',
+    )
+    .action(
+      (
+        agent: string,
+        opts: {
+          events?: string;
+          completeOnEnd?: boolean;
+          stage?: string;
+          timeoutMs?: string;
+          maxContextChars?: string;
+        },
+        command: Command,
+      ) => {
+        onRun({ kind: "hook", agent, ...opts, globals: command.optsWithGlobals() as GlobalFlags });
+      },
+    );
   return program;
 }
 

@@ -100,7 +100,7 @@ describe("tta: bad input fails early with the documented exit code", () => {
 
   it("names the flag of a missing or wrong field", async () => {
     const f = refusingFactories();
-    const noStage = await runCli(["context", S], f);
+    const noStage = await runCli(["context", S, "--stage", "ship"], f);
     expect(noStage.code).toBe(2);
     expect(noStage.stderr).toContain("--stage");
     const ttl = await runCli(["cache", "set", S, "k", "1", "--ttl", "90d"], f);

@@ -167,6 +167,10 @@ async function execute(
   }
   if (invocation.kind === "serve") return serve(invocation, io);
   if (invocation.kind === "mcp") return mcp(invocation, io);
+  if (invocation.kind === "hook") {
+    const { hookCommand } = await import("./commands/hook/index.js");
+    return hookCommand(invocation, io, options);
+  }
   if (
     invocation.kind === "init" &&
     (invocation.agent ?? invocation.print ?? invocation.tools) !== undefined
@@ -254,7 +258,11 @@ export async function run(argv: readonly string[], io: CliIo, options: RunOption
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) return commanderExit(error, program, argv, io, mode);
+    if (error instanceof CommanderError) {
+      const code = commanderExit(error, program, argv, io, mode);
+      // A hook never fails the agent (exit 2 would block a prompt in Claude Code): the error is on stderr.
+      return argv[0] === "hook" ? 0 : code;
+    }
     const e = toTtaError(error);
     printError(io.stderr, e, mode);
     return exitCodeFor(e.code);

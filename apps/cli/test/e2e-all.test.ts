@@ -51,6 +51,8 @@ describe("every operation end to end", () => {
     await step("group.removeSession", ["group", "remove", "feature-auth", T]);
     await step("group.sessions", ["group", "sessions", "feature-auth"]);
     await step("group.updateMetadata", ["group", "meta", "feature-auth", "sprint=42"]);
+    await step("session.setStage", ["stage", "set", S, "implement"]);
+    await step("context.load", ["context", S]);
     await step("context.load", [
       "context",
       S,

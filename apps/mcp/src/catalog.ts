@@ -9,6 +9,8 @@ const WHEN: Record<OperationName, string> = {
   "session.complete":
     "Call when the work of a session is done; pass what was learnt as lessons, which become deep memories that later sessions find.",
   "session.archive": "Call to archive a session nobody will continue.",
+  "session.setStage":
+    "Call when the work moves to another stage (understand, decompose, plan, implement, validate, reflect); later context loads without a stage load this one.",
   "session.delete":
     "Call only when the user asks to delete a session; cascade also removes its messages, cache and memberships.",
   "message.append":
@@ -53,6 +55,7 @@ const WHEN: Record<OperationName, string> = {
 const IDEMPOTENT_POSTS = new Set<OperationName>([
   "session.complete",
   "session.archive",
+  "session.setStage",
   "group.addSession",
   "group.setStatus",
   "system.repair",

@@ -167,6 +167,33 @@ describe("sessions", () => {
     expect(error.details).toMatchObject({ from: "archived", to: "completed" });
   });
 
+  it("records the stage an active session is in: case-insensitive, once, refused when not active", async () => {
+    const { store, clock } = setup();
+    const created = await store.sessions.create({ id: SID });
+    expect(created.stage).toBeUndefined();
+    clock.advance(1000);
+    const planned = await store.sessions.setStage({ id: SID, stage: "Plan" });
+    expect(planned).toMatchObject({ stage: "plan", version: 2, updatedAt: "2026-11-25T12:00:01.000Z" });
+    expect(await store.sessions.setStage({ id: SID, stage: "plan" })).toEqual(planned);
+    expect((await store.sessions.get({ id: SID })).stage).toBe("plan");
+    await expectCode(store.sessions.setStage({ id: SID, stage: "ship" }), "VALIDATION_FAILED");
+    await expectCode(
+      store.sessions.setStage({ id: SID, stage: "implement", ifVersion: 1 }),
+      "VERSION_CONFLICT",
+    );
+    await expectCode(
+      store.sessions.setStage({ id: "absent-session-2026-11-25", stage: "plan" }),
+      "SESSION_NOT_FOUND",
+    );
+    await store.sessions.complete({ id: SID });
+    const error = await expectCode(
+      store.sessions.setStage({ id: SID, stage: "reflect" }),
+      "SESSION_NOT_ACTIVE",
+    );
+    expect(error.details).toMatchObject({ sessionId: SID, status: "completed" });
+    expect((await store.sessions.get({ id: SID })).stage).toBe("plan");
+  });
+
   it("fails VERSION_CONFLICT with the current version when ifVersion does not match", async () => {
     const { store } = setup();
     await store.sessions.create({ id: SID });

@@ -7,6 +7,7 @@ import {
   InvalidTransitionError,
   messagesScope,
   type Session,
+  SessionNotActiveError,
   SessionNotFoundError,
   type SessionStatus,
   type StoredRecord,
@@ -28,6 +29,7 @@ import {
   SessionDeleteInput,
   SessionGetInput,
   SessionListInput,
+  SessionSetStageInput,
 } from "./schemas/session.js";
 import { listSessions } from "./session-list.js";
 import { checkLookupId, requireSession } from "./session-lookup.js";
@@ -67,6 +69,11 @@ export interface SessionStore {
   list(input?: SessionListInput): Promise<Page<Session>>;
   complete(input: SessionCompleteInput): Promise<SessionCompleteResult>;
   archive(input: SessionArchiveInput): Promise<Session>;
+  /**
+   * Record the workflow stage the session is in; the same stage again changes nothing.
+   * @throws SESSION_NOT_FOUND, SESSION_NOT_ACTIVE, VERSION_CONFLICT
+   */
+  setStage(input: SessionSetStageInput): Promise<Session>;
   delete(input: SessionDeleteInput): Promise<SessionDeleteReceipt>;
 }
 
@@ -210,6 +217,26 @@ export function createSessionStoreIn(
     async archive(raw) {
       const input = parseInput(SessionArchiveInput, raw, "session.archive input");
       return (await moveTo(checkLookupId(input.id), input.ifVersion, "archived")).after;
+    },
+
+    async setStage(raw) {
+      const input = parseInput(SessionSetStageInput, raw, "session.setStage input");
+      const id = checkLookupId(input.id);
+      const { after } = await readModifyWrite({
+        backend,
+        scope,
+        key: id,
+        ifVersion: input.ifVersion,
+        what: what(id),
+        notFound: () => new SessionNotFoundError(id, namespace),
+        decode: (record) => toSession(namespace, record),
+        change: (current) => {
+          if (current.status !== "active") throw new SessionNotActiveError(id, current.status);
+          if (current.stage === input.stage) return null;
+          return { ...withoutVersion(current), stage: input.stage, updatedAt: ctx.nowIso() };
+        },
+      });
+      return after;
     },
 
     async delete(raw) {

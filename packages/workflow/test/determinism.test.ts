@@ -67,6 +67,17 @@ async function scenario(handlers: Handlers, clock: ManualClock): Promise<string[
       out.push(md.rendered, JSON.stringify(json.context, null, 1));
     }
   }
+  // No stage recorded yet: a load without one is refused; once recorded, it is the session's.
+  const refused = await call(handlers, "context.load", { sessionId: S }).catch(
+    (e: { code?: string }) => e.code,
+  );
+  out.push(String(refused));
+  await c("session.setStage", { id: S, stage: "Implement" });
+  const recorded = (await call(handlers, "context.load", { sessionId: S, format: "markdown" })) as {
+    context: { stage: string };
+    rendered: string;
+  };
+  out.push(recorded.context.stage, recorded.rendered);
   // Memory ids carry randomness; everything else must be identical.
   return out.map((s) => s.replace(/mem_[0-9A-HJKMNP-TV-Z]{26}/g, "mem_<id>"));
 }
@@ -127,6 +138,8 @@ describe("the same scenario renders byte-identical context on every backend", ()
       const reference = outputs.get("memory")!;
       expect(outputs.get(name)).toEqual(reference);
       if (name === "memory") await expect(reference[0]).toMatchFileSnapshot("__snapshots__/plan-rapid.md");
+      // The stage recorded by session.setStage is the one a load without a stage gets, on every backend.
+      expect(outputs.get(name)!.slice(-3, -1)).toEqual(["VALIDATION_FAILED", "implement"]);
     }, 60_000);
   }
 });

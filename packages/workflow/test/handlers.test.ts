@@ -127,6 +127,8 @@ describe("handlers", () => {
     expect(await c("group.removeSession", { groupId: "feature-auth", sessionId: S2 })).toMatchObject({
       removed: true,
     });
+    expect(await c("session.setStage", { id: S, stage: "validate" })).toMatchObject({ stage: "validate" });
+    expect(await c("context.load", { sessionId: S })).toMatchObject({ context: { stage: "validate" } });
     expect(await c("session.complete", { id: S, lessons: ["Keys rotate weekly"] })).toMatchObject({
       status: "completed",
     });

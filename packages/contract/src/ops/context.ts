@@ -7,7 +7,8 @@ import { INPUT_CAPS, SessionIdField } from "../fields.js";
 export const ContextFormat = z.enum(["json", "markdown"]);
 
 /**
- * `context.load`: the layers a stage needs, within the budget, with the explain trace.
+ * `context.load`: the layers a stage needs, within the budget, with the explain trace. Without
+ * `stage`, the session's recorded stage (`session.setStage`); with neither, `VALIDATION_FAILED`.
  * Output `{ format, context, rendered? }`: `context` is always the `LoadedContext`; with
  * `format: "markdown"`, `rendered` is its safe rendering (and includes the explain trace when
  * `explain` is set). The CLI prints `rendered` as is, or `context` as JSON.
@@ -17,7 +18,7 @@ export const contextLoad = defineOperation({
   summary: "Load the context a workflow stage needs, within its token budget, with an explanation.",
   input: z.strictObject({
     sessionId: SessionIdField,
-    stage: WorkflowStage,
+    stage: WorkflowStage.optional(),
     mode: WorkflowMode.optional(),
     workflowId: z.string().min(1).max(INPUT_CAPS.workflowId).optional(),
     query: QueryField.optional(),
@@ -35,7 +36,8 @@ export const contextLoad = defineOperation({
         field: "stage",
         type: "string",
         valueName: "S",
-        description: "understand, decompose, plan, implement, validate or reflect (required)",
+        description:
+          "understand, decompose, plan, implement, validate or reflect (default: the session's stage, see tta stage set)",
       },
       mode: {
         field: "mode",

@@ -7,7 +7,9 @@ import {
   SessionDeleteInput,
   SessionGetInput,
   SessionListInput,
+  SessionSetStageInput,
   SessionStatus,
+  WORKFLOW_STAGES,
 } from "@tta-dev/core";
 import { z } from "zod";
 import { defineOperation } from "../define.js";
@@ -158,6 +160,32 @@ export const sessionArchive = defineOperation({
   ids: { id: "session" },
 });
 
+/**
+ * `session.setStage`: record the workflow stage an active session is in; `context.load` without a
+ * stage loads that one. The same stage again changes nothing.
+ */
+export const sessionSetStage = defineOperation({
+  name: "session.setStage",
+  summary:
+    "Record the workflow stage a session is in; context loads without a stage use it (active sessions only).",
+  input: SessionSetStageInput,
+  output: Session,
+  errors: ["NAME_INVALID", "SESSION_NOT_FOUND", "SESSION_NOT_ACTIVE", "VERSION_CONFLICT"],
+  http: { method: "POST", path: "/v1/sessions/{id}/stage", scope: "write" },
+  cli: {
+    words: ["stage", "set"],
+    positionals: [
+      { ...idArg, name: "session" },
+      { name: "stage", field: "stage", description: WORKFLOW_STAGES.join(", ") },
+    ],
+    flags: {
+      "if-version": IF_VERSION_FLAG,
+    },
+    example: "tta stage set auth-design-2025-10-01 implement",
+  },
+  ids: { id: "session" },
+});
+
 /** What `session.delete` removed, per layer. */
 export const SessionDeleteReceipt = z.object({
   id: z.string(),
@@ -207,5 +235,6 @@ export const sessionOperations = [
   sessionList,
   sessionComplete,
   sessionArchive,
+  sessionSetStage,
   sessionDelete,
 ] as const;

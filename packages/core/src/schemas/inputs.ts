@@ -26,6 +26,7 @@ import {
 } from "./fields.js";
 import { MemoryKind } from "./memory.js";
 import { MessageRole, SessionStatus } from "./session.js";
+import { WorkflowStage } from "./stage.js";
 
 // The input of each session, message, cache and deep-memory call, defined once: `@tta-dev/memory`
 // validates its calls with these and `@tta-dev/contract` declares its operations with them (where an
@@ -67,6 +68,13 @@ export const SessionCompleteInput = z.strictObject({
 /** Archive a session. */
 export const SessionArchiveInput = z.strictObject({
   id: SessionIdField,
+  ifVersion: IfVersionField.optional(),
+});
+
+/** Record the workflow stage a session is in (case-insensitive); an active session only. */
+export const SessionSetStageInput = z.strictObject({
+  id: SessionIdField,
+  stage: WorkflowStage,
   ifVersion: IfVersionField.optional(),
 });
 

@@ -1,10 +1,14 @@
 import { z } from "zod";
 import { isMetadata, isTimestamp, Metadata, Timestamp, Version } from "./common.js";
+import { WORKFLOW_STAGES } from "./stage.js";
 
 export const SessionStatus = z.enum(["active", "completed", "archived"]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
-/** A working session; its id is its readable name. `component`/`purpose`/`date` when the name follows the pattern. */
+/**
+ * A working session; its id is its readable name. `component`/`purpose`/`date` when the name follows
+ * the pattern; `stage` is the workflow stage it was last set to (`session.setStage`), absent until then.
+ */
 export const Session = z.object({
   id: z.string(),
   title: z.string().optional(),
@@ -19,6 +23,7 @@ export const Session = z.object({
   component: z.string().optional(),
   purpose: z.string().optional(),
   date: z.string().optional(),
+  stage: z.enum(WORKFLOW_STAGES).optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -4,24 +4,12 @@ import { GroupStatus } from "./group.js";
 import { MemoryHit } from "./memory.js";
 import { Paf } from "./paf.js";
 import { CacheEntry, Message, SessionStatus } from "./session.js";
+import { WORKFLOW_STAGES } from "./stage.js";
 
-export const WORKFLOW_STAGES = [
-  "understand",
-  "decompose",
-  "plan",
-  "implement",
-  "validate",
-  "reflect",
-] as const;
+export { WORKFLOW_STAGES, WorkflowStage } from "./stage.js";
+
 export const WORKFLOW_MODES = ["rapid", "standard", "augster-rigorous"] as const;
 export const LAYERS = ["session", "cache", "deep", "pafs", "groups"] as const;
-
-/** A workflow stage; input is case-insensitive. */
-export const WorkflowStage = z.preprocess(
-  (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-  z.enum(WORKFLOW_STAGES, { error: () => `must be one of: ${WORKFLOW_STAGES.join(", ")}` }),
-);
-export type WorkflowStage = (typeof WORKFLOW_STAGES)[number];
 
 /** A workflow mode; input is case-insensitive, default `standard`. */
 export const WorkflowMode = z.preprocess(

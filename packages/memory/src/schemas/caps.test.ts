@@ -21,6 +21,7 @@ describe("input caps shared with the contract", () => {
       ["SessionListInput", schemas.SessionListInput, core.SessionListInput],
       ["SessionCompleteInput", schemas.SessionCompleteInput, core.SessionCompleteInput],
       ["SessionArchiveInput", schemas.SessionArchiveInput, core.SessionArchiveInput],
+      ["SessionSetStageInput", schemas.SessionSetStageInput, core.SessionSetStageInput],
       ["SessionDeleteInput", schemas.SessionDeleteInput, core.SessionDeleteInput],
       ["MessageItemInput", schemas.MessageItemInput, core.MessageItemInput],
       ["MessageListInput", schemas.MessageListInput, core.MessageListInput],

@@ -5,6 +5,7 @@ import {
   SessionDeleteInput as CoreSessionDeleteInput,
   SessionGetInput as CoreSessionGetInput,
   SessionListInput as CoreSessionListInput,
+  SessionSetStageInput as CoreSessionSetStageInput,
   INPUT_CAPS,
   LessonField,
   MAX_LIST_LIMIT,
@@ -49,6 +50,10 @@ export type SessionCompleteInput = z.input<typeof SessionCompleteInput>;
 /** `sessions.archive`. */
 export const SessionArchiveInput = CoreSessionArchiveInput;
 export type SessionArchiveInput = z.input<typeof SessionArchiveInput>;
+
+/** `sessions.setStage`: the workflow stage an active session is in. */
+export const SessionSetStageInput = CoreSessionSetStageInput;
+export type SessionSetStageInput = z.input<typeof SessionSetStageInput>;
 
 /** `sessions.delete`: `cascade` also removes messages, cache and memberships; `forgetMemories` its deep memories. */
 export const SessionDeleteInput = CoreSessionDeleteInput;

@@ -18,6 +18,7 @@ export function dataHandlers(env: HandlerEnv) {
       return { ...session, lessons };
     },
     "session.archive": (i, c) => m(c.namespace).sessions.archive(defined(i)),
+    "session.setStage": (i, c) => m(c.namespace).sessions.setStage(defined(i)),
     "session.delete": async (i, c) => {
       const r = await m(c.namespace).sessions.delete(defined(i));
       return {

@@ -5,6 +5,7 @@ import {
   type Layer,
   NotSupportedError,
   toTtaError,
+  ValidationError,
   WORKFLOW_MODES,
   WORKFLOW_STAGES,
 } from "@tta-dev/core";
@@ -17,6 +18,7 @@ import {
   validatePafs,
   writePafSnapshot,
 } from "@tta-dev/paf";
+import type { MemoryWorkflow } from "../memory-workflow.js";
 import { renderContext } from "../render/index.js";
 import type { HandlerEnv } from "./create-handlers.js";
 import { checkStore } from "./store-check.js";
@@ -54,9 +56,10 @@ export function systemHandlers(env: HandlerEnv) {
   return {
     "context.load": async (i, c) => {
       const wf = env.workflow(c.namespace);
+      const stage = i.stage ?? (await recordedStage(wf, i.sessionId));
       const ctx = await wf.loadWorkflowContext(
         { workflowId: i.workflowId ?? `ctx-${i.sessionId}`, sessionId: i.sessionId, metadata: {}, state: {} },
-        { stage: i.stage, ...(i.mode ? { mode: i.mode } : {}), ...(i.query ? { query: i.query } : {}) },
+        { stage, ...(i.mode ? { mode: i.mode } : {}), ...(i.query ? { query: i.query } : {}) },
       );
       const format = i.format ?? "json";
       return format === "markdown"
@@ -190,4 +193,14 @@ export function systemHandlers(env: HandlerEnv) {
       };
     },
   } satisfies Partial<Handlers>;
+}
+
+/** The stage a session was last set to, for a context load that names none. */
+async function recordedStage(wf: MemoryWorkflow, sessionId: string): Promise<string> {
+  const session = await wf.memory.sessions.get({ id: sessionId });
+  if (session.stage) return session.stage;
+  throw new ValidationError(
+    `No stage given, and session "${sessionId}" has none recorded: give one (--stage plan), or record it with \`tta stage set ${sessionId} <stage>\`.`,
+    { sessionId, issues: [{ path: "stage", message: "required: the session has no recorded stage" }] },
+  );
 }

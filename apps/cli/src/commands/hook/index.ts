@@ -1,0 +1,175 @@
+import { checkInputLimits, type OperationName, type OutputOf, parseInput } from "@tta-dev/contract";
+import {
+  type MemoryBackend,
+  resolveLimits,
+  toTtaError,
+  ValidationError,
+  WORKFLOW_STAGES,
+} from "@tta-dev/core";
+import { loadConfig, openBackend } from "@tta-dev/runtime";
+import { callHandler, workflowHandlers } from "../../handlers.js";
+import type { CliIo } from "../../io.js";
+import type { RunOptions } from "../../run.js";
+import { type HookEnv, type HookOptions, handleClaudeCodeEvent } from "./claude-code.js";
+import { CLAUDE_CODE_EVENTS, type ClaudeCodeEventName, parseEvent, readEventText } from "./event.js";
+
+/** The agents `tta hook` speaks for. */
+export const HOOK_AGENTS = ["claude-code"] as const;
+
+/** Everything a hook run must finish within, start-up aside (a hook must never stall the agent). */
+export const DEFAULT_HOOK_TIMEOUT_MS = 800;
+
+/** `tta hook <agent>` as parsed from the command line. */
+export interface HookInvocation {
+  agent: string;
+  events?: string;
+  completeOnEnd?: boolean;
+  stage?: string;
+  timeoutMs?: string;
+  maxContextChars?: string;
+  globals: { dir?: string; backend?: string; redisUrl?: string; namespace?: string };
+}
+
+class HookTimeout extends Error {}
+
+function hookOptions(invocation: HookInvocation): HookOptions & { timeoutMs: number } {
+  const events = new Set<ClaudeCodeEventName>();
+  const asked = invocation.events
+    ?.split(",")
+    .map((e) => e.trim())
+    .filter(Boolean) ?? [...CLAUDE_CODE_EVENTS];
+  for (const e of asked) {
+    if (!(CLAUDE_CODE_EVENTS as readonly string[]).includes(e)) {
+      throw new ValidationError(
+        `--events: unknown event ${JSON.stringify(e)}; known: ${CLAUDE_CODE_EVENTS.join(", ")}.`,
+        {
+          issues: [{ path: "--events", message: "unknown event" }],
+        },
+      );
+    }
+    events.add(e as ClaudeCodeEventName);
+  }
+  const stage = (invocation.stage ?? "understand").toLowerCase();
+  if (!(WORKFLOW_STAGES as readonly string[]).includes(stage)) {
+    throw new ValidationError(`--stage must be one of ${WORKFLOW_STAGES.join(", ")}.`, {
+      issues: [{ path: "--stage", message: "unknown stage" }],
+    });
+  }
+  const number = (value: string | undefined, fallback: number, flag: string, min: number, max: number) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ValidationError(`${flag} must be an integer from ${min} to ${max}.`, {
+        issues: [{ path: flag, message: "out of range" }],
+      });
+    }
+    return n;
+  };
+  return {
+    events,
+    completeOnEnd: invocation.completeOnEnd === true,
+    defaultStage: stage,
+    timeoutMs: number(invocation.timeoutMs, DEFAULT_HOOK_TIMEOUT_MS, "--timeout-ms", 50, 60_000),
+    maxContextChars: number(invocation.maxContextChars, 10_000, "--max-context-chars", 500, 1_000_000),
+  };
+}
+
+async function work(
+  invocation: HookInvocation,
+  io: CliIo,
+  options: RunOptions,
+  opened: { backend?: MemoryBackend },
+) {
+  const hook = hookOptions(invocation);
+  if (invocation.agent !== "claude-code") {
+    throw new ValidationError(
+      `tta hook: unknown agent ${JSON.stringify(invocation.agent)}; known: claude-code.`,
+      {
+        issues: [{ path: "agent", message: "unknown agent" }],
+      },
+    );
+  }
+  // The event is read and checked before any store is opened: a bad event stores nothing.
+  const event = parseEvent(await readEventText(io.stdin));
+  if (!hook.events.has(event.event)) return { stdout: "", stored: 0, event: event.event };
+  const g = invocation.globals;
+  const resolved = await loadConfig(io.cwd, io.env, {
+    ...(g.dir !== undefined ? { dir: g.dir } : {}),
+    ...(g.backend !== undefined ? { backend: g.backend } : {}),
+    ...(g.redisUrl !== undefined ? { redisUrl: g.redisUrl } : {}),
+    ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
+  });
+  const limits = resolveLimits(resolved.config.limits);
+  const backend = await (options.backendFactory ?? openBackend)(resolved);
+  opened.backend = backend;
+  const handlers = await (options.handlersFactory ?? workflowHandlers)({
+    backend,
+    namespace: resolved.namespace,
+    config: resolved.config,
+    root: resolved.root,
+    dataDir: resolved.dataDir,
+    namingPolicy: resolved.namingPolicy,
+    limits,
+    configSources: resolved.sources,
+  });
+  const env: HookEnv = {
+    async call<N extends OperationName>(name: N, raw: Record<string, unknown>) {
+      const input = parseInput(name, raw, { namingPolicy: resolved.namingPolicy });
+      checkInputLimits(name, input, resolved.config.limits);
+      return (await callHandler(handlers, name, input, { namespace: resolved.namespace })) as OutputOf<N>;
+    },
+    limits,
+    now: () => Date.now(),
+    cwd: io.cwd,
+    warn: (message) => io.stderr.write(`tta hook: warning: ${message}\n`),
+  };
+  const outcome = await handleClaudeCodeEvent(env, hook, event);
+  return { ...outcome, event: event.event };
+}
+
+/**
+ * `tta hook <agent>`: handle one hook event from stdin. Never in the agent's way: whatever happens it
+ * exits 0; stdout carries only the event's documented output; every problem goes to stderr as
+ * `tta hook: error CODE: message`; it gives up after `--timeout-ms` (default 800 ms), storing nothing
+ * more.
+ */
+export async function hookCommand(
+  invocation: HookInvocation,
+  io: CliIo,
+  options: RunOptions,
+): Promise<number> {
+  const opened: { backend?: MemoryBackend } = {};
+  let timeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
+  try {
+    timeoutMs = hookOptions(invocation).timeoutMs;
+  } catch {
+    // reported by work() below
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HookTimeout()), timeoutMs);
+  });
+  const started = Date.now();
+  try {
+    const outcome = await Promise.race([work(invocation, io, options, opened), deadline]);
+    if (outcome.stdout) io.stdout.write(outcome.stdout);
+    return 0;
+  } catch (error) {
+    if (error instanceof HookTimeout) {
+      io.stderr.write(
+        `tta hook: error BACKEND_UNAVAILABLE: gave up after ${timeoutMs} ms (the store did not answer in time, or is locked); this event was not recorded, or only in part.\n`,
+      );
+    } else {
+      const e = toTtaError(error);
+      io.stderr.write(`tta hook: error ${e.code}: ${e.message}\n`);
+    }
+    return 0;
+  } finally {
+    clearTimeout(timer);
+    const backend = opened.backend;
+    if (backend) {
+      const left = Math.max(50, timeoutMs + 150 - (Date.now() - started));
+      await Promise.race([backend.close().catch(() => {}), new Promise((r) => setTimeout(r, left).unref())]);
+    }
+  }
+}
