@@ -1,0 +1,151 @@
+import { execFileSync } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@tta-dev/testkit/node";
+import { describe, expect, it } from "vitest";
+import { spawnTta } from "./child.js";
+
+/*
+ * `tta hook claude-code` as Claude Code runs it: a fresh process per event, the event as JSON on
+ * stdin (the documented fields: session_id, transcript_path, cwd, hook_event_name, source, prompt),
+ * the built binary, a real git repository and real transcript files (JSONL).
+ */
+
+const today = new Date().toISOString().slice(0, 10);
+
+/** A git repository on branch feature/user-prefs, with its own `.tta/`. */
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tta-hook-"));
+  execFileSync("git", ["init", "-q", "-b", "feature/user-prefs", dir]);
+  mkdirSync(join(dir, ".tta"));
+  return dir;
+}
+
+async function hook(cwd: string, event: object | string, env: Record<string, string> = {}) {
+  const input = typeof event === "string" ? event : JSON.stringify({ cwd, ...event });
+  const started = Date.now();
+  const r = await spawnTta(["hook", "claude-code"], { cwd, input, useDist: true, env: { HOME: cwd, ...env } })
+    .done;
+  return { ...r, ms: Date.now() - started };
+}
+
+async function tta(cwd: string, argv: string[]) {
+  const r = await spawnTta([...argv, "--json"], { cwd, useDist: true, env: { HOME: cwd } }).done;
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+const SESSION = `user-prefs-feature-${today}`;
+
+function line(o: object): string {
+  return `${JSON.stringify(o)}\n`;
+}
+
+describe("tta hook claude-code", () => {
+  it("SessionStart (every source) creates one session named from the branch and prints additionalContext", async () => {
+    const cwd = repo();
+    for (const source of ["startup", "resume", "clear", "compact"]) {
+      const r = await hook(cwd, { session_id: "cc-1", hook_event_name: "SessionStart", source });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as {
+        hookSpecificOutput: { hookEventName: string; additionalContext: string };
+      };
+      expect(out.hookSpecificOutput.hookEventName).toBe("SessionStart");
+      expect(out.hookSpecificOutput.additionalContext).toContain(SESSION);
+    }
+    const list = (await tta(cwd, ["session", "list"])) as { items: { id: string }[] };
+    expect(list.items.map((s) => s.id)).toEqual([SESSION]);
+  });
+
+  it("UserPromptSubmit stores the prompt once, however often the event is replayed", async () => {
+    const cwd = repo();
+    const event = { session_id: "cc-2", hook_event_name: "UserPromptSubmit", prompt: "Add a Redis cache" };
+    for (let i = 0; i < 2; i++) {
+      const r = await hook(cwd, event);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe("");
+    }
+    const { items } = (await tta(cwd, ["message", "list", SESSION])) as {
+      items: { role: string; content: string }[];
+    };
+    expect(items.map((m) => [m.role, m.content])).toEqual([["user", "Add a Redis cache"]]);
+  });
+
+  it("Stop captures the transcript's new assistant lines once, and a truncated last line on the next run", async () => {
+    const cwd = repo();
+    const transcript = join(cwd, "transcript.jsonl");
+    writeFileSync(
+      transcript,
+      line({ type: "user", uuid: "u1", message: { role: "user", content: "Add a Redis cache" } }) +
+        line({
+          type: "assistant",
+          uuid: "a1",
+          message: {
+            role: "assistant",
+            content: [
+              { type: "text", text: "I will edit the cache module." },
+              { type: "tool_use", name: "Edit", input: { file_path: "src/cache.ts" } },
+            ],
+          },
+        }) +
+        '{"type":"assistant","uuid":"a2","message":{"role":"assistant","content":"Done',
+    );
+    const stop = { session_id: "cc-3", hook_event_name: "Stop", transcript_path: transcript };
+    for (let i = 0; i < 2; i++) expect((await hook(cwd, stop)).code).toBe(0);
+    const first = (await tta(cwd, ["message", "list", SESSION])) as {
+      items: { role: string; content: string }[];
+    };
+    const assistant = first.items.filter((m) => m.role === "assistant");
+    expect(assistant).toHaveLength(1);
+    expect(assistant[0]!.content).toContain("I will edit the cache module.");
+    expect(assistant[0]!.content).toContain("Edit");
+
+    appendFileSync(transcript, '."}}\n');
+    for (let i = 0; i < 2; i++) expect((await hook(cwd, stop)).code).toBe(0);
+    const after = (await tta(cwd, ["message", "list", SESSION])) as {
+      items: { role: string; content: string }[];
+    };
+    expect(after.items.filter((m) => m.role === "assistant").map((m) => m.content.slice(0, 5))).toEqual([
+      "I wil",
+      "Done.",
+    ]);
+  });
+
+  it("exits 0 with nothing on stdout for malformed, hostile or oversized input, and stores nothing", async () => {
+    const cwd = repo();
+    const inputs = [
+      "not json",
+      "[]",
+      '{"__proto__":{"x":1},"session_id":"cc-4","hook_event_name":"UserPromptSubmit","prompt":"p"}',
+      JSON.stringify({
+        session_id: "cc-4",
+        hook_event_name: "UserPromptSubmit",
+        prompt: "x".repeat(5 << 20),
+      }),
+    ];
+    for (const input of inputs) {
+      const r = await hook(cwd, input);
+      expect(r.code, input.slice(0, 40)).toBe(0);
+      expect(r.stdout, input.slice(0, 40)).toBe("");
+      expect(r.stderr, input.slice(0, 40)).toMatch(/tta hook/);
+    }
+    const list = (await tta(cwd, ["session", "list"])) as { items: unknown[] };
+    expect(list.items).toEqual([]);
+  });
+
+  it("gives up within about a second when Redis is down, exiting 0 with nothing on stdout", async () => {
+    const cwd = repo();
+    const port = await freePort();
+    const r = await hook(
+      cwd,
+      { session_id: "cc-5", hook_event_name: "SessionStart", source: "startup" },
+      { TTA_BACKEND: "redis", TTA_REDIS_URL: `redis://127.0.0.1:${port}` },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/tta hook/);
+    // The hook's own budget is 800 ms; a fresh process adds its start-up (a guard, not a benchmark).
+    expect(r.ms).toBeLessThan(2_000);
+  });
+});
