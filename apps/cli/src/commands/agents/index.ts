@@ -1,6 +1,7 @@
 import { ValidationError } from "@tta-dev/core";
 import type { CliIo } from "../../io.js";
 import type { OutputMode } from "../../output.js";
+import { CLAUDE_HOOK_EVENTS } from "./claude-hooks.js";
 import { clientSpec } from "./clients.js";
 import { cliBinPath, type TtaOnPath, ttaOnPath } from "./command.js";
 import {
@@ -10,6 +11,7 @@ import {
   previewAgent,
   registerAgent,
 } from "./register.js";
+import { shellWord } from "./shell-word.js";
 
 /** The flags of `tta init` that concern a coding agent. */
 export interface AgentInitRequest {
@@ -24,11 +26,6 @@ export interface AgentInitOptions {
   ttaOnPath?: TtaOnPath;
 }
 
-/** A word of a command line as a POSIX shell would need it. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 function commandLine(entry: Record<string, unknown>): string {
   return [entry.command as string, ...(entry.args as string[])].map(shellWord).join(" ");
 }
@@ -36,7 +33,10 @@ function commandLine(entry: Record<string, unknown>): string {
 function describe(r: AgentRegistration): string {
   const spec = clientSpec(r.client);
   const through = r.target ? `  (written through the symbolic link to ${r.target})\n` : "";
-  return `${r.action} ${r.file}\n  ${spec.serversKey}.${ENTRY_NAME} for ${spec.label}: ${commandLine(r.entry)}\n${through}`;
+  const hooks = r.hooks
+    ? `${r.hooks.action} ${r.hooks.file}\n  hooks (${CLAUDE_HOOK_EVENTS.join(", ")}): ${r.hooks.command}\n`
+    : "";
+  return `${r.action} ${r.file}\n  ${spec.serversKey}.${ENTRY_NAME} for ${spec.label}: ${commandLine(r.entry)}\n${through}${hooks}`;
 }
 
 /**

@@ -231,7 +231,23 @@ describe.each(CASES)("tta init --agent $client", (c) => {
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(readFileSync(c.file(s), "utf8")).toBe(c.created(s.root));
     const entry = JSON.parse(c.created(s.root))[c.client === "vscode" ? "servers" : "mcpServers"].tta;
-    expect(JSON.parse(r.stdout)).toEqual({ client: c.client, file: c.file(s), action: "created", entry });
+    const hooks =
+      c.client === "claude-code"
+        ? {
+            hooks: {
+              file: join(s.root, ".claude", "settings.json"),
+              action: "created",
+              command: "tta hook claude-code",
+            },
+          }
+        : {};
+    expect(JSON.parse(r.stdout)).toEqual({
+      client: c.client,
+      file: c.file(s),
+      action: "created",
+      entry,
+      ...hooks,
+    });
     // It registers only: no .tta/ and no PAFCORE.md appear.
     expect(existsSync(join(s.root, ".tta"))).toBe(false);
     expect(existsSync(join(s.root, "PAFCORE.md"))).toBe(false);

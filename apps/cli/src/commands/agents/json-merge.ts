@@ -22,7 +22,12 @@ export function jsonSnippet(serversKey: string, name: string, entry: Record<stri
   return `${JSON.stringify({ [serversKey]: { [name]: entry } }, null, 2)}\n`;
 }
 
-function single(members: JsonMember[], key: string, where: string, file: string): JsonMember | undefined {
+export function single(
+  members: JsonMember[],
+  key: string,
+  where: string,
+  file: string,
+): JsonMember | undefined {
   const found = members.filter((m) => m.key === key);
   if (found.length > 1) {
     throw new ValidationError(
@@ -33,27 +38,20 @@ function single(members: JsonMember[], key: string, where: string, file: string)
   return found[0];
 }
 
-function kindOf(node: JsonNode): string {
+export function kindOf(node: JsonNode): string {
   if (node.type !== "scalar") return node.type === "object" ? "an object" : "an array";
   return node.raw.startsWith('"') ? "a string" : node.raw === "null" ? "null" : `the value ${node.raw}`;
 }
 
 /**
- * Set `serversKey.name` of the JSON file `existing` (its text, or `undefined` when there is none)
- * to `entry`. Every other key keeps its place and its value exactly as written; the file is printed
- * with a 2-space indent and a trailing newline (a UTF-8 byte-order mark stays). An entry that is
- * already equal (whatever its key order or layout) leaves the file as it is. A file that is not
- * JSON, or whose root or `serversKey` is not an object, is refused with `VALIDATION_FAILED` naming
- * the file (and the line and column), so that it is never overwritten.
+ * The JSON file `existing` as a tree whose root is an object (an empty file holds an empty one),
+ * with its byte-order mark; a file that is not JSON, or whose root is not an object, is refused with
+ * `VALIDATION_FAILED` naming the file (and the line and column), so that it is never overwritten.
  */
-export function mergeJsonEntry(
-  existing: string | undefined,
-  serversKey: string,
-  name: string,
-  entry: Record<string, unknown>,
+export function parseJsonObjectFile(
+  existing: string,
   file: string,
-): MergeResult {
-  if (existing === undefined) return { action: "created", text: jsonSnippet(serversKey, name, entry) };
+): { bom: string; root: Extract<JsonNode, { type: "object" }> } {
   const bom = existing.startsWith("\uFEFF") ? "\uFEFF" : "";
   const body = existing.slice(bom.length);
   let root: JsonNode;
@@ -72,6 +70,26 @@ export function mergeJsonEntry(
       file,
     });
   }
+  return { bom, root };
+}
+
+/**
+ * Set `serversKey.name` of the JSON file `existing` (its text, or `undefined` when there is none)
+ * to `entry`. Every other key keeps its place and its value exactly as written; the file is printed
+ * with a 2-space indent and a trailing newline (a UTF-8 byte-order mark stays). An entry that is
+ * already equal (whatever its key order or layout) leaves the file as it is. A file that is not
+ * JSON, or whose root or `serversKey` is not an object, is refused with `VALIDATION_FAILED` naming
+ * the file (and the line and column), so that it is never overwritten.
+ */
+export function mergeJsonEntry(
+  existing: string | undefined,
+  serversKey: string,
+  name: string,
+  entry: Record<string, unknown>,
+  file: string,
+): MergeResult {
+  if (existing === undefined) return { action: "created", text: jsonSnippet(serversKey, name, entry) };
+  const { bom, root } = parseJsonObjectFile(existing, file);
   let servers = single(root.members, serversKey, "", file);
   if (!servers) {
     servers = { key: serversKey, rawKey: JSON.stringify(serversKey), value: { type: "object", members: [] } };

@@ -1,8 +1,11 @@
+import { join } from "node:path";
 import { ValidationError } from "@tta-dev/core";
 import { findWorkspaceRoot } from "@tta-dev/runtime";
+import { mergeClaudeHooks } from "./claude-hooks.js";
 import { type AgentClient, type ClientSpec, clientSpec, configFile } from "./clients.js";
 import { type LauncherContext, launcher } from "./command.js";
 import { jsonSnippet, type MergeResult, mergeJsonEntry } from "./json-merge.js";
+import { shellWord } from "./shell-word.js";
 import { mergeTomlEntry, tomlTable } from "./toml-merge.js";
 import { openTarget, writeTarget } from "./write.js";
 
@@ -39,6 +42,8 @@ export interface AgentRegistration {
   entry: Record<string, unknown>;
   /** Where the bytes went when `file` is a symbolic link. */
   target?: string;
+  /** Claude Code only: the hook entries merged into `.claude/settings.json`. */
+  hooks?: { file: string; action: MergeResult["action"]; command: string };
 }
 
 /** A tool set name: letters, digits and `_ . , : + -`, as a flag value can carry safely. */
@@ -104,5 +109,20 @@ export async function registerAgent(
     action: merged.action,
     entry,
     ...(target.symlink ? { target: target.real } : {}),
+    ...(spec.name === "claude-code" ? { hooks: registerClaudeHooks(root, env) } : {}),
   };
+}
+
+/**
+ * Merge `tta hook claude-code` into the project's `.claude/settings.json` for every event it
+ * handles (see {@link mergeClaudeHooks}); written atomically, inside the workspace.
+ */
+function registerClaudeHooks(root: string, env: AgentEnvironment): NonNullable<AgentRegistration["hooks"]> {
+  const file = join(root, ".claude", "settings.json");
+  const { command, args } = launcher(env, true, ["hook", "claude-code"]);
+  const line = [command, ...args].map(shellWord).join(" ");
+  const target = openTarget(file, root);
+  const merged = mergeClaudeHooks(target.existing, line, file);
+  if (merged.text !== undefined) writeTarget(target, merged.text);
+  return { file, action: merged.action, command: line };
 }
