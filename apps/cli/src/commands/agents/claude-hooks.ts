@@ -1,16 +1,10 @@
 import { ValidationError } from "@tta-dev/core";
+import { CLAUDE_CODE_EVENTS } from "../hook/event.js";
 import { kindOf, type MergeResult, parseJsonObjectFile, single } from "./json-merge.js";
 import { type JsonNode, jsonNodeOf, jsonValueOf, printJsonTree } from "./json-tree.js";
 
 /** The Claude Code hook events `tta hook claude-code` handles, in the order they are written. */
-export const CLAUDE_HOOK_EVENTS = [
-  "SessionStart",
-  "UserPromptSubmit",
-  "Stop",
-  "SubagentStop",
-  "PreCompact",
-  "SessionEnd",
-] as const;
+export const CLAUDE_HOOK_EVENTS = CLAUDE_CODE_EVENTS;
 
 /** Whether a hook handler of a settings file is one of tta's (any options, any launcher). */
 function isTtaHook(handler: unknown): boolean {

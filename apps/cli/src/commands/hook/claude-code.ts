@@ -56,7 +56,7 @@ function fit(text: string, bytes: number): string {
 
 /** A transcript path tta reads: an existing regular `.jsonl` file. */
 function transcriptFile(path: string | undefined): string | null {
-  if (!path || !path.endsWith(".jsonl")) return null;
+  if (!path?.endsWith(".jsonl")) return null;
   try {
     return existsSync(path) && statSync(path).isFile() ? path : null;
   } catch {
