@@ -112,6 +112,60 @@ describe("tta hook claude-code", () => {
     ]);
   });
 
+  it("replaying a whole session's event stream twice stores each message once; SessionEnd can complete it", async () => {
+    const cwd = repo();
+    const transcript = join(cwd, "t.jsonl");
+    writeFileSync(
+      transcript,
+      line({ type: "user", uuid: "u1", message: { role: "user", content: "Plan the cache" } }) +
+        line({
+          type: "assistant",
+          uuid: "a1",
+          message: { role: "assistant", content: [{ type: "text", text: "Plan: a hash per user." }] },
+        }) +
+        line({
+          type: "assistant",
+          uuid: "s1",
+          isSidechain: true,
+          message: { role: "assistant", content: [{ type: "text", text: "Subagent: found 3 call sites." }] },
+        }),
+    );
+    const base = { session_id: "cc-6", transcript_path: transcript };
+    const stream = [
+      { ...base, hook_event_name: "SessionStart", source: "startup" },
+      { ...base, hook_event_name: "UserPromptSubmit", prompt: "Plan the cache" },
+      { ...base, hook_event_name: "SubagentStop" },
+      { ...base, hook_event_name: "Stop" },
+      { ...base, hook_event_name: "PreCompact", trigger: "auto" },
+      { ...base, hook_event_name: "SessionStart", source: "compact" },
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const event of stream) {
+        const r = await hook(cwd, event);
+        expect(r.code, `${event.hook_event_name}: ${r.stderr}`).toBe(0);
+        if (event.hook_event_name !== "SessionStart") expect(r.stdout, event.hook_event_name).toBe("");
+      }
+    }
+    const { items } = (await tta(cwd, ["message", "list", SESSION])) as {
+      items: { role: string; content: string }[];
+    };
+    const texts = items.map((m) => m.content);
+    expect(texts.filter((t) => t === "Plan the cache")).toHaveLength(1);
+    expect(texts.filter((t) => t.includes("Plan: a hash per user."))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes("Subagent: found 3 call sites."))).toHaveLength(1);
+
+    const end = await spawnTta(["hook", "claude-code", "--complete-on-end"], {
+      cwd,
+      useDist: true,
+      env: { HOME: cwd },
+      input: JSON.stringify({ ...base, cwd, hook_event_name: "SessionEnd", reason: "exit" }),
+    }).done;
+    expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toBe("");
+    const session = await tta(cwd, ["session", "show", SESSION]);
+    expect(session.status).toBe("completed");
+  });
+
   it("exits 0 with nothing on stdout for malformed, hostile or oversized input, and stores nothing", async () => {
     const cwd = repo();
     const inputs = [
