@@ -1,6 +1,6 @@
 import type { Config, HandlerContext, Handlers } from "@tta-dev/contract";
 import { type Limits, type MemoryBackend, type NamingPolicy, NotSupportedError } from "@tta-dev/core";
-import type { ConfigSourceInfo } from "@tta-dev/runtime";
+import type { ConfigSourceInfo, ResolvedConfig } from "@tta-dev/runtime";
 import { cliVersion } from "./version.js";
 
 /** What the CLI hands the handlers factory. */
@@ -17,6 +17,41 @@ export interface HandlersFactoryContext {
   configSources: ConfigSourceInfo[];
   /** Where warnings go (stderr). */
   logger?: { warn(message: string, details?: Record<string, unknown>): void };
+}
+
+/** The global flags that choose the store, as `loadConfig` takes them (absent ones left out). */
+export function storeFlags(g: { dir?: string; backend?: string; redisUrl?: string; namespace?: string }): {
+  dir?: string;
+  backend?: string;
+  redisUrl?: string;
+  namespace?: string;
+} {
+  return {
+    ...(g.dir !== undefined ? { dir: g.dir } : {}),
+    ...(g.backend !== undefined ? { backend: g.backend } : {}),
+    ...(g.redisUrl !== undefined ? { redisUrl: g.redisUrl } : {}),
+    ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
+  };
+}
+
+/** What the handlers factory gets for a resolved workspace and its open backend. */
+export function handlersContext(
+  resolved: ResolvedConfig,
+  backend: MemoryBackend,
+  limits: Limits,
+  logger?: HandlersFactoryContext["logger"],
+): HandlersFactoryContext {
+  return {
+    backend,
+    namespace: resolved.namespace,
+    config: resolved.config,
+    root: resolved.root,
+    dataDir: resolved.dataDir,
+    namingPolicy: resolved.namingPolicy,
+    limits,
+    configSources: resolved.sources,
+    ...(logger ? { logger } : {}),
+  };
 }
 
 /** Builds the handlers behind every operation (default: `createHandlers` of `@tta-dev/workflow`). */

@@ -18,7 +18,13 @@ import { initWorkspace } from "./commands/init.js";
 import { mcp } from "./commands/mcp.js";
 import { serve } from "./commands/serve.js";
 import { exitCodeFor } from "./exit-codes.js";
-import { callHandler, type HandlersFactory, workflowHandlers } from "./handlers.js";
+import {
+  callHandler,
+  type HandlersFactory,
+  handlersContext,
+  storeFlags,
+  workflowHandlers,
+} from "./handlers.js";
 import type { CliIo } from "./io.js";
 import { type OutputMode, printError, toHuman, useColor, withProgress } from "./output.js";
 import { buildProgram, type Invocation } from "./program.js";
@@ -182,12 +188,7 @@ async function execute(
       ...(options.ttaOnPath ? { ttaOnPath: options.ttaOnPath } : {}),
     });
   }
-  const resolved = await loadConfig(io.cwd, io.env, {
-    ...(g.dir !== undefined ? { dir: g.dir } : {}),
-    ...(g.backend !== undefined ? { backend: g.backend } : {}),
-    ...(g.redisUrl !== undefined ? { redisUrl: g.redisUrl } : {}),
-    ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
-  });
+  const resolved = await loadConfig(io.cwd, io.env, storeFlags(g));
   if (invocation.kind === "init") {
     const result = initWorkspace(io.cwd, existsSync);
     if (mode.json) io.stdout.write(`${JSON.stringify(result)}\n`);
@@ -217,17 +218,9 @@ async function execute(
     if (op.name === "system.doctor")
       output = await doctorReport(resolved, backend, { version: cliVersion() });
     else {
-      const handlers = await (options.handlersFactory ?? workflowHandlers)({
-        backend,
-        namespace: resolved.namespace,
-        config: resolved.config,
-        root: resolved.root,
-        dataDir: resolved.dataDir,
-        namingPolicy: resolved.namingPolicy,
-        limits,
-        configSources: resolved.sources,
-        logger: warnings(io, mode),
-      });
+      const handlers = await (options.handlersFactory ?? workflowHandlers)(
+        handlersContext(resolved, backend, limits, warnings(io, mode)),
+      );
       output = await withProgress(io.stderr, mode, op.name, () =>
         callHandler(handlers, op.name, input, { namespace: resolved.namespace }),
       );

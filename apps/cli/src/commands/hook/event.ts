@@ -1,5 +1,6 @@
-import { assertPlainJson, LimitExceededError, ValidationError } from "@tta-dev/core";
+import { assertPlainJson, ValidationError } from "@tta-dev/core";
 import type { CliInput } from "../../io.js";
+import { readStdin } from "../../stdin.js";
 
 /** The Claude Code hook events `tta hook claude-code` handles. */
 export const CLAUDE_CODE_EVENTS = [
@@ -41,21 +42,7 @@ const AGENT_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,51}$/;
 export async function readEventText(input: CliInput, maxBytes = MAX_EVENT_BYTES): Promise<string> {
   if (input.isTTY)
     throw new ValidationError("tta hook reads one event as JSON on stdin; stdin is a terminal.");
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of input) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk);
-    size += buf.length;
-    if (size > maxBytes) {
-      input.destroy?.();
-      throw new LimitExceededError(`The hook event on stdin is over ${maxBytes} bytes; nothing was stored.`, {
-        field: "stdin",
-        limit: maxBytes,
-      });
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return readStdin(input, maxBytes, "The hook event");
 }
 
 function invalid(message: string, path: string): ValidationError {

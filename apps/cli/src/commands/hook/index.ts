@@ -7,8 +7,9 @@ import {
   WORKFLOW_STAGES,
 } from "@tta-dev/core";
 import { loadConfig, openBackend } from "@tta-dev/runtime";
-import { callHandler, workflowHandlers } from "../../handlers.js";
+import { callHandler, handlersContext, storeFlags, workflowHandlers } from "../../handlers.js";
 import type { CliIo } from "../../io.js";
+import type { Invocation } from "../../program.js";
 import type { RunOptions } from "../../run.js";
 import { type HookEnv, type HookOptions, handleClaudeCodeEvent } from "./claude-code.js";
 import { CLAUDE_CODE_EVENTS, type ClaudeCodeEventName, parseEvent, readEventText } from "./event.js";
@@ -20,15 +21,7 @@ export const HOOK_AGENTS = ["claude-code"] as const;
 export const DEFAULT_HOOK_TIMEOUT_MS = 800;
 
 /** `tta hook <agent>` as parsed from the command line. */
-export interface HookInvocation {
-  agent: string;
-  events?: string;
-  completeOnEnd?: boolean;
-  stage?: string;
-  timeoutMs?: string;
-  maxContextChars?: string;
-  globals: { dir?: string; backend?: string; redisUrl?: string; namespace?: string };
-}
+export type HookInvocation = Extract<Invocation, { kind: "hook" }>;
 
 class HookTimeout extends Error {}
 
@@ -93,25 +86,13 @@ async function work(
   const event = parseEvent(await readEventText(io.stdin));
   if (!hook.events.has(event.event)) return { stdout: "", stored: 0, event: event.event };
   const g = invocation.globals;
-  const resolved = await loadConfig(io.cwd, io.env, {
-    ...(g.dir !== undefined ? { dir: g.dir } : {}),
-    ...(g.backend !== undefined ? { backend: g.backend } : {}),
-    ...(g.redisUrl !== undefined ? { redisUrl: g.redisUrl } : {}),
-    ...(g.namespace !== undefined ? { namespace: g.namespace } : {}),
-  });
+  const resolved = await loadConfig(io.cwd, io.env, storeFlags(g));
   const limits = resolveLimits(resolved.config.limits);
   const backend = await (options.backendFactory ?? openBackend)(resolved);
   opened.backend = backend;
-  const handlers = await (options.handlersFactory ?? workflowHandlers)({
-    backend,
-    namespace: resolved.namespace,
-    config: resolved.config,
-    root: resolved.root,
-    dataDir: resolved.dataDir,
-    namingPolicy: resolved.namingPolicy,
-    limits,
-    configSources: resolved.sources,
-  });
+  const handlers = await (options.handlersFactory ?? workflowHandlers)(
+    handlersContext(resolved, backend, limits),
+  );
   const env: HookEnv = {
     async call<N extends OperationName>(name: N, raw: Record<string, unknown>) {
       const input = parseInput(name, raw, { namingPolicy: resolved.namingPolicy });
