@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import type { OperationName, OutputOf } from "@tta-dev/contract";
 import { hasErrorCode, type Limits, MAX_CACHE_TTL_MS, type Session } from "@tta-dev/core";
 import type { ClaudeCodeEventName, HookEvent } from "./event.js";
+import { promptKey, sha, transcriptMessageKey } from "./keys.js";
 import { sessionNameFor } from "./names.js";
 import { contentText, readTranscript, tailLines } from "./transcript.js";
 
@@ -35,8 +35,6 @@ const PROMPT_TAIL_BYTES = 512 << 10;
 const TRANSCRIPT_CURSOR = "claude-code.transcript.";
 const EVENT_RECORD = "claude-code.event.";
 const CLAUDE_CODE_TAG = "claude-code";
-
-const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The tag that marks the tta session of one agent session (tags allow `[a-z0-9._:/-]`). */
 export function agentTag(agentSessionId: string): string {
@@ -128,7 +126,7 @@ export async function captureTranscript(
       ...(m.tools.length ? { tools: m.tools.slice(0, 32) } : {}),
       ...(m.sidechain ? { sidechain: true } : {}),
     },
-    idempotencyKey: m.uuid ? `cc:${m.uuid}` : `cc:h:${sha(`${m.timestamp}\n${m.content}`).slice(0, 40)}`,
+    idempotencyKey: transcriptMessageKey(m),
   }));
   const size = Math.max(1, Math.min(env.limits.batchAppend, 200));
   for (let i = 0; i < items.length; i += size) {
@@ -175,7 +173,7 @@ export async function appendPrompt(env: HookEnv, session: Session, event: HookEv
   const prompt = event.prompt ?? "";
   if (!prompt.trim()) return false;
   const anchor = promptAnchor(event.transcriptPath, prompt);
-  const key = `cc:p:${sha(`${event.sessionId}\u0000${prompt}\u0000${anchor}`).slice(0, 40)}`;
+  const key = promptKey(event.sessionId, prompt, anchor);
   await env.call("message.append", {
     sessionId: session.id,
     role: "user",

@@ -9,6 +9,8 @@ export interface TranscriptMessage {
   /** Tool names called in this line (assistant), in order. */
   tools: string[];
   sidechain: boolean;
+  /** Byte offset just past this message's line: where a read that has stored it can resume. */
+  end: number;
 }
 
 /** What one read of a transcript found, and where the next read starts. */
@@ -61,7 +63,7 @@ export function contentText(content: unknown): { content: string; tools: string[
 }
 
 /** A transcript line as a message, or `null` for lines tta does not keep (tool results, summaries…). */
-export function lineMessage(line: unknown, roles: ReadonlySet<string>): TranscriptMessage | null {
+export function lineMessage(line: unknown, roles: ReadonlySet<string>, end = 0): TranscriptMessage | null {
   if (typeof line !== "object" || line === null || Array.isArray(line)) return null;
   const l = line as Record<string, unknown>;
   if ((l.type !== "user" && l.type !== "assistant") || !roles.has(l.type)) return null;
@@ -77,6 +79,7 @@ export function lineMessage(line: unknown, roles: ReadonlySet<string>): Transcri
     timestamp: typeof l.timestamp === "string" && l.timestamp.length <= 64 ? l.timestamp : null,
     tools,
     sidechain: l.isSidechain === true,
+    end,
   };
 }
 
@@ -117,7 +120,7 @@ export function readTranscript(
           const raw = Buffer.concat(line).toString("utf8").trim();
           if (raw) {
             try {
-              const m = lineMessage(JSON.parse(raw), options.roles);
+              const m = lineMessage(JSON.parse(raw), options.roles, offset + nl + 1);
               if (m) messages.push(m);
             } catch {
               skipped++;
