@@ -217,20 +217,20 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
   program
     .command("hook")
     .description(
-      "Handle one coding-agent hook event from stdin (claude-code): load context on SessionStart, record prompts and replies. Always exits 0; problems go to stderr.",
+      "Handle one coding-agent hook event from stdin (claude-code, or generic: the JSON contract for any agent): load context when a session starts, record prompts and replies. Always exits 0; problems go to stderr.",
     )
-    .argument("<agent>", "the agent whose hook event is on stdin: claude-code")
+    .argument("<agent>", "the event format on stdin: claude-code or generic")
     .option("--events <list>", "handle only these events, separated by commas (default: all)")
-    .option("--complete-on-end", "SessionEnd completes the tta session")
+    .option("--complete-on-end", "the session's end completes the tta session")
     .option(
       "--stage <stage>",
-      "stage SessionStart loads when the session has none recorded (default understand)",
+      "stage loaded at session start when the session has none recorded (default understand)",
     )
     .option("--timeout-ms <n>", "give up after this many milliseconds (default 800)")
-    .option("--max-context-chars <n>", "longest additionalContext printed (default 10000)")
+    .option("--max-context-chars <n>", "longest context printed at session start (default 10000)")
     .addHelpText(
       "after",
-      '\nExample:\n  echo \'{"session_id":"abc","hook_event_name":"SessionStart","source":"startup"}\' | tta hook claude-code\n',
+      '\nExamples:\n  echo \'{"session_id":"abc","hook_event_name":"SessionStart","source":"startup"}\' | tta hook claude-code\n  echo \'{"agent":"codex","session_id":"abc","event":"prompt","prompt":"add a retry"}\' | tta hook generic\n',
     )
     .action(
       (

@@ -1,15 +1,17 @@
 import { existsSync, statSync } from "node:fs";
 import type { OperationName, OutputOf } from "@tta-dev/contract";
-import { hasErrorCode, type Limits, MAX_CACHE_TTL_MS, type Session } from "@tta-dev/core";
-import type { ClaudeCodeEventName, HookEvent } from "./event.js";
+import { type Limits, MAX_CACHE_TTL_MS, type Session } from "@tta-dev/core";
+import { fit } from "./content-fit.js";
+import type { HookEvent } from "./event.js";
 import { promptKey, sha, transcriptMessageKey } from "./keys.js";
-import { sessionNameFor } from "./names.js";
+import { agentSessionFor, sessionTag } from "./session-map.js";
+import { startContext } from "./start-context.js";
 import { contentText, readTranscript, tailLines } from "./transcript.js";
 
 /** What the hook is told to do (flags of `tta hook claude-code`). */
 export interface HookOptions {
   /** Events to handle; the others are ignored (exit 0, nothing printed). */
-  events: ReadonlySet<ClaudeCodeEventName>;
+  events: ReadonlySet<string>;
   /** SessionEnd completes the tta session. */
   completeOnEnd: boolean;
   /** The stage SessionStart loads when the session has none recorded. */
@@ -26,6 +28,8 @@ export interface HookEnv {
   /** The folder the session name is derived from when the event has no `cwd`. */
   cwd: string;
   warn(message: string): void;
+  /** When set (epoch ms): no new batch of transcript messages is started after it. */
+  deadline?: number;
 }
 
 /** Bytes of transcript read by one hook run at most; the rest is read by the next run. */
@@ -34,22 +38,10 @@ export const TRANSCRIPT_BYTES_PER_RUN = 16 << 20;
 const PROMPT_TAIL_BYTES = 512 << 10;
 const TRANSCRIPT_CURSOR = "claude-code.transcript.";
 const EVENT_RECORD = "claude-code.event.";
-const CLAUDE_CODE_TAG = "claude-code";
 
-/** The tag that marks the tta session of one agent session (tags allow `[a-z0-9._:/-]`). */
+/** The tag that marks the tta session of one Claude Code session. */
 export function agentTag(agentSessionId: string): string {
-  return `claude-code:${agentSessionId.toLowerCase().replace(/_/g, ".")}`;
-}
-
-/** `text` cut to at most `bytes` UTF-8 bytes, on a character boundary, marked when cut. */
-function fit(text: string, bytes: number): string {
-  if (Buffer.byteLength(text, "utf8") <= bytes) return text;
-  const mark = "\n[… cut by tta: over the message limit]";
-  let cut = Buffer.from(text, "utf8")
-    .subarray(0, Math.max(0, bytes - Buffer.byteLength(mark)))
-    .toString("utf8");
-  if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1);
-  return cut + mark;
+  return sessionTag("claude-code", agentSessionId);
 }
 
 /** A transcript path tta reads: an existing regular `.jsonl` file. */
@@ -62,33 +54,9 @@ function transcriptFile(path: string | undefined): string | null {
   }
 }
 
-/**
- * The tta session of an agent session: the active one tagged with its id, else a new one named after
- * the work (`{component}-{purpose}-{date}` from the git branch or the folder). The mapping lives in
- * tta itself, as the session's tag.
- */
-export async function sessionFor(env: HookEnv, event: HookEvent): Promise<Session> {
-  const tag = agentTag(event.sessionId);
-  const found = await env.call("session.list", { tag, status: "active", limit: 1 });
-  if (found.items[0]) return found.items[0];
-  const cwd = event.cwd ?? env.cwd;
-  for (let attempt = 1; attempt <= 20; attempt++) {
-    const id = sessionNameFor(cwd, env.now(), attempt);
-    try {
-      return await env.call("session.create", {
-        id,
-        title: `Claude Code session ${event.sessionId}`,
-        tags: [CLAUDE_CODE_TAG, tag],
-        metadata: { agent: "claude-code", agentSessionId: event.sessionId, cwd: cwd.slice(0, 1024) },
-      });
-    } catch (error) {
-      if (!hasErrorCode(error, "ALREADY_EXISTS")) throw error;
-      // Another run for the same agent session may have created it a moment ago.
-      const taken = await env.call("session.get", { id }).catch(() => null);
-      if (taken?.status === "active" && taken.tags.includes(tag)) return taken;
-    }
-  }
-  throw new Error(`no free session name for agent session ${event.sessionId} after 20 attempts`);
+/** The tta session of a Claude Code session (tagged `claude-code:<id>`). */
+export function sessionFor(env: HookEnv, event: HookEvent): Promise<Session> {
+  return agentSessionFor(env, { agent: "claude-code", sessionId: event.sessionId, cwd: event.cwd });
 }
 
 /** Append the assistant messages of the transcript written since the last capture. */
@@ -128,21 +96,31 @@ export async function captureTranscript(
     },
     idempotencyKey: transcriptMessageKey(m),
   }));
+  const saveCursor = async (offset: number) => {
+    await env.call("cache.set", { sessionId: session.id, key, value: { offset }, ttlMs: MAX_CACHE_TTL_MS });
+  };
+  // Batch by batch, the cursor moving past each stored batch: a run stopped at its deadline (or
+  // killed) leaves the next one to go on from there; a batch stored without its cursor is stored
+  // again under the same keys, which adds nothing.
   const size = Math.max(1, Math.min(env.limits.batchAppend, 200));
+  let stored = 0;
+  let reached = from;
   for (let i = 0; i < items.length; i += size) {
+    if (i > 0 && env.deadline !== undefined && env.now() >= env.deadline) break;
     await env.call("message.append", { sessionId: session.id, messages: items.slice(i, i + size) });
+    stored = Math.min(items.length, i + size);
+    reached = stored === items.length ? read.next : read.messages[stored - 1]!.end;
+    if (reached !== read.next) await saveCursor(reached);
   }
-  if (read.next !== from) {
-    await env.call("cache.set", {
-      sessionId: session.id,
-      key,
-      value: { offset: read.next },
-      ttlMs: MAX_CACHE_TTL_MS,
-    });
-  }
+  if (items.length === 0) reached = read.next;
+  if (reached === read.next && read.next !== from) await saveCursor(read.next);
   if (read.skipped) env.warn(`skipped ${read.skipped} transcript line(s) that are not JSON or are too long`);
-  if (read.more) env.warn("transcript read stopped at the per-run limit; the next event reads on");
-  return items.length;
+  if (stored < items.length)
+    env.warn(
+      `stored ${stored} of ${items.length} transcript messages before the deadline; the next event goes on`,
+    );
+  else if (read.more) env.warn("transcript read stopped at the per-run limit; the next event reads on");
+  return stored;
 }
 
 /**
@@ -200,69 +178,11 @@ async function recordEvent(env: HookEnv, session: Session, event: HookEvent): Pr
   });
 }
 
-/** One line of text for a list item: no line breaks, no control characters, no markup openers. */
-function oneLine(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .replace(/^[#>\-*\s]+/, "")
-    .trim();
-}
-
-/** After a compaction: the active PAFs and the session's decisions the context does not show yet. */
-async function afterCompact(
-  env: HookEnv,
-  session: Session,
-  loaded: OutputOf<"context.load">,
-): Promise<string> {
-  const shownPafs = new Set(loaded.context.layers.pafs.map((p) => p.id));
-  const shownMemories = new Set(loaded.context.layers.deep.map((h) => h.memory.id));
-  const out: string[] = [];
-  try {
-    const pafs = (await env.call("paf.list", {})).items.filter((p) => !shownPafs.has(p.id));
-    if (pafs.length) {
-      out.push("## Permanent architectural facts (kept across the compaction)", "");
-      for (const p of pafs) out.push(`- **${oneLine(p.id)}**: ${oneLine(p.text)}`);
-      out.push("");
-    }
-  } catch (error) {
-    if (!hasErrorCode(error, "PAF_FILE_NOT_FOUND")) throw error;
-  }
-  const decisions = (
-    await env.call("memory.search", { sessionId: session.id, kinds: ["decision"], limit: 100 })
-  ).items
-    .map((h) => h.memory)
-    .filter((m) => !shownMemories.has(m.id));
-  if (decisions.length) {
-    out.push("## Decisions of this session (kept across the compaction)", "");
-    for (const m of decisions) out.push(`- ${oneLine(m.content)}`);
-    out.push("");
-  }
-  return out.join("\n");
-}
-
-/** `text` cut to `max` characters at a line break, saying so. */
-function cap(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const note = "\n\n[tta: context cut at the hook's character limit]\n";
-  const room = Math.max(0, max - note.length);
-  const cut = text.lastIndexOf("\n", room);
-  return `${text.slice(0, cut > 0 ? cut : room)}${note}`;
-}
-
 /** SessionStart: the context of the session's stage as the documented hook output JSON. */
 async function sessionStart(env: HookEnv, options: HookOptions, event: HookEvent): Promise<string> {
   const session = await sessionFor(env, event);
-  const stage = session.stage ?? options.defaultStage;
-  const loaded = await env.call("context.load", { sessionId: session.id, stage, format: "markdown" });
-  const head = `tta session \`${session.id}\` (stage ${stage}${session.stage ? "" : ", none recorded: set it with `tta stage set`"}).\n\n`;
-  let context = head + (loaded.rendered ?? "");
-  if (event.source === "compact") context += `\n${await afterCompact(env, session, loaded)}`;
-  const output = {
-    hookSpecificOutput: {
-      hookEventName: "SessionStart",
-      additionalContext: cap(context, options.maxContextChars),
-    },
-  };
+  const { context } = await startContext(env, session, { ...options, compacted: event.source === "compact" });
+  const output = { hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } };
   return `${JSON.stringify(output)}\n`;
 }
 

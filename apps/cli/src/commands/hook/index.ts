@@ -12,10 +12,11 @@ import type { CliIo } from "../../io.js";
 import type { Invocation } from "../../program.js";
 import type { RunOptions } from "../../run.js";
 import { type HookEnv, type HookOptions, handleClaudeCodeEvent } from "./claude-code.js";
-import { CLAUDE_CODE_EVENTS, type ClaudeCodeEventName, parseEvent, readEventText } from "./event.js";
+import { CLAUDE_CODE_EVENTS, parseEvent, readEventText } from "./event.js";
+import { GENERIC_EVENTS, handleGenericEvent, parseGenericEvent } from "./generic.js";
 
 /** The agents `tta hook` speaks for. */
-export const HOOK_AGENTS = ["claude-code"] as const;
+export const HOOK_AGENTS = ["claude-code", "generic"] as const;
 
 /** Everything a hook run must finish within, start-up aside (a hook must never stall the agent). */
 export const DEFAULT_HOOK_TIMEOUT_MS = 800;
@@ -26,21 +27,25 @@ export type HookInvocation = Extract<Invocation, { kind: "hook" }>;
 class HookTimeout extends Error {}
 
 function hookOptions(invocation: HookInvocation): HookOptions & { timeoutMs: number } {
-  const events = new Set<ClaudeCodeEventName>();
+  if (!(HOOK_AGENTS as readonly string[]).includes(invocation.agent)) {
+    throw new ValidationError(
+      `tta hook: unknown agent ${JSON.stringify(invocation.agent)}; known: ${HOOK_AGENTS.join(", ")}.`,
+      { issues: [{ path: "agent", message: "unknown agent" }] },
+    );
+  }
+  const known: readonly string[] = invocation.agent === "generic" ? GENERIC_EVENTS : CLAUDE_CODE_EVENTS;
+  const events = new Set<string>();
   const asked = invocation.events
     ?.split(",")
     .map((e) => e.trim())
-    .filter(Boolean) ?? [...CLAUDE_CODE_EVENTS];
+    .filter(Boolean) ?? [...known];
   for (const e of asked) {
-    if (!(CLAUDE_CODE_EVENTS as readonly string[]).includes(e)) {
-      throw new ValidationError(
-        `--events: unknown event ${JSON.stringify(e)}; known: ${CLAUDE_CODE_EVENTS.join(", ")}.`,
-        {
-          issues: [{ path: "--events", message: "unknown event" }],
-        },
-      );
+    if (!known.includes(e)) {
+      throw new ValidationError(`--events: unknown event ${JSON.stringify(e)}; known: ${known.join(", ")}.`, {
+        issues: [{ path: "--events", message: "unknown event" }],
+      });
     }
-    events.add(e as ClaudeCodeEventName);
+    events.add(e);
   }
   const stage = (invocation.stage ?? "understand").toLowerCase();
   if (!(WORKFLOW_STAGES as readonly string[]).includes(stage)) {
@@ -72,19 +77,13 @@ async function work(
   io: CliIo,
   options: RunOptions,
   opened: { backend?: MemoryBackend },
+  started: number,
 ) {
   const hook = hookOptions(invocation);
-  if (invocation.agent !== "claude-code") {
-    throw new ValidationError(
-      `tta hook: unknown agent ${JSON.stringify(invocation.agent)}; known: claude-code.`,
-      {
-        issues: [{ path: "agent", message: "unknown agent" }],
-      },
-    );
-  }
   // The event is read and checked before any store is opened: a bad event stores nothing.
-  const event = parseEvent(await readEventText(io.stdin));
-  if (!hook.events.has(event.event)) return { stdout: "", stored: 0, event: event.event };
+  const raw = await readEventText(io.stdin);
+  const event = invocation.agent === "generic" ? parseGenericEvent(raw) : parseEvent(raw);
+  if (!hook.events.has(event.event)) return { stdout: "", stored: 0 };
   const g = invocation.globals;
   const resolved = await loadConfig(io.cwd, io.env, storeFlags(g));
   const limits = resolveLimits(resolved.config.limits);
@@ -101,11 +100,12 @@ async function work(
     },
     limits,
     now: () => Date.now(),
+    // Half the time is for storing the transcript; the rest for answering and closing the store.
+    deadline: started + hook.timeoutMs / 2,
     cwd: io.cwd,
     warn: (message) => io.stderr.write(`tta hook: warning: ${message}\n`),
   };
-  const outcome = await handleClaudeCodeEvent(env, hook, event);
-  return { ...outcome, event: event.event };
+  return "agent" in event ? handleGenericEvent(env, hook, event) : handleClaudeCodeEvent(env, hook, event);
 }
 
 /**
@@ -132,7 +132,7 @@ export async function hookCommand(
   });
   const started = Date.now();
   try {
-    const outcome = await Promise.race([work(invocation, io, options, opened), deadline]);
+    const outcome = await Promise.race([work(invocation, io, options, opened, started), deadline]);
     if (outcome.stdout) io.stdout.write(outcome.stdout);
     return 0;
   } catch (error) {
