@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@tta-dev/testkit/node";
+import { fileURLToPath } from "node:url";
+import { freePort, spawnNode } from "@tta-dev/testkit/node";
 import { describe, expect, it } from "vitest";
 import { spawnTta } from "./child.js";
 
@@ -37,6 +38,32 @@ async function tta(cwd: string, argv: string[]) {
 }
 
 const SESSION = `user-prefs-feature-${today}`;
+
+/** Time of a fresh `tta --version`: what this machine adds to any process's time right now. */
+async function startupMs(cwd: string): Promise<number> {
+  const started = Date.now();
+  await spawnTta(["--version"], { cwd, useDist: true }).done;
+  return Date.now() - started;
+}
+
+async function contents(cwd: string): Promise<{ role: string; content: string }[]> {
+  const out: { role: string; content: string; seq: number }[] = [];
+  for (;;) {
+    const page = (await tta(cwd, [
+      "message",
+      "list",
+      SESSION,
+      "--after",
+      String(out.at(-1)?.seq ?? 0),
+      "--limit",
+      "1000",
+    ])) as {
+      items: { role: string; content: string; seq: number }[];
+    };
+    out.push(...page.items);
+    if (page.items.length < 1000) return out;
+  }
+}
 
 function line(o: object): string {
   return `${JSON.stringify(o)}\n`;
@@ -202,4 +229,182 @@ describe("tta hook claude-code", () => {
     // The hook's own budget is 800 ms; a fresh process adds its start-up (a guard, not a benchmark).
     expect(r.ms).toBeLessThan(2_000);
   });
+
+  it("finishes within a second while another process holds the store's lock, records nothing, and records on the next run", async () => {
+    const cwd = repo();
+    const prompt = (text: string) => ({
+      session_id: "cc-7",
+      hook_event_name: "UserPromptSubmit",
+      prompt: text,
+    });
+    expect((await hook(cwd, prompt("first"))).code).toBe(0);
+    const lockPath = join(cwd, ".tta", "ns", "default", "log", "messages", `${SESSION}.jsonl.lock`);
+    const worker = fileURLToPath(new URL("./workers/hold-lock.mjs", import.meta.url));
+    const holder = spawnNode([worker, join(cwd, ".tta"), lockPath, "20000"]);
+    try {
+      await holder.waitFor(/holding/, { timeoutMs: 20_000 });
+      const floor = await startupMs(cwd);
+      const r = await hook(cwd, prompt("second"));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^tta hook: error BACKEND_UNAVAILABLE: gave up after 800 ms .*not recorded/);
+      // Within 1 s of the hook's own work: a fresh process's start-up, as measured just now, on top.
+      expect(r.ms).toBeLessThan(1_000 + floor);
+    } finally {
+      holder.child.kill("SIGKILL");
+      await holder.exited;
+    }
+    expect((await contents(cwd)).map((m) => m.content)).toEqual(["first"]);
+    // The holder is gone (killed, its lock left behind): the next run breaks the lock and records.
+    expect((await hook(cwd, prompt("second"))).stderr).toBe("");
+    expect((await contents(cwd)).map((m) => m.content)).toEqual(["first", "second"]);
+  });
+
+  it("a prompt with multi-part content in the transcript (text and an image) is stored once, before and after the transcript has it", async () => {
+    const cwd = repo();
+    const transcript = join(cwd, "multi.jsonl");
+    writeFileSync(
+      transcript,
+      line({ type: "assistant", uuid: "a0", message: { role: "assistant", content: "Ready." } }),
+    );
+    const event = {
+      session_id: "cc-8",
+      hook_event_name: "UserPromptSubmit",
+      transcript_path: transcript,
+      prompt: "Why does this page render blank?",
+    };
+    expect((await hook(cwd, event)).code).toBe(0);
+    appendFileSync(
+      transcript,
+      line({
+        type: "user",
+        uuid: "u1",
+        message: {
+          role: "user",
+          content: [
+            { type: "text", text: "Why does this page render blank?" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+          ],
+        },
+      }) +
+        line({
+          type: "assistant",
+          uuid: "a1",
+          message: { role: "assistant", content: [{ type: "text", text: "A CSS rule hides it." }] },
+        }),
+    );
+    expect((await hook(cwd, event)).code).toBe(0);
+    expect((await hook(cwd, { ...event, hook_event_name: "Stop" })).code).toBe(0);
+    // "Ready." was written before tta's first event: the first Stop finds it and appends it.
+    expect((await contents(cwd)).map((m) => [m.role, m.content])).toEqual([
+      ["user", "Why does this page render blank?"],
+      ["assistant", "Ready."],
+      ["assistant", "A CSS rule hides it."],
+    ]);
+  });
+
+  it("known limit: a prompt equal to the transcript's last occurrence of it is taken for a replay at submit, and stored at Stop", async () => {
+    // A prompt's key is its text and the transcript line before it. The same text typed again looks
+    // like the earlier event seen again (its line, its anchor), so UserPromptSubmit stores nothing;
+    // the next Stop reads the new prompt's own line from the transcript and stores it, in its place.
+    const cwd = repo();
+    const transcript = join(cwd, "lag.jsonl");
+    writeFileSync(
+      transcript,
+      line({ type: "user", uuid: "u0", message: { role: "user", content: "Plan it" } }),
+    );
+    const event = {
+      session_id: "cc-9",
+      hook_event_name: "UserPromptSubmit",
+      transcript_path: transcript,
+      prompt: "continue",
+    };
+    for (let i = 0; i < 2; i++) expect((await hook(cwd, event)).code).toBe(0);
+    expect((await contents(cwd)).map((m) => m.content)).toEqual(["continue"]);
+    appendFileSync(
+      transcript,
+      line({ type: "user", uuid: "u1", message: { role: "user", content: "continue" } }) +
+        line({ type: "assistant", uuid: "a1", message: { role: "assistant", content: "Step two." } }),
+    );
+    expect((await hook(cwd, event)).code).toBe(0);
+    expect((await contents(cwd)).map((m) => m.content)).toEqual(["continue"]);
+    appendFileSync(
+      transcript,
+      line({ type: "user", uuid: "u2", message: { role: "user", content: "continue" } }) +
+        line({ type: "assistant", uuid: "a2", message: { role: "assistant", content: "Step three." } }),
+    );
+    const stop = { ...event, hook_event_name: "Stop" };
+    for (let i = 0; i < 2; i++) expect((await hook(cwd, stop)).code).toBe(0);
+    // "Plan it" was typed before tta's hook ran: the transcript is where it is found.
+    expect((await contents(cwd)).map((m) => m.content)).toEqual([
+      "continue",
+      "Plan it",
+      "Step two.",
+      "continue",
+      "Step three.",
+    ]);
+  });
+
+  it("a 100 MB transcript is captured over several Stop runs, each within its budget, every message once", async () => {
+    const cwd = repo();
+    const transcript = join(tmpdir(), `tta-hook-100mb-${process.pid}-${Date.now()}.jsonl`);
+    try {
+      const toolOutput = "x".repeat(100_000);
+      const chunks: string[] = [];
+      let assistants = 0;
+      for (let i = 0; i < 1_000; i++) {
+        chunks.push(
+          line({
+            type: "user",
+            uuid: `t${i}`,
+            message: {
+              role: "user",
+              content: [{ type: "tool_result", tool_use_id: `tu${i}`, content: toolOutput }],
+            },
+          }),
+        );
+        for (let j = 0; j < 2; j++) {
+          chunks.push(
+            line({
+              type: "assistant",
+              uuid: `a${i}-${j}`,
+              message: {
+                role: "assistant",
+                content: [{ type: "text", text: `Reply ${assistants++}: the cache module is next.` }],
+              },
+            }),
+          );
+        }
+        if (i === 500) chunks.push("this line is not JSON\n");
+        if (chunks.length >= 200) {
+          appendFileSync(transcript, chunks.join(""));
+          chunks.length = 0;
+        }
+      }
+      appendFileSync(transcript, chunks.join(""));
+      expect(statSync(transcript).size).toBeGreaterThan(100_000_000);
+      const stop = { session_id: "cc-10", hook_event_name: "Stop", transcript_path: transcript };
+      const floor = await startupMs(cwd);
+      let runs = 0;
+      let before = -1;
+      let count = 0;
+      while (count !== before && runs < 40) {
+        before = count;
+        const r = await hook(cwd, stop);
+        runs++;
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).not.toMatch(/error/);
+        expect(r.ms).toBeLessThan(1_000 + floor);
+        count = (await contents(cwd)).length;
+      }
+      const stored = await contents(cwd);
+      expect(stored).toHaveLength(assistants);
+      expect(new Set(stored.map((m) => m.content)).size).toBe(assistants);
+      expect(stored.every((m) => m.role === "assistant")).toBe(true);
+      expect(runs).toBeGreaterThan(2); // the per-run read limit split the work
+    } finally {
+      rmSync(transcript, { force: true });
+    }
+  }, 300_000);
 });

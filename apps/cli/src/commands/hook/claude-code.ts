@@ -64,6 +64,7 @@ export async function captureTranscript(
   env: HookEnv,
   session: Session,
   path: string | undefined,
+  options: { agentSessionId: string; prompts: boolean },
 ): Promise<number> {
   const file = transcriptFile(path);
   if (!file) {
@@ -75,16 +76,18 @@ export async function captureTranscript(
   }
   const key = `${TRANSCRIPT_CURSOR}${sha(file).slice(0, 32)}`;
   const cursor = await env.call("cache.get", { sessionId: session.id, key });
-  const from =
-    typeof (cursor?.value as { offset?: unknown } | undefined)?.offset === "number"
-      ? (cursor!.value as { offset: number }).offset
-      : 0;
+  const saved = (cursor?.value ?? {}) as { offset?: unknown; anchor?: unknown };
+  const from = typeof saved.offset === "number" ? saved.offset : 0;
   const read = readTranscript(file, from, {
     maxBytes: TRANSCRIPT_BYTES_PER_RUN,
     maxLineBytes: env.limits.messageContentBytes * 2 + (64 << 10),
-    roles: new Set(["assistant"]),
+    roles: new Set(options.prompts ? ["user", "assistant"] : ["assistant"]),
+    ...(typeof saved.anchor === "string" ? { anchor: saved.anchor } : {}),
   });
-  const items = read.messages.map((m) => ({
+  // A prompt line is stored under the key UserPromptSubmit gave it (when it ran): stored once, and
+  // stored here when that event did not store it.
+  const messages = read.messages.filter((m) => m.role === "assistant" || !m.sidechain);
+  const items = messages.map((m) => ({
     role: m.role,
     content: fit(m.content, env.limits.messageContentBytes),
     metadata: {
@@ -94,10 +97,16 @@ export async function captureTranscript(
       ...(m.tools.length ? { tools: m.tools.slice(0, 32) } : {}),
       ...(m.sidechain ? { sidechain: true } : {}),
     },
-    idempotencyKey: transcriptMessageKey(m),
+    idempotencyKey:
+      m.role === "user" ? promptKey(options.agentSessionId, m.content, m.anchor) : transcriptMessageKey(m),
   }));
-  const saveCursor = async (offset: number) => {
-    await env.call("cache.set", { sessionId: session.id, key, value: { offset }, ttlMs: MAX_CACHE_TTL_MS });
+  const saveCursor = async (offset: number, anchor: string) => {
+    await env.call("cache.set", {
+      sessionId: session.id,
+      key,
+      value: { offset, anchor },
+      ttlMs: MAX_CACHE_TTL_MS,
+    });
   };
   // Batch by batch, the cursor moving past each stored batch: a run stopped at its deadline (or
   // killed) leaves the next one to go on from there; a batch stored without its cursor is stored
@@ -109,11 +118,15 @@ export async function captureTranscript(
     if (i > 0 && env.deadline !== undefined && env.now() >= env.deadline) break;
     await env.call("message.append", { sessionId: session.id, messages: items.slice(i, i + size) });
     stored = Math.min(items.length, i + size);
-    reached = stored === items.length ? read.next : read.messages[stored - 1]!.end;
-    if (reached !== read.next) await saveCursor(reached);
+    if (stored === items.length) reached = read.next;
+    else {
+      // Resume just past the last stored message, with the anchor the next one was read with.
+      reached = messages[stored - 1]!.end;
+      await saveCursor(reached, messages[stored]!.anchor);
+    }
   }
   if (items.length === 0) reached = read.next;
-  if (reached === read.next && read.next !== from) await saveCursor(read.next);
+  if (reached === read.next && read.next !== from) await saveCursor(read.next, read.anchor);
   if (read.skipped) env.warn(`skipped ${read.skipped} transcript line(s) that are not JSON or are too long`);
   if (stored < items.length)
     env.warn(
@@ -214,12 +227,20 @@ export async function handleClaudeCodeEvent(
         event.event === "SubagentStop"
           ? (event.agentTranscriptPath ?? event.transcriptPath)
           : event.transcriptPath;
-      return { stdout: "", session: session.id, stored: await captureTranscript(env, session, path) };
+      const stored = await captureTranscript(env, session, path, {
+        agentSessionId: event.sessionId,
+        // A subagent's own transcript holds the prompts the agent gave it, not the user's.
+        prompts: path === event.transcriptPath,
+      });
+      return { stdout: "", session: session.id, stored };
     }
     case "PreCompact":
     case "SessionEnd": {
       const session = await sessionFor(env, event);
-      const stored = await captureTranscript(env, session, event.transcriptPath);
+      const stored = await captureTranscript(env, session, event.transcriptPath, {
+        agentSessionId: event.sessionId,
+        prompts: true,
+      });
       await recordEvent(env, session, event);
       if (event.event === "SessionEnd" && options.completeOnEnd)
         await env.call("session.complete", { id: session.id });

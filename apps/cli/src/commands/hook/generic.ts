@@ -140,21 +140,22 @@ async function appendPrompt(env: HookEnv, sessionId: string, event: GenericEvent
   const prompt = event.prompt ?? "";
   if (!prompt.trim()) return 0;
   const content = fit(prompt, env.limits.messageContentBytes);
+  const latest = (await env.call("message.list", { sessionId, last: 1 })).items[0];
   let key: string;
   if (event.promptId) key = `${keyBase(event)}:p:${sha(event.promptId).slice(0, 40)}`;
   else {
-    const latest = (await env.call("message.list", { sessionId, last: 1 })).items[0];
     if (latest && latest.role === "user" && latest.content === content) return 0;
     key = `${keyBase(event)}:p:${sha(`${latest?.seq ?? "start"}\u0000${prompt}`).slice(0, 40)}`;
   }
-  await env.call("message.append", {
+  const stored = await env.call("message.append", {
     sessionId,
     role: "user",
     content,
     metadata: { source: event.agent, event: "prompt" },
     idempotencyKey: key,
   });
-  return 1;
+  // A prompt seen before comes back with the seq it was stored at.
+  return "seq" in stored && stored.seq > (latest?.seq ?? 0) ? 1 : 0;
 }
 
 /**

@@ -11,6 +11,11 @@ export interface TranscriptMessage {
   sidechain: boolean;
   /** Byte offset just past this message's line: where a read that has stored it can resume. */
   end: number;
+  /**
+   * The `uuid` of the last line before this one that has a `uuid` (of any type), `"start"` when there
+   * is none: the anchor of a prompt's key (see keys.ts).
+   */
+  anchor: string;
 }
 
 /** What one read of a transcript found, and where the next read starts. */
@@ -24,6 +29,8 @@ export interface TranscriptRead {
   more: boolean;
   /** Bytes after `next`: an unfinished last line, left for the next read. */
   pending: number;
+  /** The anchor after the last complete line read: where the next read's anchors start. */
+  anchor: string;
 }
 
 const CHUNK = 1 << 20;
@@ -63,7 +70,12 @@ export function contentText(content: unknown): { content: string; tools: string[
 }
 
 /** A transcript line as a message, or `null` for lines tta does not keep (tool results, summaries…). */
-export function lineMessage(line: unknown, roles: ReadonlySet<string>, end = 0): TranscriptMessage | null {
+export function lineMessage(
+  line: unknown,
+  roles: ReadonlySet<string>,
+  end = 0,
+  anchor = "start",
+): TranscriptMessage | null {
   if (typeof line !== "object" || line === null || Array.isArray(line)) return null;
   const l = line as Record<string, unknown>;
   if ((l.type !== "user" && l.type !== "assistant") || !roles.has(l.type)) return null;
@@ -72,6 +84,9 @@ export function lineMessage(line: unknown, roles: ReadonlySet<string>, end = 0):
   if (l.isMeta === true) return null;
   const { content, tools } = contentText(message.content);
   if (!content.trim()) return null;
+  // A slash command and its output are written as user lines; they are not prompts.
+  if (l.type === "user" && /^\s*<(command-name|command-message|local-command-[a-z]+)>/.test(content))
+    return null;
   return {
     role: l.type,
     content,
@@ -80,6 +95,7 @@ export function lineMessage(line: unknown, roles: ReadonlySet<string>, end = 0):
     tools,
     sidechain: l.isSidechain === true,
     end,
+    anchor,
   };
 }
 
@@ -91,7 +107,7 @@ export function lineMessage(line: unknown, roles: ReadonlySet<string>, end = 0):
 export function readTranscript(
   path: string,
   from: number,
-  options: { maxBytes: number; maxLineBytes: number; roles: ReadonlySet<string> },
+  options: { maxBytes: number; maxLineBytes: number; roles: ReadonlySet<string>; anchor?: string },
 ): TranscriptRead {
   const size = statSync(path).size;
   let offset = from > size ? 0 : from;
@@ -99,6 +115,8 @@ export function readTranscript(
   const messages: TranscriptMessage[] = [];
   let skipped = 0;
   let next = offset;
+  let anchor = offset === 0 ? "start" : (options.anchor ?? "start");
+  let anchorAtNext = anchor;
   try {
     let line: Buffer[] = [];
     let lineBytes = 0;
@@ -120,8 +138,11 @@ export function readTranscript(
           const raw = Buffer.concat(line).toString("utf8").trim();
           if (raw) {
             try {
-              const m = lineMessage(JSON.parse(raw), options.roles, offset + nl + 1);
+              const parsed = JSON.parse(raw) as unknown;
+              const m = lineMessage(parsed, options.roles, offset + nl + 1, anchor);
               if (m) messages.push(m);
+              const uuid = (parsed as { uuid?: unknown } | null)?.uuid;
+              if (typeof uuid === "string") anchor = uuid;
             } catch {
               skipped++;
             }
@@ -132,6 +153,7 @@ export function readTranscript(
         oversized = false;
         start = nl + 1;
         next = offset + start;
+        anchorAtNext = anchor;
       }
       const rest = buf.subarray(start, n);
       if (!oversized && lineBytes + rest.length <= options.maxLineBytes) {
@@ -140,7 +162,14 @@ export function readTranscript(
       } else oversized = true;
       offset += n;
     }
-    return { messages, next, skipped, more: stop < size && next < size, pending: size - next };
+    return {
+      messages,
+      next,
+      skipped,
+      more: stop < size && next < size,
+      pending: size - next,
+      anchor: anchorAtNext,
+    };
   } finally {
     closeSync(fd);
   }
