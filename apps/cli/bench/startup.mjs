@@ -6,8 +6,9 @@
 // Then, for each of BENCH_MEMORIES (default 10000,100000) deep memories of 30 words, the same store
 // with them: the first `tta memory search` (builds and persists the index), then round-robin
 // `node -e 0`, `tta memory search`, `tta context <s> --stage plan`, and `tta memory add` followed by
-// `tta memory search`, BENCH_MEMORY_RUNS times (default 5, and 3 at 100k or more), with each
-// process's peak RSS (by /usr/bin/time when it is there).
+// `tta memory search`, and `tta hook claude-code` answering a SessionStart (the session at stage plan,
+// as Claude Code runs it: the event on stdin), BENCH_MEMORY_RUNS times (default 5, and 3 at 100k or
+// more), with each process's peak RSS (by /usr/bin/time when it is there).
 //   node scripts/bundle.mjs && node bench/startup.mjs     (what `pnpm bench` runs here)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,13 +31,19 @@ const FILLER = "the preferences store keeps one Redis hash per user, with cached
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
 const MEMORY_SIZES = (process.env.BENCH_MEMORIES ?? "10000,100000").split(",").filter(Boolean).map(Number);
 
-/** Wall time and peak RSS (MB, null without /usr/bin/time) of one `node` process. */
-function measure(args, cwd) {
+/** Wall time and peak RSS (MB, null without /usr/bin/time) of one `node` process, `input` on its stdin. */
+function measure(args, cwd, input) {
   const argv = TIME ? ["-f", "%M", process.execPath, ...args] : args;
   const start = performance.now();
-  const r = spawnSync(TIME ?? process.execPath, argv, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync(TIME ?? process.execPath, argv, {
+    cwd,
+    stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"],
+    ...(input === undefined ? {} : { input }),
+  });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  // A hook always exits 0; what went wrong is on stderr.
+  if (String(r.stderr).includes("tta hook: error")) throw new Error(`node ${args.join(" ")}: ${r.stderr}`);
   const kb = TIME ? Number(String(r.stderr).trim().split("\n").pop()) : Number.NaN;
   return { ms, rss: Number.isFinite(kb) ? kb / 1024 : null };
 }
@@ -67,16 +74,35 @@ async function benchMemories(count) {
     const runs = Number(process.env.BENCH_MEMORY_RUNS ?? (count >= 100_000 ? 3 : 5));
     const search = [BIN, "memory", "search", "redis shard"];
     const first = measure(search, dir);
+    // The session Claude Code session "bench-1" maps to, at stage plan, with one prompt.
+    const hookEvent = (event) => JSON.stringify({ session_id: "bench-1", cwd: dir, ...event });
+    measure(
+      [BIN, "hook", "claude-code"],
+      dir,
+      hookEvent({ hook_event_name: "UserPromptSubmit", prompt: "plan the redis pool change" }),
+    );
+    const listed = spawnSync(
+      process.execPath,
+      [BIN, "session", "list", "--tag", "claude-code:bench-1", "--json"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    const hookSession = JSON.parse(listed.stdout).items[0].id;
+    run([BIN, "stage", "set", hookSession, "plan", "-q"], dir);
+    const sessionStart = hookEvent({ hook_event_name: "SessionStart", source: "resume" });
     const rows = [
       ["node -e 0 (floor)", ["-e", "0"]],
       ["tta memory search", search],
       ["tta context <s> --stage plan", [BIN, "context", S, "--stage", "plan"]],
       ["tta memory add", [BIN, "memory", "add", "one more redis note", "-q"]],
       ["tta memory search, after the add", search],
+      ["tta hook claude-code, SessionStart (stage plan)", [BIN, "hook", "claude-code"], sessionStart],
     ];
     const samples = rows.map(() => []);
     for (let i = 0; i < runs; i++) {
-      for (const [r, [, args]] of rows.entries()) samples[r].push(measure(args, dir));
+      for (const [r, [, args, input]] of rows.entries()) samples[r].push(measure(args, dir, input));
     }
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const floor = med(samples[0].map((x) => x.ms));
