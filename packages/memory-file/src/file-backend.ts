@@ -177,11 +177,7 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
       keys.forEach((k, i) => {
         validateKey(k, `keys.${i}`);
       });
-      return guard("getMany", async () => {
-        const out = [];
-        for (const k of keys) out.push(await j.get(k));
-        return out;
-      });
+      return guard("getMany", () => j.getMany(keys));
     },
 
     async put(scope, key, value, putOptions = {}) {

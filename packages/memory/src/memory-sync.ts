@@ -215,10 +215,12 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     stats.pending = pending.size;
   }
 
-  async function readRecords(ids: readonly string[]): Promise<(StoredRecord | null)[]> {
+  async function readRecords(ids: readonly string[], slicer: Slicer): Promise<(StoredRecord | null)[]> {
     const out: (StoredRecord | null)[] = [];
     for (let i = 0; i < ids.length; i += GET_MANY_CHUNK) {
       out.push(...(await backend.getMany(memories, ids.slice(i, i + GET_MANY_CHUNK))));
+      // A backend that answers from memory resolves at once: many chunks would not let a server breathe.
+      if (slicer.due()) await slicer.pause();
     }
     return out;
   }
@@ -271,7 +273,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     const recent = await recentIntents(length, slicer);
     if (recent.size) {
       const ids = [...recent.keys()];
-      await settle(ids, await readRecords(ids), recent, slicer);
+      await settle(ids, await readRecords(ids, slicer), recent, slicer);
     }
     stats.seenSeq = length;
     stats.builds++;
@@ -418,7 +420,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       entries = await backend.readLog(changes, { afterSeq: last, limit: LOG_PAGE });
     }
     const ids = [...fresh.keys()];
-    await settle(ids, await readRecords(ids), fresh, slicer);
+    await settle(ids, await readRecords(ids, slicer), fresh, slicer);
     stats.seenSeq = last;
     stats.refreshes++;
     stats.lastRefreshChanges = ids.length;

@@ -160,6 +160,9 @@ export function openGroupsFile(
 
   return {
     get,
+    async getMany(keys) {
+      return keys.map(get);
+    },
     getLocked: get,
     list(options) {
       load();

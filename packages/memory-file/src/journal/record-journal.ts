@@ -23,6 +23,8 @@ export interface JournalContext {
 /** The records of one scope in an append-only journal file (see {@link openRecordJournal}). */
 export interface RecordJournal {
   get(key: string): StoredRecord | null | Promise<StoredRecord | null>;
+  /** `get` of each key, against one look at the file (one `stat`, not one per key). */
+  getMany(keys: readonly string[]): Promise<(StoredRecord | null)[]>;
   list(options: { prefix: string; cursor: string | null; limit: number }): RecordPage | Promise<RecordPage>;
   put(
     key: string,
@@ -148,6 +150,16 @@ export function openRecordJournal(path: string, ctx: JournalContext): JournalFil
         await file.load();
       }
       return read(file.current(), key);
+    },
+
+    async getMany(keys) {
+      if (!file.loaded()) {
+        const found = keys.map(pointRead);
+        if (!found.includes(undefined)) return found as (StoredRecord | null)[];
+        await file.load();
+      }
+      const j = file.current();
+      return keys.map((key) => read(j, key));
     },
 
     async list(options) {
