@@ -109,14 +109,18 @@ export async function importTranscript(env: HookEnv, options: ImportOptions): Pr
     const counts = { imported: 0, existing: 0 };
     const sessions: string[] = [];
     if (scan.messages > 0) {
-      const appender = batchAppender(env, counts, sessions);
+      let read = 0;
+      const report = () => progress.update("importing", read, counts.imported + counts.existing);
+      const appender = batchAppender(env, counts, sessions, report);
       for await (const e of transcriptEntries(handle, size, {
         ...entryOptions,
-        onBytes: (at) => progress.update("importing", at, counts.imported + counts.existing),
+        onBytes: (at) => {
+          read = at;
+          report();
+        },
       })) {
         if (e.kind !== "message") continue;
-        const target = targets(e.agentSession);
-        await appender.add(target, e.item);
+        await appender.add(targets(e.agentSession), e.item);
       }
       await appender.flush();
     }
@@ -169,7 +173,12 @@ async function resolveTargets(
  * session at a time, counting what was stored and what was there already: a message already stored
  * comes back with a seq at or below the session's last one before the batch.
  */
-function batchAppender(env: HookEnv, counts: { imported: number; existing: number }, sessions: string[]) {
+function batchAppender(
+  env: HookEnv,
+  counts: { imported: number; existing: number },
+  sessions: string[],
+  appended: () => void,
+) {
   const size = Math.max(1, Math.min(env.limits.batchAppend, BATCH_MESSAGES));
   const lastSeq = new Map<string, number>();
   let batch: MessageItem[] = [];
@@ -192,6 +201,7 @@ function batchAppender(env: HookEnv, counts: { imported: number; existing: numbe
     lastSeq.set(session, Math.max(last, ...out.items.map((m) => m.seq)));
     batch = [];
     bytes = 0;
+    appended();
   };
   return {
     async add(target: string, item: MessageItem) {

@@ -11,8 +11,10 @@ export interface Progress {
 /** A progress that shows nothing (stderr is not a terminal, `-q`, `--json`). */
 export const silentProgress: Progress = { update() {}, done() {} };
 
-const MIB = 1 << 20;
-const mib = (bytes: number) => (bytes / MIB).toFixed(1);
+/** Bytes in the unit of `total`: KiB under a MiB, else MiB. */
+function unitOf(total: number): [number, string] {
+  return total < 1 << 20 ? [1 << 10, "KiB"] : [1 << 20, "MiB"];
+}
 
 /**
  * One status line on a terminal, rewritten in place (`\r`) at most every `everyMs`: bytes read of
@@ -36,11 +38,13 @@ export function createProgress(
   let shownAt = Number.NEGATIVE_INFINITY;
   let last = { bytes: 0, messages: 0 };
   let shown = false;
+  const [size, unit] = unitOf(total);
+  const n = (bytes: number) => (bytes / size).toFixed(1);
   const render = () => {
     const seconds = Math.max(0.001, (now() - started) / 1000);
     const pct = total > 0 ? Math.floor((last.bytes / total) * 100) : 100;
     stream.write(
-      `\r\x1b[K${phase} ${label}: ${mib(last.bytes)} of ${mib(total)} MiB (${pct}%), ${last.messages} messages, ${mib(last.bytes / seconds)} MiB/s`,
+      `\r\x1b[K${phase} ${label}: ${n(last.bytes)} of ${n(total)} ${unit} (${pct}%), ${last.messages} messages, ${n(last.bytes / seconds)} ${unit}/s`,
     );
     shown = true;
     shownAt = now();
