@@ -263,7 +263,7 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .argument("<file>", "the .jsonl file")
     .option(
       "--session <id>",
-      "import into this active session (default: the session the hook uses, or the file's own)",
+      "import into this active session (default: the session the hook uses; for a generic file, the one it went to before)",
     )
     .addHelpText(
       "after",

@@ -282,3 +282,42 @@ describe("tta import transcript: refused input", () => {
     expect([r.code, errorOf(r.stderr).code]).toEqual([5, "NOT_SUPPORTED"]);
   });
 });
+
+describe("tta import transcript: hostile files", () => {
+  it("imports what is sound and skips the rest, never crashing: __proto__, NULs, arrays, numbers, a 10 MB line, bad UTF-8", async () => {
+    const cwd = tempWorkspace();
+    const file = join(cwd, "hostile.jsonl");
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(
+          jsonl(
+            { role: "user", content: "first" },
+            '{"__proto__":{"isAdmin":true},"role":"assistant","content":"proto"}',
+            '{"role":"user","content":"raw\u0000nul"}',
+            { role: "user", content: "escaped\u0000nul" },
+            "[1,2,3]",
+            "42",
+            { role: "user", content: { $gt: "" } },
+            { role: ["user"], content: "x" },
+            { role: "user", content: "x".repeat(10 << 20) },
+          ),
+        ),
+        Buffer.from('{"role":"user","content":"'),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from('"}\n'),
+        Buffer.from(jsonl({ role: "assistant", content: "last" })),
+      ]),
+    );
+    const r = await runCli(["import", "transcript", "hostile.jsonl", "--json"], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as Summary & { skippedBy: Record<string, number> };
+    expect(summary).toMatchObject({ messages: 4, imported: 4, skipped: 7 });
+    expect(summary.skippedBy).toEqual({ notJson: 1, tooLong: 1, notUtf8: 1, notMessage: 4 });
+    const stored = await messages(cwd, summary.sessions[0]!);
+    expect(stored.map((m) => m.content)).toEqual(["first", "proto", "escaped\u0000nul", "last"]);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect((await runCli(["import", "transcript", "hostile.jsonl", "--json"], { cwd })).code).toBe(0);
+    expect(await messages(cwd, summary.sessions[0]!)).toHaveLength(4);
+  });
+});
