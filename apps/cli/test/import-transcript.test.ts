@@ -15,7 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DIST_BIN, spawnTta } from "./child.js";
+import { spawnTta, ttaCommand } from "./child.js";
 
 /*
  * `tta import transcript` through the built binary: on top of what the hook captured live, killed
@@ -234,7 +234,7 @@ describe("tta import transcript (built binary)", () => {
     try {
       expect(statSync(t).size).toBeGreaterThan(100e6);
       const timed = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        const argv = [process.execPath, DIST_BIN, "import", "transcript", t, "--json"];
+        const argv = [process.execPath, ...ttaCommand(true), "import", "transcript", t, "--json"];
         const timer = existsSync("/usr/bin/time") ? ["/usr/bin/time", "-f", "maxrss_kb=%M"] : [];
         const [command, ...args] = [...timer, ...argv] as [string, ...string[]];
         const child = spawn(command, args, {

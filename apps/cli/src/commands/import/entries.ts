@@ -25,6 +25,7 @@ export type Entry =
   | { kind: "skip"; no: number; reason: SkipReason }
   | { kind: "message"; no: number; agentSession: string | null; item: MessageItem; cwd?: string };
 
+/** How {@link transcriptEntries} reads: the line and content limits, the fallback agent session. */
 export interface EntryOptions {
   maxLineBytes: number;
   /** `limits.messageContentBytes`: longer content is cut (marked), never refused. */

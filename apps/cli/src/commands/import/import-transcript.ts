@@ -35,6 +35,7 @@ export interface ImportSummary {
   bytes: number;
 }
 
+/** What to import, where to, and where progress goes. */
 export interface ImportOptions {
   file: string;
   /** `--session`: every message goes there. */
@@ -43,6 +44,7 @@ export interface ImportOptions {
   progress?: (size: number) => Progress;
 }
 
+/** Skipped line numbers a summary lists at most. */
 export const SKIPPED_LINES_SHOWN = 10;
 /** Bytes of content in one `message.append` batch at most, whatever `limits.batchAppend` allows. */
 const BATCH_BYTES = 8 << 20;
