@@ -42,7 +42,8 @@ export type Invocation =
       timeoutMs?: string;
       maxContextChars?: string;
       globals: GlobalFlags;
-    };
+    }
+  | { kind: "import"; what: "transcript"; file: string; session?: string; globals: GlobalFlags };
 
 /** The global flags every command takes. */
 export interface GlobalFlags {
@@ -247,6 +248,36 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
         onRun({ kind: "hook", agent, ...opts, globals: command.optsWithGlobals() as GlobalFlags });
       },
     );
+  const importGroup = program
+    .command("import")
+    .description("Bring records of other tools into tta: transcript (a coding agent's conversation).");
+  importGroup.addHelpText(
+    "after",
+    "\nExamples:\n  tta import transcript ~/.claude/projects/app/3f1c.jsonl\n",
+  );
+  importGroup
+    .command("transcript")
+    .description(
+      "Import a Claude Code transcript (JSONL), or a JSONL of {role, content, timestamp?, id?}, into a session; a second import stores nothing twice.",
+    )
+    .argument("<file>", "the .jsonl file")
+    .option(
+      "--session <id>",
+      "import into this active session (default: the session the hook uses; for a generic file, the one it went to before)",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  tta import transcript ~/.claude/projects/app/3f1c.jsonl\n  tta import transcript chat.jsonl --session auth-design-2025-10-01\n",
+    )
+    .action((file: string, opts: { session?: string }, command: Command) => {
+      onRun({
+        kind: "import",
+        what: "transcript",
+        file,
+        ...opts,
+        globals: command.optsWithGlobals() as GlobalFlags,
+      });
+    });
   return program;
 }
 

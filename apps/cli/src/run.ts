@@ -17,6 +17,7 @@ import { formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
 import { mcp } from "./commands/mcp.js";
 import { serve } from "./commands/serve.js";
+import { ephemeralBackend } from "./ephemeral.js";
 import { exitCodeFor } from "./exit-codes.js";
 import {
   callHandler,
@@ -88,13 +89,6 @@ function commanderExit(
     mode,
   );
   return exitCodeFor("VALIDATION_FAILED");
-}
-
-/** Backends whose data lives only as long as the process: a one-shot command would lose every write. */
-function ephemeralBackend(resolved: ResolvedConfig): string | null {
-  if (resolved.backend === "memory") return "memory";
-  if (resolved.backend === "keyv" && !resolved.config.keyv?.url) return "keyv (without keyv.url)";
-  return null;
 }
 
 function parseForCli(
@@ -176,6 +170,10 @@ async function execute(
   if (invocation.kind === "hook") {
     const { hookCommand } = await import("./commands/hook/index.js");
     return hookCommand(invocation, io, options);
+  }
+  if (invocation.kind === "import") {
+    const { importCommand } = await import("./commands/import/index.js");
+    return importCommand(invocation, io, mode, options);
   }
   if (
     invocation.kind === "init" &&
