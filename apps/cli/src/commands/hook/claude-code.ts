@@ -1,11 +1,11 @@
 import { existsSync, statSync } from "node:fs";
 import type { OperationName, OutputOf } from "@tta-dev/contract";
 import { type Limits, MAX_CACHE_TTL_MS, type Session } from "@tta-dev/core";
-import { fit } from "./content-fit.js";
 import type { HookEvent } from "./event.js";
 import { promptKey, sha, transcriptMessageKey } from "./keys.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
 import { startContext } from "./start-context.js";
+import { fit } from "./text.js";
 import { contentText, readTranscript, tailLines } from "./transcript.js";
 
 /** What the hook is told to do (flags of `tta hook claude-code`). */

@@ -36,7 +36,8 @@ export interface HookEvent {
 /** The largest event read from stdin: a prompt at the message limit, escaped, and the other fields. */
 export const MAX_EVENT_BYTES = 4 << 20;
 
-const AGENT_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,51}$/;
+/** A Claude Code session id as tta accepts it (it becomes part of a tag). */
+export const AGENT_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,51}$/;
 
 /** Read stdin, at most `maxBytes` (`LIMIT_EXCEEDED` past it, without reading the rest). */
 export async function readEventText(input: CliInput, maxBytes = MAX_EVENT_BYTES): Promise<string> {

@@ -1,9 +1,9 @@
 import { assertPlainJson, MAX_CACHE_TTL_MS, type MessageRole, ValidationError } from "@tta-dev/core";
 import type { HookEnv } from "./claude-code.js";
-import { fit } from "./content-fit.js";
 import { sha } from "./keys.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
 import { startContext } from "./start-context.js";
+import { fit } from "./text.js";
 
 /*
  * `tta hook generic`: the same handlers as `tta hook claude-code`, behind a small JSON contract any

@@ -35,6 +35,8 @@ export interface TranscriptRead {
 
 const CHUNK = 1 << 20;
 const TOOL_INPUT_CHARS = 500;
+/** A tool name kept in `metadata.tools`; another (hostile, huge) name is left out of it. */
+const TOOL_NAME = /^[\w.:/-]{1,100}$/;
 
 function text(value: unknown): string {
   return typeof value === "string" ? value : "";
@@ -54,7 +56,8 @@ export function contentText(content: unknown): { content: string; tools: string[
     const p = part as Record<string, unknown>;
     if (p.type === "text" && text(p.text)) out.push(text(p.text));
     else if (p.type === "tool_use") {
-      const name = text(p.name) || "tool";
+      const given = text(p.name);
+      const name = TOOL_NAME.test(given) ? given : "tool";
       tools.push(name);
       let input = "";
       try {

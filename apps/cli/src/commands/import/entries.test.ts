@@ -211,7 +211,7 @@ describe("transcriptEntries: hostile lines", () => {
     for (const e of messages(entries)) expect(Object.getPrototypeOf(e.item.metadata)).toBe(Object.prototype);
   });
 
-  it("drops hostile tool names from the metadata but keeps the message", async () => {
+  it("names a hostile tool `tool`, in the metadata and the text, and keeps the message", async () => {
     const [m] = messages(
       await entriesOf(
         jsonl(
@@ -222,6 +222,7 @@ describe("transcriptEntries: hostile lines", () => {
         ),
       ),
     );
-    expect(m!.item.metadata.tools).toEqual(["Bash"]);
+    expect(m!.item.metadata.tools).toEqual(["tool", "Bash"]);
+    expect(m!.item.content).toBe("→ tool {}\n\n→ Bash {}");
   });
 });

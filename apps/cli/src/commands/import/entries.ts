@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import { ValidationError } from "@tta-dev/core";
+import { AGENT_SESSION_ID } from "../hook/event.js";
 import { promptKey, sha, transcriptMessageKey } from "../hook/keys.js";
 import { fit } from "../hook/text.js";
 import { contentText, lineMessage } from "../hook/transcript.js";
@@ -35,11 +36,8 @@ export interface EntryOptions {
   onBytes?: (offset: number) => void;
 }
 
-/** A Claude Code session id, as the hook takes it from `session_id`. */
-export const AGENT_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,51}$/;
 const CC_ROLES: ReadonlySet<string> = new Set(["user", "assistant"]);
 const GENERIC_ROLES: ReadonlySet<string> = new Set(["user", "assistant", "system", "tool"]);
-const TOOL_NAME = /^[\w.:/-]{1,100}$/;
 
 /** The format a JSON object line is written in, or `null` when it is neither. */
 export function formatOf(line: Record<string, unknown>): TranscriptFormat | null {
@@ -75,7 +73,7 @@ function claudeCodeItem(
   // A prompt the user typed has the hook's prompt key; every other line (replies, a subagent's
   // prompt) the key of its transcript line.
   const prompt = m.role === "user" && !m.sidechain;
-  const tools = m.tools.filter((t) => TOOL_NAME.test(t)).slice(0, 32);
+  const tools = m.tools.slice(0, 32);
   return {
     role: m.role,
     content: fit(m.content, contentBytes),

@@ -1,13 +1,8 @@
 import { basename } from "node:path";
 import { type Session, ValidationError } from "@tta-dev/core";
 import type { HookEnv } from "../hook/claude-code.js";
-import {
-  AGENT_SESSION_ID,
-  type MessageItem,
-  type SkipReason,
-  type TranscriptFormat,
-  transcriptEntries,
-} from "./entries.js";
+import { AGENT_SESSION_ID } from "../hook/event.js";
+import { type MessageItem, type SkipReason, type TranscriptFormat, transcriptEntries } from "./entries.js";
 import { openTranscript } from "./open-file.js";
 import { type Progress, silentProgress } from "./progress.js";
 import { claudeCodeSessions, genericSession, givenSession } from "./targets.js";
