@@ -41,6 +41,8 @@ export type Invocation =
       stage?: string;
       timeoutMs?: string;
       maxContextChars?: string;
+      component?: string;
+      purpose?: string;
       globals: GlobalFlags;
     }
   | { kind: "import"; what: "transcript"; file: string; session?: string; globals: GlobalFlags };
@@ -229,6 +231,8 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     )
     .option("--timeout-ms <n>", "give up after this many milliseconds (default 800)")
     .option("--max-context-chars <n>", "longest context printed at session start (default 10000)")
+    .option("--component <c>", "component of new session names (default: from the git branch or folder)")
+    .option("--purpose <p>", "purpose of new session names (default: the branch's type, e.g. feature)")
     .addHelpText(
       "after",
       '\nExamples:\n  echo \'{"session_id":"abc","hook_event_name":"SessionStart","source":"startup"}\' | tta hook claude-code\n  echo \'{"agent":"codex","session_id":"abc","event":"prompt","prompt":"add a retry"}\' | tta hook generic\n',
@@ -242,6 +246,8 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
           stage?: string;
           timeoutMs?: string;
           maxContextChars?: string;
+          component?: string;
+          purpose?: string;
         },
         command: Command,
       ) => {

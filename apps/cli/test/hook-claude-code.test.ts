@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -407,4 +415,60 @@ describe("tta hook claude-code", () => {
       rmSync(transcript, { force: true });
     }
   }, 300_000);
+
+  it("a missing or unreadable transcript is a warning on stderr and in .tta/logs/hook.log; errors are logged too", async () => {
+    const cwd = repo();
+    const missing = join(cwd, "gone.jsonl");
+    const r = await hook(cwd, { session_id: "cc-11", hook_event_name: "Stop", transcript_path: missing });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(
+      /^tta hook: warning: transcript ".*gone\.jsonl" is not a readable \.jsonl file; nothing captured/,
+    );
+    const dir = await hook(cwd, { session_id: "cc-11", hook_event_name: "Stop", transcript_path: cwd });
+    expect(dir.stderr).toMatch(/warning: transcript/);
+    expect((await hook(cwd, "{oops")).stderr).toMatch(/error VALIDATION_FAILED/);
+    const log = readFileSync(join(cwd, ".tta", "logs", "hook.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.map((l) => [l.agent, l.event, l.level, l.code ?? null])).toEqual([
+      ["claude-code", "Stop", "warning", null],
+      ["claude-code", "Stop", "warning", null],
+      ["claude-code", null, "error", "VALIDATION_FAILED"],
+    ]);
+    expect(String(log[0]!.message)).toContain("gone.jsonl");
+    expect(log.every((l) => typeof l.at === "string" && typeof l.ms === "number")).toBe(true);
+    // The session was mapped; nothing else was stored.
+    expect(await contents(cwd)).toEqual([]);
+  });
+
+  it("--component and --purpose name new sessions instead of the branch; bad values are refused", async () => {
+    const cwd = repo();
+    const event = { session_id: "cc-12", hook_event_name: "UserPromptSubmit", prompt: "hi" };
+    const named = await spawnTta(["hook", "claude-code", "--component", "billing-api", "--purpose", "fix"], {
+      cwd,
+      useDist: true,
+      env: { HOME: cwd },
+      input: JSON.stringify({ cwd, ...event }),
+    }).done;
+    expect(named.stderr).toBe("");
+    const list = (await tta(cwd, ["session", "list"])) as { items: { id: string }[] };
+    expect(list.items.map((s) => s.id)).toEqual([`billing-api-fix-${today}`]);
+    for (const flags of [
+      ["--component", "Billing API"],
+      ["--purpose", "two words"],
+    ]) {
+      const bad = await spawnTta(["hook", "claude-code", ...flags], {
+        cwd,
+        useDist: true,
+        env: { HOME: cwd },
+        input: JSON.stringify({ cwd, ...event, session_id: "cc-13" }),
+      }).done;
+      expect(bad.code).toBe(0);
+      expect(bad.stdout).toBe("");
+      expect(bad.stderr).toMatch(new RegExp(`error VALIDATION_FAILED: ${flags[0]} must be`));
+    }
+    expect(((await tta(cwd, ["session", "list"])) as { items: unknown[] }).items).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@ import type { OperationName, OutputOf } from "@tta-dev/contract";
 import { type Limits, MAX_CACHE_TTL_MS, type Session } from "@tta-dev/core";
 import type { HookEvent } from "./event.js";
 import { promptKey, sha, transcriptMessageKey } from "./keys.js";
+import type { SessionNaming } from "./names.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
 import { startContext } from "./start-context.js";
 import { fit } from "./text.js";
@@ -18,6 +19,8 @@ export interface HookOptions {
   defaultStage: string;
   /** Longest additionalContext printed (characters). */
   maxContextChars: number;
+  /** Name parts given instead of derived from the branch or folder. */
+  naming?: SessionNaming;
 }
 
 /** How the hook reaches tta: one contract operation at a time, checked like any other call. */
@@ -55,8 +58,8 @@ function transcriptFile(path: string | undefined): string | null {
 }
 
 /** The tta session of a Claude Code session (tagged `claude-code:<id>`). */
-export function sessionFor(env: HookEnv, event: HookEvent): Promise<Session> {
-  return agentSessionFor(env, { agent: "claude-code", sessionId: event.sessionId, cwd: event.cwd });
+export function sessionFor(env: HookEnv, event: HookEvent, naming: SessionNaming = {}): Promise<Session> {
+  return agentSessionFor(env, { agent: "claude-code", sessionId: event.sessionId, cwd: event.cwd }, naming);
 }
 
 /** Append the assistant messages of the transcript written since the last capture. */
@@ -193,7 +196,7 @@ async function recordEvent(env: HookEnv, session: Session, event: HookEvent): Pr
 
 /** SessionStart: the context of the session's stage as the documented hook output JSON. */
 async function sessionStart(env: HookEnv, options: HookOptions, event: HookEvent): Promise<string> {
-  const session = await sessionFor(env, event);
+  const session = await sessionFor(env, event, options.naming);
   const { context } = await startContext(env, session, { ...options, compacted: event.source === "compact" });
   const output = { hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: context } };
   return `${JSON.stringify(output)}\n`;
@@ -217,12 +220,12 @@ export async function handleClaudeCodeEvent(
     case "SessionStart":
       return { stdout: await sessionStart(env, options, event), stored: 0 };
     case "UserPromptSubmit": {
-      const session = await sessionFor(env, event);
+      const session = await sessionFor(env, event, options.naming);
       return { stdout: "", session: session.id, stored: (await appendPrompt(env, session, event)) ? 1 : 0 };
     }
     case "Stop":
     case "SubagentStop": {
-      const session = await sessionFor(env, event);
+      const session = await sessionFor(env, event, options.naming);
       const path =
         event.event === "SubagentStop"
           ? (event.agentTranscriptPath ?? event.transcriptPath)
@@ -236,7 +239,7 @@ export async function handleClaudeCodeEvent(
     }
     case "PreCompact":
     case "SessionEnd": {
-      const session = await sessionFor(env, event);
+      const session = await sessionFor(env, event, options.naming);
       const stored = await captureTranscript(env, session, event.transcriptPath, {
         agentSessionId: event.sessionId,
         prompts: true,

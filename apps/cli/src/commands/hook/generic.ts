@@ -1,6 +1,7 @@
 import { assertPlainJson, MAX_CACHE_TTL_MS, type MessageRole, ValidationError } from "@tta-dev/core";
 import type { HookEnv } from "./claude-code.js";
 import { sha } from "./keys.js";
+import type { SessionNaming } from "./names.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
 import { startContext } from "./start-context.js";
 import { fit } from "./text.js";
@@ -124,6 +125,7 @@ export interface GenericHookOptions {
   completeOnEnd: boolean;
   defaultStage: string;
   maxContextChars: number;
+  naming?: SessionNaming;
 }
 
 /** The key space of one agent session's messages. */
@@ -213,7 +215,7 @@ export async function handleGenericEvent(
   event: GenericEvent,
 ): Promise<GenericOutcome> {
   if (!options.events.has(event.event)) return { stdout: "", stored: 0 };
-  const session = await agentSessionFor(env, event);
+  const session = await agentSessionFor(env, event, options.naming);
   const reply = (fields: Record<string, unknown>, stored: number): GenericOutcome => ({
     stdout: `${JSON.stringify({ session: session.id, event: event.event, stored, ...fields })}\n`,
     session: session.id,

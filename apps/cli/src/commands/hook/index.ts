@@ -14,6 +14,8 @@ import type { RunOptions } from "../../run.js";
 import { type HookEnv, type HookOptions, handleClaudeCodeEvent } from "./claude-code.js";
 import { CLAUDE_CODE_EVENTS, parseEvent, readEventText } from "./event.js";
 import { GENERIC_EVENTS, handleGenericEvent, parseGenericEvent } from "./generic.js";
+import { type HookLogEntry, writeHookLog } from "./hook-log.js";
+import type { SessionNaming } from "./names.js";
 
 /** The agents `tta hook` speaks for. */
 export const HOOK_AGENTS = ["claude-code", "generic"] as const;
@@ -63,7 +65,31 @@ function hookOptions(invocation: HookInvocation): HookOptions & { timeoutMs: num
     }
     return n;
   };
+  const naming: SessionNaming = {};
+  if (invocation.component !== undefined) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(invocation.component) || invocation.component.length > 60) {
+      throw new ValidationError(
+        "--component must be lower-case words joined by - (e.g. user-prefs), at most 60 characters.",
+        {
+          issues: [{ path: "--component", message: "not a name component" }],
+        },
+      );
+    }
+    naming.component = invocation.component;
+  }
+  if (invocation.purpose !== undefined) {
+    if (!/^[a-z0-9]{1,40}$/.test(invocation.purpose)) {
+      throw new ValidationError(
+        "--purpose must be one lower-case word of letters and digits (e.g. feature), at most 40.",
+        {
+          issues: [{ path: "--purpose", message: "not a name purpose" }],
+        },
+      );
+    }
+    naming.purpose = invocation.purpose;
+  }
   return {
+    naming,
     events,
     completeOnEnd: invocation.completeOnEnd === true,
     defaultStage: stage,
@@ -76,16 +102,19 @@ async function work(
   invocation: HookInvocation,
   io: CliIo,
   options: RunOptions,
-  opened: { backend?: MemoryBackend },
+  opened: { backend?: MemoryBackend; root?: string; event?: string },
   started: number,
+  warn: (message: string) => void,
 ) {
   const hook = hookOptions(invocation);
   // The event is read and checked before any store is opened: a bad event stores nothing.
   const raw = await readEventText(io.stdin);
   const event = invocation.agent === "generic" ? parseGenericEvent(raw) : parseEvent(raw);
+  opened.event = event.event;
   if (!hook.events.has(event.event)) return { stdout: "", stored: 0 };
   const g = invocation.globals;
   const resolved = await loadConfig(io.cwd, io.env, storeFlags(g));
+  opened.root = resolved.root;
   const limits = resolveLimits(resolved.config.limits);
   const backend = await (options.backendFactory ?? openBackend)(resolved);
   opened.backend = backend;
@@ -103,7 +132,7 @@ async function work(
     // Half the time is for storing the transcript; the rest for answering and closing the store.
     deadline: started + hook.timeoutMs / 2,
     cwd: io.cwd,
-    warn: (message) => io.stderr.write(`tta hook: warning: ${message}\n`),
+    warn,
   };
   return "agent" in event ? handleGenericEvent(env, hook, event) : handleClaudeCodeEvent(env, hook, event);
 }
@@ -119,7 +148,16 @@ export async function hookCommand(
   io: CliIo,
   options: RunOptions,
 ): Promise<number> {
-  const opened: { backend?: MemoryBackend } = {};
+  const opened: { backend?: MemoryBackend; root?: string; event?: string } = {};
+  const reported: HookLogEntry[] = [];
+  const warn = (message: string) => {
+    reported.push({ level: "warning", message });
+    io.stderr.write(`tta hook: warning: ${message}\n`);
+  };
+  const fail = (code: string, message: string) => {
+    reported.push({ level: "error", code, message });
+    io.stderr.write(`tta hook: error ${code}: ${message}\n`);
+  };
   let timeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
   try {
     timeoutMs = hookOptions(invocation).timeoutMs;
@@ -132,21 +170,27 @@ export async function hookCommand(
   });
   const started = Date.now();
   try {
-    const outcome = await Promise.race([work(invocation, io, options, opened, started), deadline]);
+    const outcome = await Promise.race([work(invocation, io, options, opened, started, warn), deadline]);
     if (outcome.stdout) io.stdout.write(outcome.stdout);
     return 0;
   } catch (error) {
     if (error instanceof HookTimeout) {
-      io.stderr.write(
-        `tta hook: error BACKEND_UNAVAILABLE: gave up after ${timeoutMs} ms (the store did not answer in time, or is locked); this event was not recorded, or only in part.\n`,
+      fail(
+        "BACKEND_UNAVAILABLE",
+        `gave up after ${timeoutMs} ms (the store did not answer in time, or is locked); this event was not recorded, or only in part.`,
       );
     } else {
       const e = toTtaError(error);
-      io.stderr.write(`tta hook: error ${e.code}: ${e.message}\n`);
+      fail(e.code, e.message);
     }
     return 0;
   } finally {
     clearTimeout(timer);
+    writeHookLog(
+      opened.root ?? io.cwd,
+      { agent: invocation.agent, event: opened.event ?? null, ms: Date.now() - started },
+      reported,
+    );
     const backend = opened.backend;
     if (backend) {
       const left = Math.max(50, timeoutMs + 150 - (Date.now() - started));

@@ -39,6 +39,12 @@ export function gitBranch(cwd: string): string | null {
   return null;
 }
 
+/** Parts of a session name given instead of derived (`tta hook --component … --purpose …`). */
+export interface SessionNaming {
+  component?: string;
+  purpose?: string;
+}
+
 /** The date part of a session name: the UTC calendar date of `ms`. */
 export function nameDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -50,7 +56,13 @@ export function nameDate(ms: number): string {
  * another branch `folder-branch`, no branch `folder-session`. `attempt` > 1 appends it to the
  * purpose (`user-prefs-feature2-<date>`) for a name another agent session already holds.
  */
-export function sessionNameFor(cwd: string, ms: number, attempt = 1, branch = gitBranch(cwd)): string {
+export function sessionNameFor(
+  cwd: string,
+  ms: number,
+  attempt = 1,
+  branch = gitBranch(cwd),
+  naming: SessionNaming = {},
+): string {
   const folder = slug(basename(resolve(cwd))) || "work";
   let component: string;
   let purpose: string;
@@ -65,6 +77,8 @@ export function sessionNameFor(cwd: string, ms: number, attempt = 1, branch = gi
     component = folder;
     purpose = "session";
   }
+  if (naming.component) component = slug(naming.component) || component;
+  if (naming.purpose) purpose = slug(naming.purpose).replace(/-/g, "") || purpose;
   if (attempt > 1) purpose = `${purpose}${attempt}`;
   const date = nameDate(ms);
   const room = MAX_SESSION_ID_LENGTH - date.length - purpose.length - 2;

@@ -1,7 +1,7 @@
 import { hasErrorCode, type Session } from "@tta-dev/core";
 import type { HookEnv } from "./claude-code.js";
 import { sha } from "./keys.js";
-import { sessionNameFor } from "./names.js";
+import { type SessionNaming, sessionNameFor } from "./names.js";
 
 /** An agent session, as a hook event names it. */
 export interface AgentSessionRef {
@@ -33,14 +33,18 @@ export function sessionTag(agent: string, sessionId: string): string {
  * after the work (`{component}-{purpose}-{date}` from the git branch or the folder). The mapping lives
  * in tta itself, as the session's tag; a resumed agent session finds its session again.
  */
-export async function agentSessionFor(env: HookEnv, ref: AgentSessionRef): Promise<Session> {
+export async function agentSessionFor(
+  env: HookEnv,
+  ref: AgentSessionRef,
+  naming: SessionNaming = {},
+): Promise<Session> {
   const tag = sessionTag(ref.agent, ref.sessionId);
   const found = await env.call("session.list", { tag, status: "active", limit: 1 });
   if (found.items[0]) return found.items[0];
   const cwd = ref.cwd ?? env.cwd;
   const who = ref.agent === "claude-code" ? "Claude Code" : ref.agent;
   for (let attempt = 1; attempt <= 20; attempt++) {
-    const id = sessionNameFor(cwd, env.now(), attempt);
+    const id = sessionNameFor(cwd, env.now(), attempt, undefined, naming);
     try {
       return await env.call("session.create", {
         id,
