@@ -311,6 +311,39 @@ describe("tta hook claude-code", () => {
     ]);
   });
 
+  it("a prompt after a reply larger than the tail window is stored once, by UserPromptSubmit and Stop alike", async () => {
+    const cwd = repo();
+    const transcript = join(cwd, "big-reply.jsonl");
+    writeFileSync(
+      transcript,
+      line({ type: "user", uuid: "u0", message: { role: "user", content: "Dump the schema" } }) +
+        line({
+          type: "assistant",
+          uuid: "a0",
+          message: { role: "assistant", content: "s".repeat(1_500_000) },
+        }),
+    );
+    const event = {
+      session_id: "cc-14",
+      hook_event_name: "UserPromptSubmit",
+      transcript_path: transcript,
+      prompt: "Now the indexes",
+    };
+    expect((await hook(cwd, event)).stderr).toBe("");
+    appendFileSync(
+      transcript,
+      line({ type: "user", uuid: "u1", message: { role: "user", content: "Now the indexes" } }) +
+        line({ type: "assistant", uuid: "a1", message: { role: "assistant", content: "Two indexes." } }),
+    );
+    expect((await hook(cwd, { ...event, hook_event_name: "Stop" })).stderr).toBe("");
+    expect((await contents(cwd)).map((m) => m.content.slice(0, 20))).toEqual([
+      "Now the indexes",
+      "Dump the schema",
+      "s".repeat(20),
+      "Two indexes.",
+    ]);
+  });
+
   it("known limit: a prompt equal to the transcript's last occurrence of it is taken for a replay at submit, and stored at Stop", async () => {
     // A prompt's key is its text and the transcript line before it. The same text typed again looks
     // like the earlier event seen again (its line, its anchor), so UserPromptSubmit stores nothing;

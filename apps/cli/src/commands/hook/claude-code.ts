@@ -37,8 +37,8 @@ export interface HookEnv {
 
 /** Bytes of transcript read by one hook run at most; the rest is read by the next run. */
 export const TRANSCRIPT_BYTES_PER_RUN = 16 << 20;
-/** Bytes at the end of the transcript searched for a submitted prompt. */
-const PROMPT_TAIL_BYTES = 512 << 10;
+/** Bytes at the end of the transcript searched for a submitted prompt, then further back if needed. */
+const PROMPT_TAIL_WINDOWS = [512 << 10, 4 << 20, 32 << 20] as const;
 const TRANSCRIPT_CURSOR = "claude-code.transcript.";
 const EVENT_RECORD = "claude-code.event.";
 
@@ -146,20 +146,26 @@ export async function captureTranscript(
 function promptAnchor(path: string | undefined, prompt: string): string {
   const file = transcriptFile(path);
   if (!file) return "no-transcript";
-  const { lines, fromStart } = tailLines(file, PROMPT_TAIL_BYTES);
-  const withIds = lines.filter((l) => typeof l.uuid === "string");
-  let at = -1;
-  for (let i = withIds.length - 1; i >= 0; i--) {
-    const l = withIds[i]!;
-    const message = l.message as { content?: unknown } | undefined;
-    if (l.type === "user" && message && contentText(message.content).content.trim() === prompt.trim()) {
-      at = i;
-      break;
+  // The end of the transcript, read again from further back while the line the anchor needs is
+  // not in it (a tool result or a reply can be larger than the first window).
+  for (const bytes of PROMPT_TAIL_WINDOWS) {
+    const { lines, fromStart, holdsLast } = tailLines(file, bytes);
+    const withIds = lines.filter((l) => typeof l.uuid === "string");
+    let at = -1;
+    for (let i = withIds.length - 1; i >= 0; i--) {
+      const l = withIds[i]!;
+      const message = l.message as { content?: unknown } | undefined;
+      if (l.type === "user" && message && contentText(message.content).content.trim() === prompt.trim()) {
+        at = i;
+        break;
+      }
     }
+    if (at > 0) return String(withIds[at - 1]!.uuid);
+    if (at === -1 && holdsLast && withIds.length > 0) return String(withIds.at(-1)!.uuid);
+    if (fromStart) return at === 0 ? "start" : String(withIds.at(-1)?.uuid ?? "start");
+    if (bytes === PROMPT_TAIL_WINDOWS.at(-1)) return at === 0 ? `at:${String(withIds[0]!.uuid)}` : "start";
   }
-  if (at === -1) return String(withIds.at(-1)?.uuid ?? "start");
-  if (at > 0) return String(withIds[at - 1]!.uuid);
-  return fromStart ? "start" : `at:${String(withIds[0]!.uuid)}`;
+  return "start";
 }
 
 /** Append the submitted prompt as a user message, under a key derived from the event. */

@@ -185,7 +185,7 @@ export function readTranscript(
 export function tailLines(
   path: string,
   bytes: number,
-): { lines: Record<string, unknown>[]; fromStart: boolean } {
+): { lines: Record<string, unknown>[]; fromStart: boolean; holdsLast: boolean } {
   const size = statSync(path).size;
   const start = Math.max(0, size - bytes);
   const fd = openSync(path, "r");
@@ -196,6 +196,8 @@ export function tailLines(
     const lines = text.split("\n");
     if (start > 0) lines.shift(); // cut mid-line
     lines.pop(); // unfinished, or the empty string after the last newline
+    // Whether the window holds the last complete line whole (not only a part of it).
+    const holdsLast = lines.length > 0;
     const out: Record<string, unknown>[] = [];
     for (const l of lines) {
       try {
@@ -205,7 +207,7 @@ export function tailLines(
         // not JSON: not a line to anchor on
       }
     }
-    return { lines: out, fromStart: start === 0 };
+    return { lines: out, fromStart: start === 0, holdsLast };
   } finally {
     closeSync(fd);
   }
