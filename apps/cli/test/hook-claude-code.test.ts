@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, spawnNode } from "@tta-dev/testkit/node";
+import { startRedisServer } from "@tta-dev/testkit/redis";
 import { describe, expect, it } from "vitest";
 import { spawnTta } from "./child.js";
 
@@ -199,6 +200,46 @@ describe("tta hook claude-code", () => {
     expect(end.stdout).toBe("");
     const session = await tta(cwd, ["session", "show", SESSION]);
     expect(session.status).toBe("completed");
+  });
+
+  it("on Redis: the same event stream, replayed, stores each message once in the session the hook maps to", async () => {
+    const cwd = repo();
+    const redis = await startRedisServer();
+    try {
+      const env = { TTA_BACKEND: "redis", TTA_REDIS_URL: redis.url };
+      const transcript = join(cwd, "r.jsonl");
+      writeFileSync(
+        transcript,
+        line({ type: "user", uuid: "u1", message: { role: "user", content: "Shard the cache" } }) +
+          line({
+            type: "assistant",
+            uuid: "a1",
+            message: { role: "assistant", content: "Sharding by user id." },
+          }),
+      );
+      const base = { session_id: "cc-15", transcript_path: transcript };
+      const stream = [
+        { ...base, hook_event_name: "SessionStart", source: "startup" },
+        { ...base, hook_event_name: "UserPromptSubmit", prompt: "Shard the cache" },
+        { ...base, hook_event_name: "Stop" },
+      ];
+      for (let round = 0; round < 2; round++) {
+        for (const event of stream) {
+          const r = await hook(cwd, event, env);
+          expect([r.code, r.stderr], event.hook_event_name).toEqual([0, ""]);
+        }
+      }
+      const r = await spawnTta(["message", "list", SESSION, "--json"], {
+        cwd,
+        useDist: true,
+        env: { HOME: cwd, ...env },
+      }).done;
+      expect(r.code, r.stderr).toBe(0);
+      const items = (JSON.parse(r.stdout) as { items: { content: string }[] }).items;
+      expect(items.map((m) => m.content)).toEqual(["Shard the cache", "Sharding by user id."]);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it("exits 0 with nothing on stdout for malformed, hostile or oversized input, and stores nothing", async () => {
