@@ -1,4 +1,12 @@
-import type { Config, HandlerContext, Handlers } from "@tta-dev/contract";
+import {
+  type Config,
+  checkInputLimits,
+  type HandlerContext,
+  type Handlers,
+  type OperationName,
+  type OutputOf,
+  parseInput,
+} from "@tta-dev/contract";
 import { type Limits, type MemoryBackend, type NamingPolicy, NotSupportedError } from "@tta-dev/core";
 import type { ConfigSourceInfo, ResolvedConfig } from "@tta-dev/runtime";
 import { cliVersion } from "./version.js";
@@ -90,4 +98,16 @@ export async function callHandler(
     throw new NotSupportedError(`No handler for ${name} in this build.`, { operation: name });
   }
   return (handler as (i: unknown, c: HandlerContext) => Promise<unknown>)(input, context);
+}
+
+/**
+ * Call one contract operation with raw input, checked as any caller's is (the operation's schema, the
+ * naming policy, the configured limits): how the CLI's own commands (the hooks, the import) call tta.
+ */
+export function operationCaller(resolved: ResolvedConfig, handlers: Handlers) {
+  return async <N extends OperationName>(name: N, raw: Record<string, unknown>): Promise<OutputOf<N>> => {
+    const input = parseInput(name, raw, { namingPolicy: resolved.namingPolicy });
+    checkInputLimits(name, input, resolved.config.limits);
+    return (await callHandler(handlers, name, input, { namespace: resolved.namespace })) as OutputOf<N>;
+  };
 }

@@ -85,6 +85,7 @@ export async function captureTranscript(
     maxBytes: TRANSCRIPT_BYTES_PER_RUN,
     maxLineBytes: env.limits.messageContentBytes * 2 + (64 << 10),
     roles: new Set(options.prompts ? ["user", "assistant"] : ["assistant"]),
+    ...(env.deadline !== undefined ? { deadline: env.deadline } : {}),
     ...(typeof saved.anchor === "string" ? { anchor: saved.anchor } : {}),
   });
   // A prompt line is stored under the key UserPromptSubmit gave it (when it ran): stored once, and

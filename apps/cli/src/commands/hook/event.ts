@@ -46,27 +46,30 @@ export async function readEventText(input: CliInput, maxBytes = MAX_EVENT_BYTES)
   return readStdin(input, maxBytes, "The hook event");
 }
 
-function invalid(message: string, path: string): ValidationError {
+/** A malformed event: `VALIDATION_FAILED` naming the field, saying that nothing was stored. */
+export function invalid(message: string, path: string): ValidationError {
   return new ValidationError(`Hook event: ${message}; nothing was stored.`, {
     issues: [{ path, message }],
   });
 }
 
-function optionalString(o: Record<string, unknown>, key: string, max: number): string | undefined {
+/** `o[key]` as a string of at most `max` characters without NUL, `undefined` when absent or null. */
+export function optionalString(
+  o: Record<string, unknown>,
+  key: string,
+  max: number,
+  path = key,
+): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw invalid(`${key} must be a string`, key);
-  if (v.length > max) throw invalid(`${key} is longer than ${max} characters`, key);
-  if (v.includes("\u0000")) throw invalid(`${key} holds a NUL character`, key);
+  if (typeof v !== "string") throw invalid(`${path} must be a string`, path);
+  if (v.length > max) throw invalid(`${path} is longer than ${max} characters`, path);
+  if (v.includes("\u0000")) throw invalid(`${path} holds a NUL character`, path);
   return v;
 }
 
-/**
- * Check a Claude Code hook event (docs: hook input, common fields `session_id`, `transcript_path`,
- * `cwd`, `hook_event_name`, then per event `source`, `prompt`, `trigger`, `reason`). Anything
- * malformed fails `VALIDATION_FAILED` naming the field; unknown fields are ignored.
- */
-export function parseEvent(text: string): HookEvent {
+/** The event text as a plain JSON object (no `__proto__`-style keys), or `VALIDATION_FAILED`. */
+export function eventObject(text: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -76,7 +79,16 @@ export function parseEvent(text: string): HookEvent {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw invalid("not a JSON object", "(stdin)");
   assertPlainJson(raw, "event");
-  const o = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+/**
+ * Check a Claude Code hook event (docs: hook input, common fields `session_id`, `transcript_path`,
+ * `cwd`, `hook_event_name`, then per event `source`, `prompt`, `trigger`, `reason`). Anything
+ * malformed fails `VALIDATION_FAILED` naming the field; unknown fields are ignored.
+ */
+export function parseEvent(text: string): HookEvent {
+  const o = eventObject(text);
   const sessionId = o.session_id;
   if (typeof sessionId !== "string" || !AGENT_SESSION_ID.test(sessionId)) {
     throw invalid("session_id must be 1–52 letters, digits, - or _", "session_id");

@@ -1,5 +1,6 @@
-import { assertPlainJson, MAX_CACHE_TTL_MS, type MessageRole, ValidationError } from "@tta-dev/core";
+import { MAX_CACHE_TTL_MS, type MessageRole } from "@tta-dev/core";
 import type { HookEnv } from "./claude-code.js";
+import { eventObject, invalid, optionalString } from "./event.js";
 import { sha } from "./keys.js";
 import type { SessionNaming } from "./names.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
@@ -35,36 +36,12 @@ export interface GenericEvent {
   reason?: string;
 }
 
-function invalid(message: string, path: string): ValidationError {
-  return new ValidationError(`Hook event: ${message}; nothing was stored.`, {
-    issues: [{ path, message }],
-  });
-}
-
-function text(o: Record<string, unknown>, key: string, max: number, path = key): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw invalid(`${path} must be a string`, path);
-  if (v.length > max) throw invalid(`${path} is longer than ${max} characters`, path);
-  if (v.includes("\u0000")) throw invalid(`${path} holds a NUL character`, path);
-  return v;
-}
-
 /** Check one generic hook event; anything malformed fails `VALIDATION_FAILED` naming the field. */
 export function parseGenericEvent(raw: string): GenericEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    throw invalid(`not JSON (${(error as Error).message.slice(0, 120)})`, "(stdin)");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw invalid("not a JSON object", "(stdin)");
-  assertPlainJson(value, "event");
-  const o = value as Record<string, unknown>;
-  const agent = text(o, "agent", 24) ?? "generic";
+  const o = eventObject(raw);
+  const agent = optionalString(o, "agent", 24) ?? "generic";
   if (!AGENT.test(agent)) throw invalid("agent must be 1–24 lower-case letters, digits or -", "agent");
-  const sessionId = text(o, "session_id", 200);
+  const sessionId = optionalString(o, "session_id", 200);
   if (!sessionId || /[\u0000-\u001f\u007f]/.test(sessionId) || !sessionId.trim()) {
     throw invalid("session_id must be a string of 1–200 printable characters", "session_id");
   }
@@ -73,10 +50,10 @@ export function parseGenericEvent(raw: string): GenericEvent {
     throw invalid(`event must be one of ${GENERIC_EVENTS.join(", ")}`, "event");
   }
   const event: GenericEvent = { agent, sessionId, event: name as GenericEventName };
-  const cwd = text(o, "cwd", 4096);
+  const cwd = optionalString(o, "cwd", 4096);
   if (cwd) event.cwd = cwd;
   if (event.event === "session_start") {
-    const source = text(o, "source", 32) ?? "startup";
+    const source = optionalString(o, "source", 32) ?? "startup";
     if (!(SOURCES as readonly string[]).includes(source)) {
       throw invalid(`source must be one of ${SOURCES.join(", ")}`, "source");
     }
@@ -85,7 +62,7 @@ export function parseGenericEvent(raw: string): GenericEvent {
   if (event.event === "prompt") {
     if (typeof o.prompt !== "string") throw invalid("prompt must be a string", "prompt");
     event.prompt = o.prompt;
-    const id = text(o, "prompt_id", 200);
+    const id = optionalString(o, "prompt_id", 200);
     if (id) event.promptId = id;
   }
   if (event.event === "messages") {
@@ -104,8 +81,8 @@ export function parseGenericEvent(raw: string): GenericEvent {
       }
       if (typeof item.content !== "string")
         throw invalid(`${path}.content must be a string`, `${path}.content`);
-      const id = text(item, "id", 200, `${path}.id`);
-      const timestamp = text(item, "timestamp", 64, `${path}.timestamp`);
+      const id = optionalString(item, "id", 200, `${path}.id`);
+      const timestamp = optionalString(item, "timestamp", 64, `${path}.timestamp`);
       return {
         role: role as MessageRole,
         content: item.content,
@@ -114,7 +91,7 @@ export function parseGenericEvent(raw: string): GenericEvent {
       };
     });
   }
-  const reason = text(o, "reason", 64);
+  const reason = optionalString(o, "reason", 64);
   if (reason) event.reason = reason;
   return event;
 }

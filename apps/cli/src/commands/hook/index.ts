@@ -1,4 +1,3 @@
-import { checkInputLimits, type OperationName, type OutputOf, parseInput } from "@tta-dev/contract";
 import {
   type MemoryBackend,
   resolveLimits,
@@ -7,7 +6,7 @@ import {
   WORKFLOW_STAGES,
 } from "@tta-dev/core";
 import { loadConfig, openBackend } from "@tta-dev/runtime";
-import { callHandler, handlersContext, storeFlags, workflowHandlers } from "../../handlers.js";
+import { handlersContext, operationCaller, storeFlags, workflowHandlers } from "../../handlers.js";
 import type { CliIo } from "../../io.js";
 import type { Invocation } from "../../program.js";
 import type { RunOptions } from "../../run.js";
@@ -122,11 +121,7 @@ async function work(
     handlersContext(resolved, backend, limits),
   );
   const env: HookEnv = {
-    async call<N extends OperationName>(name: N, raw: Record<string, unknown>) {
-      const input = parseInput(name, raw, { namingPolicy: resolved.namingPolicy });
-      checkInputLimits(name, input, resolved.config.limits);
-      return (await callHandler(handlers, name, input, { namespace: resolved.namespace })) as OutputOf<N>;
-    },
+    call: operationCaller(resolved, handlers),
     limits,
     now: () => Date.now(),
     // Half the time is for storing the transcript; the rest for answering and closing the store.

@@ -110,7 +110,14 @@ export function lineMessage(
 export function readTranscript(
   path: string,
   from: number,
-  options: { maxBytes: number; maxLineBytes: number; roles: ReadonlySet<string>; anchor?: string },
+  options: {
+    maxBytes: number;
+    maxLineBytes: number;
+    roles: ReadonlySet<string>;
+    anchor?: string;
+    /** Epoch ms: no chunk is read after it (the read so far is returned, `more` set). */
+    deadline?: number;
+  },
 ): TranscriptRead {
   const size = statSync(path).size;
   let offset = from > size ? 0 : from;
@@ -118,6 +125,7 @@ export function readTranscript(
   const messages: TranscriptMessage[] = [];
   let skipped = 0;
   let next = offset;
+  const first = offset;
   let anchor = offset === 0 ? "start" : (options.anchor ?? "start");
   let anchorAtNext = anchor;
   try {
@@ -126,7 +134,13 @@ export function readTranscript(
     let oversized = false;
     const buf = Buffer.allocUnsafe(CHUNK);
     const stop = Math.min(size, offset + options.maxBytes);
+    let timedOut = false;
     while (offset < stop) {
+      // Past the deadline, stop once at least one line was read whole (so every run gets further).
+      if (options.deadline !== undefined && next > first && Date.now() >= options.deadline) {
+        timedOut = true;
+        break;
+      }
       const n = readSync(fd, buf, 0, Math.min(CHUNK, stop - offset), offset);
       if (n <= 0) break;
       let start = 0;
@@ -169,7 +183,7 @@ export function readTranscript(
       messages,
       next,
       skipped,
-      more: stop < size && next < size,
+      more: (timedOut || stop < size) && next < size,
       pending: size - next,
       anchor: anchorAtNext,
     };

@@ -1,9 +1,8 @@
 import { basename, resolve } from "node:path";
-import { checkInputLimits, type OperationName, type OutputOf, parseInput } from "@tta-dev/contract";
 import { type MemoryBackend, NotSupportedError, resolveLimits } from "@tta-dev/core";
 import { loadConfig, openBackend } from "@tta-dev/runtime";
 import { ephemeralBackend } from "../../ephemeral.js";
-import { callHandler, handlersContext, storeFlags, workflowHandlers } from "../../handlers.js";
+import { handlersContext, operationCaller, storeFlags, workflowHandlers } from "../../handlers.js";
 import type { CliIo } from "../../io.js";
 import type { OutputMode } from "../../output.js";
 import type { Invocation } from "../../program.js";
@@ -64,11 +63,7 @@ export async function importCommand(
       handlersContext(resolved, backend, limits),
     );
     const env: HookEnv = {
-      async call<N extends OperationName>(name: N, raw: Record<string, unknown>) {
-        const input = parseInput(name, raw, { namingPolicy: resolved.namingPolicy });
-        checkInputLimits(name, input, resolved.config.limits);
-        return (await callHandler(handlers, name, input, { namespace: resolved.namespace })) as OutputOf<N>;
-      },
+      call: operationCaller(resolved, handlers),
       limits,
       now: () => Date.now(),
       cwd: io.cwd,
