@@ -1,3 +1,4 @@
+export * from "./bundle/format.js";
 export * from "./cache.js";
 export * from "./context.js";
 export * from "./deep-memory.js";
