@@ -1,3 +1,4 @@
+export * from "./bundle/export.js";
 export * from "./bundle/format.js";
 export * from "./cache.js";
 export * from "./context.js";
