@@ -62,10 +62,30 @@ describe("quickMessageAppend", () => {
           role: often(fc.constantFrom("user", "assistant", "system", "tool", undefined), odd),
           content: often(fc.string({ maxLength: 40 }), odd),
           metadata: often(
-            fc.constantFrom({}, Object.create(null), undefined),
+            fc.oneof(
+              fc.constantFrom({}, Object.create(null), undefined),
+              fc.dictionary(
+                fc.string({ maxLength: 6 }),
+                fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<unknown>,
+                {
+                  maxKeys: 4,
+                },
+              ),
+            ),
             fc.oneof(
               odd,
-              fc.constantFrom({ a: 1 }, JSON.parse('{"__proto__":1}'), new Date(0), [], { u: undefined }),
+              fc.constantFrom(
+                JSON.parse('{"__proto__":1}'),
+                { a: { constructor: 1 } },
+                new Date(0),
+                [],
+                { u: undefined },
+                { n: Number.NaN },
+                { d: new Date(0) },
+                JSON.parse(`{"a":${"[".repeat(62)}${"]".repeat(62)}}`),
+                JSON.parse(`{"a":${"[".repeat(63)}${"]".repeat(63)}}`),
+                JSON.parse(`{"a":${"[".repeat(64)}${"]".repeat(64)}}`),
+              ),
             ),
           ),
           idempotencyKey: often(
@@ -88,9 +108,12 @@ describe("quickMessageAppend", () => {
     check(MessageAppendInput, quickMessageAppend, input);
   });
 
-  it("keeps no reference to the caller's metadata", () => {
-    const metadata = {};
-    expect(quickMessageAppend({ sessionId: "s", content: "x", metadata })?.metadata).not.toBe(metadata);
+  it("refuses metadata nested deeper than the input allows, where the schema path refuses it", () => {
+    const at = (levels: number) => JSON.parse(`{"a":${"[".repeat(levels)}${"]".repeat(levels)}}`);
+    for (const levels of [61, 62, 63]) {
+      const raw = { sessionId: "s", content: "x", metadata: at(levels) };
+      expect(quickMessageAppend(raw) !== null).toBe(schemaParse(MessageAppendInput, raw).success);
+    }
   });
 });
 

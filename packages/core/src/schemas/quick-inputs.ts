@@ -1,12 +1,15 @@
+import { findJsonProblem, MAX_JSON_DEPTH } from "../json-check.js";
 import { MAX_LIST_LIMIT } from "../keys.js";
 import { INPUT_CAPS } from "../limits.js";
+import type { Metadata } from "./common.js";
 import { MessageRole } from "./session.js";
 
 // Plain checks of the two hottest inputs (one message to append, a page of messages to list), for
-// the common shape only: strings, small integers, no metadata or an empty one. They return what the
+// the common shape only: strings, small integers, plain JSON metadata. They return what the
 // schema's parse returns, or `null` for anything else, which then takes the schema (and gets its
 // error). Tests hold them to the schemas on generated input.
 
+const NESTED_METADATA = { maxDepth: MAX_JSON_DEPTH - 1 };
 const ROLES: ReadonlySet<unknown> = new Set(MessageRole.options);
 const NOT_BLANK = /\S/;
 
@@ -15,7 +18,7 @@ export interface QuickMessageAppend {
   sessionId: string;
   role: MessageRole;
   content: string;
-  metadata?: Record<string, never>;
+  metadata?: Metadata;
   idempotencyKey?: string;
 }
 
@@ -34,9 +37,13 @@ function isPlainRecord(raw: unknown): raw is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function isEmptyPlainObject(value: unknown): boolean {
+/**
+ * What `Metadata` accepts inside an input that `assertPlainJson` accepts: a plain JSON object, no
+ * prototype-reaching key, nested within the input's depth limit (the input is one level above it).
+ */
+function isInputMetadata(value: unknown): boolean {
   if (!isPlainRecord(value)) return false;
-  for (const _ in value) return false;
+  for (const _ in value) return findJsonProblem(value, NESTED_METADATA) === null;
   return true;
 }
 
@@ -47,7 +54,7 @@ const isPageLimit = (n: unknown): boolean =>
 
 /**
  * What `MessageItemInput.extend({ sessionId: SessionIdField })` parses `raw` to, when `raw` is a
- * plain object of strings (metadata absent or `{}`); `null` otherwise.
+ * plain object of strings and plain JSON metadata; `null` otherwise.
  */
 export function quickMessageAppend(raw: unknown): QuickMessageAppend | null {
   if (!isPlainRecord(raw)) return null;
@@ -80,7 +87,7 @@ export function quickMessageAppend(raw: unknown): QuickMessageAppend | null {
   }
   if (typeof sessionId !== "string" || typeof content !== "string" || !NOT_BLANK.test(content)) return null;
   if (role !== undefined && !ROLES.has(role)) return null;
-  if (metadata !== undefined && !isEmptyPlainObject(metadata)) return null;
+  if (metadata !== undefined && !isInputMetadata(metadata)) return null;
   if (
     idempotencyKey !== undefined &&
     (typeof idempotencyKey !== "string" ||
@@ -90,7 +97,8 @@ export function quickMessageAppend(raw: unknown): QuickMessageAppend | null {
     return null;
   }
   const out: QuickMessageAppend = { sessionId, role: (role ?? "user") as MessageRole, content };
-  if (metadata !== undefined) out.metadata = {};
+  // The schema passes metadata through as given (the store copies what it keeps).
+  if (metadata !== undefined) out.metadata = metadata as Metadata;
   if (idempotencyKey !== undefined) out.idempotencyKey = idempotencyKey as string;
   return out;
 }
