@@ -131,6 +131,10 @@ return count
  */
 const APPEND_FN = `
 local function append(log, idem, at)
+  -- One entry without an idempotency key (the common append): RPUSH's new length is its seq.
+  if ARGV[at] == '1' and ARGV[at + 1] == '' then
+    return {{redis.call('RPUSH', log, ARGV[at + 2])}, {}}
+  end
   local base = redis.call('LLEN', log)
   local seq = base
   local res, olds, fresh, push, hset = {}, {}, {}, {}, {}

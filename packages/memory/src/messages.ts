@@ -1,9 +1,13 @@
 import {
+  type AppendedEntry,
   checkCountLimit,
+  isTimestamp,
   type LogEntry,
   type LogItem,
   type Message,
   messagesScope,
+  quickMessageAppend,
+  quickMessageList,
   SessionNotFoundError,
   type StoredMessage,
   type StoredRecord,
@@ -75,12 +79,17 @@ export function createMessageStoreIn(ctx: MemoryContext): MessageStore {
     checkCountLimit(items.length, limits.batchAppend, "messages");
     const prepared = prepare(items, ctx.nowIso());
     const appended = await appendToActiveSession(ctx, id, prepared);
-    return appended.map((entry) => toMessage(namespace, id, entry));
+    const out: Message[] = new Array(appended.length);
+    for (let i = 0; i < appended.length; i++) {
+      out[i] = ownMessage(id, appended[i]!, prepared[i]!) ?? toMessage(namespace, id, appended[i]!);
+    }
+    return out;
   }
 
   return {
     async append(raw) {
-      const { sessionId, ...message } = parseInput(MessageAppendInput, raw, "message.append input");
+      const { sessionId, ...message } =
+        quickMessageAppend(raw) ?? parseInput(MessageAppendInput, raw, "message.append input");
       return (await appendAll(sessionId, [message]))[0]!;
     },
 
@@ -90,10 +99,35 @@ export function createMessageStoreIn(ctx: MemoryContext): MessageStore {
     },
 
     async list(raw) {
-      const input = parseInput(MessageListInput, raw, "message.list input");
+      const input = quickMessageList(raw) ?? parseInput(MessageListInput, raw, "message.list input");
       return listMessages(ctx, input);
     },
   };
+}
+
+/**
+ * The message just appended, from the value the store built rather than the backend's copy of it
+ * (no parse of the stored JSON): only where the two are the same by construction, a new entry whose
+ * metadata is empty. `null` otherwise; the caller then maps the stored entry.
+ */
+function ownMessage(sessionId: string, entry: AppendedEntry, item: LogItem): Message | null {
+  if (entry.duplicate !== false || !Number.isSafeInteger(entry.seq) || entry.seq < 1) return null;
+  const value = item.value as StoredMessage;
+  if (!isTimestamp(value.createdAt)) return null;
+  for (const _ in value.metadata) return null;
+  const message: Message = {
+    sessionId,
+    seq: entry.seq,
+    role: value.role,
+    content: value.content,
+    metadata: {},
+    createdAt: value.createdAt,
+  };
+  if (entry.idempotencyKey !== undefined) {
+    if (entry.idempotencyKey !== item.idempotencyKey) return null;
+    message.idempotencyKey = entry.idempotencyKey;
+  }
+  return message;
 }
 
 function afterSeqOf(input: z.output<typeof MessageListInput>): number | undefined {

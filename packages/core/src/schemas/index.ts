@@ -4,5 +4,6 @@ export * from "./group.js";
 export * from "./inputs.js";
 export * from "./memory.js";
 export * from "./paf.js";
+export * from "./quick-inputs.js";
 export * from "./session.js";
 export * from "./workflow.js";
