@@ -33,10 +33,13 @@ export interface EntryOptions {
   contentBytes: number;
   /** The agent session of Claude Code lines without a usable `sessionId`. */
   fallbackAgentSession: string | null;
+  /** Generic lines' keys are scoped by it (the file's): two files' `id: "1"` are two messages. */
+  keyScope?: string;
   onBytes?: (offset: number) => void;
 }
 
 const CC_ROLES: ReadonlySet<string> = new Set(["user", "assistant"]);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const GENERIC_ROLES: ReadonlySet<string> = new Set(["user", "assistant", "system", "tool"]);
 
 /** The format a JSON object line is written in, or `null` when it is neither. */
@@ -92,6 +95,7 @@ function genericItem(
   line: Record<string, unknown>,
   seen: Map<string, number>,
   contentBytes: number,
+  keyScope: string | undefined,
 ): MessageItem | null {
   const role = line.role;
   if (typeof role !== "string" || !GENERIC_ROLES.has(role)) return null;
@@ -99,16 +103,24 @@ function genericItem(
   const content = typeof raw === "string" ? raw : Array.isArray(raw) ? contentText(raw).content : null;
   if (content === null || !/\S/.test(content)) return null;
   const timestamp = timestampOf(line.timestamp);
-  const id = typeof line.id === "string" && line.id.length >= 1 && line.id.length <= 200 ? line.id : null;
+  const id =
+    typeof line.id === "string" &&
+    line.id.length >= 1 &&
+    line.id.length <= 200 &&
+    !LONE_SURROGATE.test(line.id)
+      ? line.id
+      : null;
   let key: string;
-  if (id !== null) key = `t:${id}`;
+  const scope = keyScope ? `${keyScope}:` : "";
+  // An id is hashed into the key: any text (a lone surrogate, a colon) makes a valid key.
+  if (id !== null) key = `t:${scope}${sha(id).slice(0, 40)}`;
   else {
     // Two equal lines are two messages: the n-th occurrence of a (role, content, timestamp) in the
     // file has the n-th key, the same on every import.
     const hash = sha(`${role}\u0000${content}\u0000${timestamp ?? ""}`).slice(0, 40);
     const n = (seen.get(hash) ?? 0) + 1;
     seen.set(hash, n);
-    key = `t:h:${hash}:${n}`;
+    key = `t:${scope}h:${hash}:${n}`;
   }
   return {
     role: role as MessageItem["role"],
@@ -196,7 +208,7 @@ export async function* transcriptEntries(
       if (typeof line.uuid === "string") anchor = line.uuid;
       cwd = cwdOf(line);
     } else {
-      item = genericItem(line, seen, options.contentBytes);
+      item = genericItem(line, seen, options.contentBytes, options.keyScope);
       if (!item) {
         yield { kind: "skip", no: l.no, reason: "notMessage" };
         continue;

@@ -117,6 +117,27 @@ describe("tta import transcript", () => {
     expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, "", ""]);
   });
 
+  it("two generic files with the same ids into one --session are two files' messages; any id text works", async () => {
+    const cwd = tempWorkspace();
+    const S = "notes-import-2025-10-01";
+    await runCli(["session", "create", S], { cwd });
+    writeFileSync(
+      join(cwd, "a.jsonl"),
+      jsonl({ id: "1", role: "user", content: "from a" }, { id: "2", role: "assistant", content: "a2" }),
+    );
+    writeFileSync(
+      join(cwd, "b.jsonl"),
+      jsonl(
+        { id: "1", role: "user", content: "from b" },
+        { id: "lone \ud800 surrogate", role: "assistant", content: "b2" },
+      ),
+    );
+    expect((await importJson(cwd, ["a.jsonl", "--session", S])).summary.imported).toBe(2);
+    expect((await importJson(cwd, ["b.jsonl", "--session", S])).summary.imported).toBe(2);
+    expect((await importJson(cwd, ["b.jsonl", "--session", S])).summary.imported).toBe(0);
+    expect((await messages(cwd, S)).map((m) => m.content)).toEqual(["from a", "a2", "from b", "b2"]);
+  });
+
   it("shows progress on stderr only when it is a terminal: \\r updates, then a newline", async () => {
     const cwd = tempWorkspace();
     writeFileSync(join(cwd, "t.jsonl"), transcript());

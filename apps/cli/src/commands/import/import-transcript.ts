@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { type Session, ValidationError } from "@tta-dev/core";
 import type { HookEnv } from "../hook/claude-code.js";
 import { AGENT_SESSION_ID } from "../hook/event.js";
+import { sha } from "../hook/keys.js";
 import { type MessageItem, type SkipReason, type TranscriptFormat, transcriptEntries } from "./entries.js";
 import { openTranscript } from "./open-file.js";
 import { type Progress, silentProgress } from "./progress.js";
@@ -77,6 +78,7 @@ export async function importTranscript(env: HookEnv, options: ImportOptions): Pr
       maxLineBytes: lineLimit(env.limits.messageContentBytes),
       contentBytes: env.limits.messageContentBytes,
       fallbackAgentSession: AGENT_SESSION_ID.test(stem) ? stem : null,
+      keyScope: sha(real).slice(0, 16),
     };
     const scan: Scan = {
       format: null,
