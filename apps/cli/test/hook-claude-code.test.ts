@@ -385,6 +385,73 @@ describe("tta hook claude-code", () => {
     ]);
   });
 
+  it("a line over the limit and longer than a run's window is skipped, and what follows it is captured", async () => {
+    const cwd = repo();
+    const transcript = join(tmpdir(), `tta-hook-17mb-${process.pid}-${Date.now()}.jsonl`);
+    try {
+      writeFileSync(
+        transcript,
+        line({ type: "user", uuid: "u0", message: { role: "user", content: "Read the dump" } }),
+      );
+      const huge = {
+        type: "user",
+        uuid: "t0",
+        message: { role: "user", content: [{ type: "tool_result", content: "" }] },
+      };
+      const text = JSON.stringify(huge).replace('"content":""', `"content":"${"d".repeat(17 << 20)}"`);
+      appendFileSync(transcript, `${text}\n`);
+      appendFileSync(
+        transcript,
+        line({
+          type: "assistant",
+          uuid: "a1",
+          message: { role: "assistant", content: "The dump is empty." },
+        }) + line({ type: "user", uuid: "u1", message: { role: "user", content: "Then stop" } }),
+      );
+      const stop = { session_id: "cc-16", hook_event_name: "Stop", transcript_path: transcript };
+      for (let i = 0; i < 4; i++) expect((await hook(cwd, stop)).code).toBe(0);
+      expect((await contents(cwd)).map((m) => m.content)).toEqual([
+        "Read the dump",
+        "The dump is empty.",
+        "Then stop",
+      ]);
+    } finally {
+      rmSync(transcript, { force: true });
+    }
+  }, 120_000);
+
+  it("replaying a long session's prompts (more than 512 KiB of transcript after them) stores nothing again", async () => {
+    const cwd = repo();
+    const transcript = join(cwd, "long.jsonl");
+    writeFileSync(transcript, "");
+    const base = { session_id: "cc-17", transcript_path: transcript };
+    const prompts: object[] = [];
+    for (let turn = 0; turn < 6; turn++) {
+      const prompt = { ...base, hook_event_name: "UserPromptSubmit", prompt: `Step ${turn}: go on` };
+      prompts.push(prompt);
+      expect((await hook(cwd, prompt)).stderr).toBe("");
+      appendFileSync(
+        transcript,
+        line({ type: "user", uuid: `u${turn}`, message: { role: "user", content: `Step ${turn}: go on` } }) +
+          line({
+            type: "user",
+            uuid: `t${turn}`,
+            message: { role: "user", content: [{ type: "tool_result", content: "r".repeat(200_000) }] },
+          }) +
+          line({
+            type: "assistant",
+            uuid: `a${turn}`,
+            message: { role: "assistant", content: `Done ${turn}.` },
+          }),
+      );
+      expect((await hook(cwd, { ...base, hook_event_name: "Stop" })).stderr).toBe("");
+    }
+    const before = (await contents(cwd)).map((m) => m.content);
+    expect(before).toHaveLength(12);
+    for (const prompt of prompts) expect((await hook(cwd, prompt)).stderr).toBe("");
+    expect((await contents(cwd)).map((m) => m.content)).toEqual(before);
+  });
+
   it("known limit: a prompt equal to the transcript's last occurrence of it is taken for a replay at submit, and stored at Stop", async () => {
     // A prompt's key is its text and the transcript line before it. The same text typed again looks
     // like the earlier event seen again (its line, its anchor), so UserPromptSubmit stores nothing;

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { OperationName, OutputOf } from "@tta-dev/contract";
 import { type Limits, MAX_CACHE_TTL_MS, type Session } from "@tta-dev/core";
 import type { HookEvent } from "./event.js";
@@ -7,7 +7,7 @@ import type { SessionNaming } from "./names.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
 import { startContext } from "./start-context.js";
 import { fit } from "./text.js";
-import { contentText, readTranscript, tailLines } from "./transcript.js";
+import { contentText, readTranscript, tailLines, transcriptLineLimit } from "./transcript.js";
 
 /** What the hook is told to do (flags of `tta hook claude-code`). */
 export interface HookOptions {
@@ -38,7 +38,7 @@ export interface HookEnv {
 /** Bytes of transcript read by one hook run at most; the rest is read by the next run. */
 export const TRANSCRIPT_BYTES_PER_RUN = 16 << 20;
 /** Bytes at the end of the transcript searched for a submitted prompt, then further back if needed. */
-const PROMPT_TAIL_WINDOWS = [512 << 10, 4 << 20, 32 << 20] as const;
+const PROMPT_TAIL_WINDOWS = [512 << 10, 32 << 20] as const;
 const TRANSCRIPT_CURSOR = "claude-code.transcript.";
 const EVENT_RECORD = "claude-code.event.";
 
@@ -83,7 +83,7 @@ export async function captureTranscript(
   const from = typeof saved.offset === "number" ? saved.offset : 0;
   const read = readTranscript(file, from, {
     maxBytes: TRANSCRIPT_BYTES_PER_RUN,
-    maxLineBytes: env.limits.messageContentBytes * 2 + (64 << 10),
+    maxLineBytes: transcriptLineLimit(env.limits.messageContentBytes),
     roles: new Set(options.prompts ? ["user", "assistant"] : ["assistant"]),
     ...(env.deadline !== undefined ? { deadline: env.deadline } : {}),
     ...(typeof saved.anchor === "string" ? { anchor: saved.anchor } : {}),
@@ -140,40 +140,66 @@ export async function captureTranscript(
   return stored;
 }
 
+/** Whether `needle` occurs in the last `bytes` of `file` (a byte search, nothing parsed). */
+function occursInTail(file: string, bytes: number, needle: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - bytes);
+    const buf = Buffer.allocUnsafe(size - start);
+    const n = readSync(fd, buf, 0, buf.length, start);
+    return buf.subarray(0, n).indexOf(needle) !== -1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Where a prompt sits in the transcript: the line before its last occurrence, or (not written yet)
- * the last line — the line it will follow. The same event seen again gives the same anchor.
+ * the last line — the line it will follow. The same event seen again gives the same anchor: the end
+ * of the transcript is searched first; further back (up to 32 MiB) only when the prompt's text is
+ * there at all, or when the line before it is larger than the first window.
  */
-function promptAnchor(path: string | undefined, prompt: string): string {
+function promptAnchor(path: string | undefined, prompt: string, maxLineBytes: number): string {
   const file = transcriptFile(path);
   if (!file) return "no-transcript";
-  // The end of the transcript, read again from further back while the line the anchor needs is
-  // not in it (a tool result or a reply can be larger than the first window).
-  for (const bytes of PROMPT_TAIL_WINDOWS) {
-    const { lines, fromStart, holdsLast } = tailLines(file, bytes);
+  // The prompt as the transcript writes it (a JSON string's inside).
+  const needle = JSON.stringify(prompt.trim()).slice(1, -1);
+  let fallback: string | null = null;
+  for (const [i, bytes] of PROMPT_TAIL_WINDOWS.entries()) {
+    const { lines, fromStart, holdsLast } = tailLines(file, bytes, maxLineBytes);
     const withIds = lines.filter((l) => typeof l.uuid === "string");
     let at = -1;
-    for (let i = withIds.length - 1; i >= 0; i--) {
-      const l = withIds[i]!;
+    for (let j = withIds.length - 1; j >= 0; j--) {
+      const l = withIds[j]!;
       const message = l.message as { content?: unknown } | undefined;
       if (l.type === "user" && message && contentText(message.content).content.trim() === prompt.trim()) {
-        at = i;
+        at = j;
         break;
       }
     }
     if (at > 0) return String(withIds[at - 1]!.uuid);
-    if (at === -1 && holdsLast && withIds.length > 0) return String(withIds.at(-1)!.uuid);
-    if (fromStart) return at === 0 ? "start" : String(withIds.at(-1)?.uuid ?? "start");
-    if (bytes === PROMPT_TAIL_WINDOWS.at(-1)) return at === 0 ? `at:${String(withIds[0]!.uuid)}` : "start";
+    if (at === 0 && fromStart) return "start";
+    const wider = PROMPT_TAIL_WINDOWS[i + 1];
+    if (at === -1) {
+      if (holdsLast && withIds.length > 0) fallback ??= String(withIds.at(-1)!.uuid);
+      if (fromStart || wider === undefined) return fallback ?? "start";
+      // Not in this window: a new prompt, unless its text is further back (the event seen again).
+      if (fallback !== null && !occursInTail(file, wider, needle)) return fallback;
+    } else if (wider === undefined) return `at:${String(withIds[0]!.uuid)}`;
   }
-  return "start";
+  return fallback ?? "start";
 }
 
 /** Append the submitted prompt as a user message, under a key derived from the event. */
 export async function appendPrompt(env: HookEnv, session: Session, event: HookEvent): Promise<boolean> {
   const prompt = event.prompt ?? "";
   if (!prompt.trim()) return false;
-  const anchor = promptAnchor(event.transcriptPath, prompt);
+  const anchor = promptAnchor(
+    event.transcriptPath,
+    prompt,
+    transcriptLineLimit(env.limits.messageContentBytes),
+  );
   const key = promptKey(event.sessionId, prompt, anchor);
   await env.call("message.append", {
     sessionId: session.id,

@@ -5,7 +5,7 @@ import { sha } from "./keys.js";
 import type { SessionNaming } from "./names.js";
 import { agentSessionFor, sessionTag } from "./session-map.js";
 import { startContext } from "./start-context.js";
-import { fit } from "./text.js";
+import { fit, hasLoneSurrogate } from "./text.js";
 
 /*
  * `tta hook generic`: the same handlers as `tta hook claude-code`, behind a small JSON contract any
@@ -42,8 +42,16 @@ export function parseGenericEvent(raw: string): GenericEvent {
   const agent = optionalString(o, "agent", 24) ?? "generic";
   if (!AGENT.test(agent)) throw invalid("agent must be 1–24 lower-case letters, digits or -", "agent");
   const sessionId = optionalString(o, "session_id", 200);
-  if (!sessionId || /[\u0000-\u001f\u007f]/.test(sessionId) || !sessionId.trim()) {
-    throw invalid("session_id must be a string of 1–200 printable characters", "session_id");
+  if (
+    !sessionId ||
+    /[\u0000-\u001f\u007f]/.test(sessionId) ||
+    !sessionId.trim() ||
+    hasLoneSurrogate(sessionId)
+  ) {
+    throw invalid(
+      "session_id must be a string of 1–200 printable characters (well-formed text)",
+      "session_id",
+    );
   }
   const name = o.event;
   if (typeof name !== "string" || !(GENERIC_EVENTS as readonly string[]).includes(name)) {

@@ -32,7 +32,13 @@ export function writeHookLog(
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "hook.log");
     const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    if (size > HOOK_LOG_MAX_BYTES) renameSync(file, `${file}.1`);
+    if (size > HOOK_LOG_MAX_BYTES) {
+      try {
+        renameSync(file, `${file}.1`);
+      } catch {
+        // another run started it over a moment ago
+      }
+    }
     const at = new Date().toISOString();
     const lines = entries.map(
       (e) =>

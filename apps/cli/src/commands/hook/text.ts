@@ -21,3 +21,10 @@ export function fit(text: string, bytes: number): string {
   if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1);
   return cut + CUT_MARK;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `text` holds half of a surrogate pair alone (it is not well-formed text, and no key). */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}

@@ -34,6 +34,15 @@ export interface TranscriptRead {
 }
 
 const CHUNK = 1 << 20;
+
+/**
+ * The longest transcript line tta reads (8 MiB, or four times the message limit when that is more):
+ * the same for the hook's capture, its prompt anchor and `tta import transcript`, so that they skip
+ * the same lines and anchor prompts alike. A longer line is skipped and counted.
+ */
+export function transcriptLineLimit(messageContentBytes: number): number {
+  return Math.max(8 << 20, messageContentBytes * 4);
+}
 const TOOL_INPUT_CHARS = 500;
 /** A tool name kept in `metadata.tools`; another (hostile, huge) name is left out of it. */
 const TOOL_NAME = /^[\w.:/-]{1,100}$/;
@@ -179,6 +188,22 @@ export function readTranscript(
       } else oversized = true;
       offset += n;
     }
+    // A line over the limit that runs past this read's window: find its end without holding it and
+    // skip it, so that the cursor moves past a line no read will ever take.
+    if (oversized && !timedOut) {
+      while (offset < size) {
+        const n = readSync(fd, buf, 0, Math.min(CHUNK, size - offset), offset);
+        if (n <= 0) break;
+        const nl = buf.indexOf(10);
+        if (nl !== -1 && nl < n) {
+          skipped++;
+          next = offset + nl + 1;
+          anchorAtNext = anchor;
+          break;
+        }
+        offset += n;
+      }
+    }
     return {
       messages,
       next,
@@ -199,6 +224,7 @@ export function readTranscript(
 export function tailLines(
   path: string,
   bytes: number,
+  maxLineBytes: number,
 ): { lines: Record<string, unknown>[]; fromStart: boolean; holdsLast: boolean } {
   const size = statSync(path).size;
   const start = Math.max(0, size - bytes);
@@ -214,6 +240,8 @@ export function tailLines(
     const holdsLast = lines.length > 0;
     const out: Record<string, unknown>[] = [];
     for (const l of lines) {
+      // Over the limit: skipped, as every reader skips it (it anchors nothing).
+      if (l.length > maxLineBytes || Buffer.byteLength(l, "utf8") > maxLineBytes) continue;
       try {
         const v = JSON.parse(l) as unknown;
         if (typeof v === "object" && v !== null && !Array.isArray(v)) out.push(v as Record<string, unknown>);

@@ -2,7 +2,7 @@ import type { FileHandle } from "node:fs/promises";
 import { ValidationError } from "@tta-dev/core";
 import { AGENT_SESSION_ID } from "../hook/event.js";
 import { promptKey, sha, transcriptMessageKey } from "../hook/keys.js";
-import { fit } from "../hook/text.js";
+import { fit, hasLoneSurrogate } from "../hook/text.js";
 import { contentText, lineMessage } from "../hook/transcript.js";
 import { fileLines } from "./lines.js";
 
@@ -39,7 +39,6 @@ export interface EntryOptions {
 }
 
 const CC_ROLES: ReadonlySet<string> = new Set(["user", "assistant"]);
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const GENERIC_ROLES: ReadonlySet<string> = new Set(["user", "assistant", "system", "tool"]);
 
 /** The format a JSON object line is written in, or `null` when it is neither. */
@@ -104,10 +103,7 @@ function genericItem(
   if (content === null || !/\S/.test(content)) return null;
   const timestamp = timestampOf(line.timestamp);
   const id =
-    typeof line.id === "string" &&
-    line.id.length >= 1 &&
-    line.id.length <= 200 &&
-    !LONE_SURROGATE.test(line.id)
+    typeof line.id === "string" && line.id.length >= 1 && line.id.length <= 200 && !hasLoneSurrogate(line.id)
       ? line.id
       : null;
   let key: string;

@@ -3,6 +3,7 @@ import { type Session, ValidationError } from "@tta-dev/core";
 import type { HookEnv } from "../hook/claude-code.js";
 import { AGENT_SESSION_ID } from "../hook/event.js";
 import { sha } from "../hook/keys.js";
+import { transcriptLineLimit } from "../hook/transcript.js";
 import { type MessageItem, type SkipReason, type TranscriptFormat, transcriptEntries } from "./entries.js";
 import { openTranscript } from "./open-file.js";
 import { type Progress, silentProgress } from "./progress.js";
@@ -46,11 +47,6 @@ export const SKIPPED_LINES_SHOWN = 10;
 const BATCH_BYTES = 8 << 20;
 const BATCH_MESSAGES = 500;
 
-/** The longest line read: content at the message limit, JSON-escaped, with the line's other fields. */
-export function lineLimit(messageContentBytes: number): number {
-  return Math.max(8 << 20, messageContentBytes * 4);
-}
-
 /** What the first pass learns before anything is written. */
 interface Scan {
   format: TranscriptFormat | null;
@@ -75,7 +71,7 @@ export async function importTranscript(env: HookEnv, options: ImportOptions): Pr
   try {
     const stem = basename(real).replace(/\.jsonl$/i, "");
     const entryOptions = {
-      maxLineBytes: lineLimit(env.limits.messageContentBytes),
+      maxLineBytes: transcriptLineLimit(env.limits.messageContentBytes),
       contentBytes: env.limits.messageContentBytes,
       fallbackAgentSession: AGENT_SESSION_ID.test(stem) ? stem : null,
       keyScope: sha(real).slice(0, 16),
