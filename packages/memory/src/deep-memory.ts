@@ -289,7 +289,14 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
 
     async search(raw = {}) {
       const input = parseInput(MemorySearchInput, raw, "memory.search input");
-      const plan = planSearch(input, limits);
+      const plan = planSearch(input, limits, ctx.analyzer);
+      if (plan.onlyStopWords) {
+        ctx.logger?.warn(
+          `memory search: every word of the query is a stop word (${ctx.analyzer.language}); no memory matches its text`,
+          { query: input.query },
+        );
+        return [];
+      }
       // Scoring a word in most of a large store takes tens of milliseconds: it gives the loop turns.
       return index.read((fresh) => runSliced(searchSteps(fresh, plan, clock.now(), scratch)));
     },

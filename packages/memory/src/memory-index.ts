@@ -10,7 +10,7 @@ import {
   type Steps,
 } from "./index-segment.js";
 import { GrowList, type SlotList } from "./postings.js";
-import { normalizeTerm, tokenize } from "./text.js";
+import { type TextAnalyzer, textAnalyzer, tokenize } from "./text.js";
 
 /** The indexed text fields, in the order their scores are added up. */
 export const TEXT_FIELDS = ["content", "tags"] as const;
@@ -45,12 +45,16 @@ interface Analysed {
   tf: Map<string, number>;
 }
 
-/** Split, fold and count a field's text. The same for every backend and every process. */
-export function analyse(text: string): Analysed {
+/**
+ * Split, analyse (fold, drop stop words, stem) and count a field's text. The same for every backend and
+ * every process. The field length stays the number of distinct raw words, stop words included (as
+ * minisearch counts it), so dropping a stop word never changes another term's score.
+ */
+export function analyse(text: string, analyzer: TextAnalyzer = textAnalyzer()): Analysed {
   const words = tokenize(text);
   const tf = new Map<string, number>();
   for (const word of words) {
-    const term = normalizeTerm(word);
+    const term = analyzer.term(word);
     if (term !== null) tf.set(term, (tf.get(term) ?? 0) + 1);
   }
   return { length: new Set(words).size, tf };
@@ -122,6 +126,9 @@ export class MemoryIndex {
   private sessions = new Map<string, GrowList>();
   private groups = new Map<string, GrowList>();
   private decoded = new Map<string, SlotList | null>();
+
+  /** @param analyzer the text analysis of this index (and of the queries run on it). */
+  constructor(readonly analyzer: TextAnalyzer = textAnalyzer()) {}
 
   /** Start over from a segment (or empty). */
   reset(base: Segment | null = null): void {
@@ -221,7 +228,7 @@ export class MemoryIndex {
     c.pinned[slot] = memory.pinned ? 1 : 0;
     c.kind[slot] = KIND_CODES[memory.kind];
     for (let f = 0; f < 2; f++) {
-      const { length, tf } = analyse(fieldText(memory, f));
+      const { length, tf } = analyse(fieldText(memory, f), this.analyzer);
       this.lengths[f] = grow(this.lengths[f]!, slot);
       this.lengths[f]![slot] = length;
       this.totals[f]! += length;
@@ -442,6 +449,7 @@ export class MemoryIndex {
     const single = (m: Map<string, GrowList>) => new Map([...m].map(([k, v]) => [k, [v]]));
     return {
       state,
+      analyser: this.analyzer.id,
       n,
       ids,
       docs,

@@ -6,7 +6,10 @@ import { runSync, STEP_EVERY, STEP_SLOTS, type Steps } from "./slices.js";
 
 /** A validated, normalised search. */
 export interface SearchPlan {
+  /** The analysed query terms (folded, stop words dropped, stemmed). */
   terms: string[];
+  /** The query had words, all of them stop words: no memory matches its text. */
+  onlyStopWords: boolean;
   tags: string[];
   tagMode: "all" | "any";
   kinds: MemoryKind[] | null;
@@ -158,7 +161,7 @@ export function* searchSteps(
   const top = new TopK(plan.limit);
   const n = index.size;
   const results = () => top.results((slot) => index.memoryAt(slot));
-  if (n === 0) return [];
+  if (n === 0 || plan.onlyStopWords) return [];
   const terms = yield* pickTerms(index, plan.terms);
   if (plan.terms.length && !terms.length) return [];
   const cols = index.columns;
