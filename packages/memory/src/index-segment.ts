@@ -60,6 +60,11 @@ export class Dictionary {
     return this.buf.toString("utf8", this.keyBytes + this.keyOff[i]!, this.keyBytes + this.keyOff[i + 1]!);
   }
 
+  /** The UTF-8 length of key `i` (without decoding it). */
+  keyBytesAt(i: number): number {
+    return this.keyOff[i + 1]! - this.keyOff[i]!;
+  }
+
   /** The index of `key`, or -1. */
   find(key: string): number {
     let lo = 0;

@@ -320,6 +320,39 @@ export class MemoryIndex {
     return this.parts(this.baseList("r", id, 0), this.groups.get(id));
   }
 
+  /**
+   * The live term one edit away from `term` (a letter inserted, deleted, replaced, or two adjacent
+   * letters swapped), for a query word with no match of its own: the one in most memories, then the
+   * smallest. The live set decides, so a built and a loaded index answer alike.
+   */
+  *nearTermSteps(term: string): Steps<string | null> {
+    const bytes = Buffer.byteLength(term, "utf8");
+    const near = new Set<string>();
+    for (const key of this.terms.keys()) if (withinOneEdit(term, key)) near.add(key);
+    const dict = this.base?.terms;
+    if (dict) {
+      for (let i = 0; i < dict.size; i++) {
+        // A folded letter takes at most 4 bytes: only keys of about the same length are decoded.
+        if (Math.abs(dict.keyBytesAt(i) - bytes) <= 4) {
+          const key = dict.keyAt(i);
+          if (withinOneEdit(term, key)) near.add(key);
+        }
+        if (i % STEP_EVERY === 0) yield;
+      }
+    }
+    let best: string | null = null;
+    let bestDf = 0;
+    for (const key of [...near].sort()) {
+      let df = 0;
+      for (let f = 0; f < 2; f++) df += this.liveCount(yield* this.termPartsSteps(key, f));
+      if (df > bestDf) {
+        best = key;
+        bestDf = df;
+      }
+    }
+    return best;
+  }
+
   /** How many live slots some parts hold. */
   liveCount(parts: readonly SlotList[]): number {
     let n = 0;
@@ -467,6 +500,21 @@ export class MemoryIndex {
       groups: yield* dict(1, false, base?.groups, single(this.groups)),
     };
   }
+}
+
+/** Whether `a` and `b` differ by exactly one edit (insertion, deletion, substitution, adjacent swap). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return false;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // one letter replaced
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swapped
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 function isSorted(entries: [string, number][]): boolean {

@@ -24,6 +24,9 @@ export interface SearchPlan {
 /** BM25+ parameters (minisearch's defaults). */
 export const BM25 = Object.freeze({ k: 1.2, b: 0.7, d: 0.5 });
 
+/** Query terms shorter than this are never taken for a typo of another (too many words are one edit away). */
+export const MIN_TYPO_LENGTH = 4;
+
 /** At most this many distinct query terms count (a bit mask per document tracks which matched). */
 export const MAX_QUERY_TERMS = 30;
 
@@ -164,6 +167,8 @@ export function* searchSteps(
   if (n === 0 || plan.onlyStopWords) return [];
   const terms = yield* pickTerms(index, plan.terms);
   if (plan.terms.length && !terms.length) return [];
+  /** The terms as matched (a typo replaced by the term it was taken for). */
+  const shown = [...terms];
   const cols = index.columns;
   const dead = index.dead;
   const kindMask = plan.kinds ? plan.kinds.reduce((m, k) => m | (1 << KIND_CODES[k]), 0) : 0;
@@ -196,7 +201,7 @@ export function* searchSteps(
     const createdMs = cols.createdMs[short]!;
     const id = index.idAt(short);
     if (!top.accepts(pinned, score, createdMs, id)) return;
-    const matchedTerms = terms.filter((_, i) => mask & (1 << i));
+    const matchedTerms = shown.filter((_, i) => mask & (1 << i));
     const tags = shownTags.filter((_, i) => holds(shownParts[i]!, short));
     top.insert({
       pinned,
@@ -237,13 +242,23 @@ export function* searchSteps(
     avg: number;
     lengths: Int32Array;
   }[] = [];
-  for (const [t, term] of terms.entries()) {
-    for (let f = 0; f < TEXT_FIELDS.length; f++) {
-      const parts = yield* index.termPartsSteps(term, f);
-      const df = index.liveCount(parts);
-      if (df === 0) continue;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      lists.push({ term: t, parts, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
+  for (const [t, asked] of terms.entries()) {
+    let term = asked;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const before = lists.length;
+      for (let f = 0; f < TEXT_FIELDS.length; f++) {
+        const parts = yield* index.termPartsSteps(term, f);
+        const df = index.liveCount(parts);
+        if (df === 0) continue;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        lists.push({ term: t, parts, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
+      }
+      // A word no memory holds may be a typo: it counts as the live term one edit away, if any.
+      if (lists.length > before || attempt > 0 || asked.length < MIN_TYPO_LENGTH) break;
+      const near = yield* index.nearTermSteps(asked);
+      if (near === null) break;
+      term = near;
+      shown[t] = near;
     }
   }
   if (!lists.length) return [];

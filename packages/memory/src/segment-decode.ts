@@ -118,6 +118,9 @@ export function* decodeSteps(
     if (header.namespace !== namespace) return { ok: false, reason: "namespace" };
     const start = 16 + headerLength + ((8 - ((16 + headerLength) % 8)) % 8);
     if (start + header.bodyLength !== bytes.length) return { ok: false, reason: "damaged" };
+    // The padding is outside both checksums: it must be zeros, as written.
+    for (let p = 16 + headerLength; p < start; p++)
+      if (bytes[p] !== 0) return { ok: false, reason: "damaged" };
     const body = bytes.subarray(start);
     if (bodyCrc) {
       let sum = 0;

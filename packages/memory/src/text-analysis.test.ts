@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { expectCode, setup, T0 } from "../test/fixture.js";
 import { analyseQuery, createMemoryStore, normalizeTerm, textAnalyzer } from "./index.js";
 import { encodeSegment } from "./index-segment.js";
-import { MemoryIndex } from "./memory-index.js";
+import { MemoryIndex, withinOneEdit } from "./memory-index.js";
 import { INDEX_SEGMENT_NAME } from "./memory-sync.js";
 import { decodeSegment } from "./segment-decode.js";
 
@@ -117,6 +117,45 @@ describe("search with stop words and stemming", () => {
     const hits = await store.memories.search({ query: "serveur réutilisé" });
     expect(contents(hits)).toEqual(["Les serveurs sont réutilisés"]);
     expect(await store.memories.search({ query: "les sont" })).toEqual([]);
+  });
+});
+
+describe("typos", () => {
+  it("takes a word no memory holds for the live term one edit away, the most frequent one", async () => {
+    const { store } = setup();
+    await store.memories.create({ content: "Pool Redis connections per process" });
+    await store.memories.create({ content: "Redis cluster slots and hash tags" });
+    await store.memories.create({ content: "Another cluster note" });
+    const hits = await store.memories.search({ query: "conection" });
+    expect(contents(hits)).toEqual(["Pool Redis connections per process"]);
+    expect(hits[0]!.matched).toEqual(["connect"]);
+    expect(contents(await store.memories.search({ query: "clustr solts" }))).toEqual([
+      "Redis cluster slots and hash tags",
+      "Another cluster note",
+    ]);
+    // Short words are never corrected: too many others are one edit away.
+    expect(await store.memories.search({ query: "pol" })).toEqual([]);
+    expect(await store.memories.search({ query: "zzzzzz" })).toEqual([]);
+  });
+
+  it("counts one insertion, deletion, replacement or swap of adjacent letters as one edit", () => {
+    for (const [a, b] of [
+      ["clustr", "cluster"],
+      ["cluster", "clustr"],
+      ["clustar", "cluster"],
+      ["culster", "cluster"],
+      ["xcluster", "cluster"],
+    ]) {
+      expect(withinOneEdit(a!, b!)).toBe(true);
+    }
+    for (const [a, b] of [
+      ["cluster", "cluster"],
+      ["clstr", "cluster"],
+      ["ulcster", "cluster"],
+      ["abcd", "abdx"],
+    ]) {
+      expect(withinOneEdit(a!, b!)).toBe(false);
+    }
   });
 });
 
