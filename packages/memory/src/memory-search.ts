@@ -18,6 +18,9 @@ export interface SearchPlan {
   groupId: string | null;
   sinceMs: number | null;
   boostTags: string[];
+  /** Memories linked to this session or one of these groups get one boost more. */
+  boostSessionId: string | null;
+  boostGroupIds: string[];
   limit: number;
 }
 
@@ -182,6 +185,11 @@ export function* searchSteps(
   const needTags = plan.tagMode === "all" ? plan.tags.length : 1;
   const boostParts = plan.boostTags.map((t) => index.tagParts(t));
   const boostCounts = plan.boostTags.length ? countIn(slots, boostParts) : null;
+  const linkParts = [
+    ...(plan.boostSessionId !== null ? [index.sessionParts(plan.boostSessionId)] : []),
+    ...plan.boostGroupIds.map((g) => index.groupParts(g)),
+  ];
+  const linked = linkParts.length ? countIn(slots, linkParts) : null;
   const shownTags = [...new Set([...plan.tags, ...plan.boostTags])].sort();
   const shownParts = shownTags.map((t) => index.tagParts(t));
 
@@ -193,7 +201,7 @@ export function* searchSteps(
     if (inSession && inSession[short] === 0) return;
     if (inGroup && inGroup[short] === 0) return;
     if (tagCounts && tagCounts[short]! < needTags) return;
-    const boosts = boostCounts ? boostCounts[short]! : 0;
+    const boosts = (boostCounts ? boostCounts[short]! : 0) + (linked && linked[short]! > 0 ? 1 : 0);
     const pinned = cols.pinned[short] === 1;
     if (!pinned && scoreBound(text, importance, boosts) < top.threshold()) return;
     const score = finalScore(text, importance, nowMs - cols.updatedMs[short]!, boosts);

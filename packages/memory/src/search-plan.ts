@@ -23,6 +23,8 @@ export function planSearch(
     groupId: input.groupId ?? null,
     sinceMs: input.since === undefined ? null : Date.parse(input.since),
     boostTags: checkTags(input.boostTags, limits, "boostTags"),
+    boostSessionId: input.boostSessionId ?? null,
+    boostGroupIds: [...new Set(input.boostGroupIds ?? [])].sort(),
     limit: input.limit ?? DEFAULT_SEARCH_LIMIT,
   };
 }

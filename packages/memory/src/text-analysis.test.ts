@@ -192,3 +192,20 @@ describe("the persisted index and its analysis", () => {
     expect(french.memories.index.stats).toMatchObject({ builds: 1, loads: 0, lastRejected: "analyser" });
   });
 });
+
+describe("boosts of linked memories", () => {
+  it("raises memories linked to the boost session or a boost group by one boost", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: "redis-perf-2026-11-25", title: "Redis performance" });
+    const own = await store.memories.create({
+      content: "Pool Redis clients",
+      sessionId: "redis-perf-2026-11-25",
+    });
+    const other = await store.memories.create({ content: "Pool Redis clients" });
+    const plain = await store.memories.search({ query: "redis" });
+    expect(plain.map((h) => h.memory.id)).toEqual([other.id, own.id]); // newer first on a tie
+    const boosted = await store.memories.search({ query: "redis", boostSessionId: "redis-perf-2026-11-25" });
+    expect(boosted.map((h) => h.memory.id)).toEqual([own.id, other.id]);
+    expect(boosted[0]!.score).toBeCloseTo(plain[1]!.score * 1.2, 8);
+  });
+});

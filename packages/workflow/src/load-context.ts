@@ -132,6 +132,9 @@ export async function loadContext(
     return deps.memory.memories.search({
       ...(query ? { query } : {}),
       ...(boostTags.length ? { boostTags } : {}),
+      // The session's own memories (its lessons) and its groups' rank above others that match as well.
+      boostSessionId: session.id,
+      ...(groups.length ? { boostGroupIds: groups.map((g) => g.id) } : {}),
       limit: fetchCount(layers.deep.limit, MAX_DEEP_FETCH),
     });
   };

@@ -44,4 +44,13 @@ describe("the deep layer's default query", () => {
     expect(deep.map((h) => h.memory.content)).toEqual(["Pool Redis connections per process"]);
     expect(deep[0]!.matched).toEqual(["pool", "redi"]);
   });
+
+  it("ranks the session's own memories above others that match as well", async () => {
+    const { wf } = setup();
+    await wf.memory.sessions.create({ id: S, title: "Redis performance" });
+    const own = await wf.memory.memories.create({ content: "Redis performance: pool clients", sessionId: S });
+    await wf.memory.memories.create({ content: "Redis performance: pool clients", importance: 0.6 });
+    const loaded = await wf.loadWorkflowContext(ctx, { stage: "plan", mode: "standard" });
+    expect(loaded.memory.layers.deep[0]!.memory.id).toBe(own.id);
+  });
 });
