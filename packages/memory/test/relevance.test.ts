@@ -1,7 +1,6 @@
+import { BENCH_MEMORIES, BENCH_QUERIES } from "@tta-dev/testkit/relevance";
 import { describe, expect, it } from "vitest";
 import { evaluateRelevance } from "../bench/relevance/evaluate.js";
-import { BENCH_MEMORIES } from "../bench/relevance/memories.js";
-import { BENCH_QUERIES } from "../bench/relevance/queries.js";
 
 describe("relevance benchmark (bench/relevance)", () => {
   it("is a labelled set of at least 300 memories and 60 queries whose answers exist", () => {

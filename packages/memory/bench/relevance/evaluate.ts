@@ -6,19 +6,16 @@
  */
 import { createManualClock } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import {
+  BENCH_MEMORIES,
+  BENCH_QUERIES,
+  type BenchMemory,
+  type EngineScores,
+  type Ranker,
+  scoreRanker,
+} from "@tta-dev/testkit/relevance";
 import MiniSearch from "minisearch";
 import { createMemoryStore } from "../../src/index.js";
-import { BENCH_MEMORIES, type BenchMemory } from "./memories.js";
-import { BENCH_QUERIES, type BenchQuery, type QueryForm } from "./queries.js";
-
-/** Recall@5 and MRR of one engine, overall and per query form. */
-export interface EngineScores {
-  recallAt5: number;
-  mrr: number;
-  byForm: Record<QueryForm, { recallAt5: number; mrr: number; queries: number }>;
-  /** Queries whose relevant memories were not all in the top 5, with the ids ranked instead. */
-  misses: { query: string; relevant: string[]; top5: string[] }[];
-}
 
 /** The result of {@link evaluateRelevance}. */
 export interface RelevanceReport {
@@ -27,37 +24,6 @@ export interface RelevanceReport {
   tta: EngineScores;
   minisearch: EngineScores;
 }
-
-type Ranker = (query: string) => Promise<string[]>;
-
-async function score(queries: readonly BenchQuery[], rank: Ranker): Promise<EngineScores> {
-  let recall = 0;
-  let rr = 0;
-  const byForm = {} as EngineScores["byForm"];
-  const misses: EngineScores["misses"] = [];
-  for (const q of queries) {
-    const ranked = (await rank(q.query)).slice(0, 10);
-    const top5 = ranked.slice(0, 5);
-    const found = q.relevant.filter((id) => top5.includes(id)).length / q.relevant.length;
-    const first = ranked.findIndex((id) => q.relevant.includes(id));
-    const reciprocal = first < 0 ? 0 : 1 / (first + 1);
-    recall += found;
-    rr += reciprocal;
-    byForm[q.form] ??= { recallAt5: 0, mrr: 0, queries: 0 };
-    const f = byForm[q.form];
-    f.recallAt5 += found;
-    f.mrr += reciprocal;
-    f.queries++;
-    if (found < 1) misses.push({ query: q.query, relevant: q.relevant, top5 });
-  }
-  for (const f of Object.values(byForm)) {
-    f.recallAt5 = round(f.recallAt5 / f.queries);
-    f.mrr = round(f.mrr / f.queries);
-  }
-  return { recallAt5: round(recall / queries.length), mrr: round(rr / queries.length), byForm, misses };
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** tta's ranking through `memories.search` of a store holding `memories`. */
 export async function ttaRanker(memories: readonly BenchMemory[] = BENCH_MEMORIES): Promise<Ranker> {
@@ -90,7 +56,7 @@ export async function evaluateRelevance(): Promise<RelevanceReport> {
   return {
     memories: BENCH_MEMORIES.length,
     queries: BENCH_QUERIES.length,
-    tta: await score(BENCH_QUERIES, await ttaRanker()),
-    minisearch: await score(BENCH_QUERIES, miniSearchRanker()),
+    tta: await scoreRanker(BENCH_QUERIES, await ttaRanker()),
+    minisearch: await scoreRanker(BENCH_QUERIES, miniSearchRanker()),
   };
 }

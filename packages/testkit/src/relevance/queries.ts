@@ -14,6 +14,7 @@ export interface BenchQuery {
   form: QueryForm;
 }
 
+/** The queries, each with its relevant memory ids. */
 export const BENCH_QUERIES: readonly BenchQuery[] = [
   // Plural / singular.
   { query: "pooled connection", relevant: ["redis-1"], form: "number" },
