@@ -1,4 +1,4 @@
-import { NAMING_POLICIES } from "@tta-dev/core";
+import { NAMING_POLICIES, SEARCH_LANGUAGES } from "@tta-dev/core";
 import { z } from "zod";
 
 /** Storage backends the apps can open. */
@@ -95,6 +95,8 @@ export const ConfigSchema = z.strictObject({
   /** Stage policy file (default `.tta/policy.yaml` or `.tta/policy.json`). */
   policyPath: z.string().min(1).optional(),
   limits: LimitsConfig.optional(),
+  /** Deep-memory search: the language of its text analysis (stop words, stemming; default `english`). */
+  search: z.strictObject({ language: z.enum(SEARCH_LANGUAGES).optional() }).optional(),
   http: z
     .strictObject({
       host: z.string().min(1).optional(),

@@ -14,6 +14,7 @@ export * from "./paf-lookup.js";
 export * from "./port.js";
 export * from "./raw-keys.js";
 export * from "./schemas/index.js";
+export * from "./search-language.js";
 export * from "./stored.js";
 export * from "./time.js";
 export * from "./tokens.js";

@@ -8,7 +8,7 @@
 import { createManualClock, type MemoryKind } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import MiniSearch from "minisearch";
-import { createMemoryStore, type MemorySearchInput, normalizeTerm, tokenize } from "../src/index.js";
+import { createMemoryStore, type MemorySearchInput, textAnalyzer, tokenize } from "../src/index.js";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -101,6 +101,8 @@ type QueryKind = { name: string; make: () => MemorySearchInput };
 const QUERY_KINDS: QueryKind[] = [
   { name: "1 common term", make: () => ({ query: VOCAB[Math.floor(rand() * 20)]! }) },
   { name: "1 mid term", make: () => ({ query: VOCAB[100 + Math.floor(rand() * 400)]! }) },
+  // A word no memory holds: the typo fallback walks the vocabulary for a term one edit away.
+  { name: "1 unknown word (typo)", make: () => ({ query: `${VOCAB[100 + Math.floor(rand() * 400)]!}qx` }) },
   { name: "3 terms", make: () => ({ query: `${word()} ${word()} ${word()}` }) },
   { name: "2 terms + tag", make: () => ({ query: `${word()} ${word()}`, tags: [pick(TAGS)] }) },
   {
@@ -153,7 +155,7 @@ async function benchSearch(size: number) {
   // Floor: raw minisearch over the same documents (default options, results built and sorted).
   const raw = new MiniSearch<{ id: string; content: string }>({
     fields: ["content"],
-    processTerm: (t) => normalizeTerm(t),
+    processTerm: (t) => textAnalyzer().term(t),
     tokenize,
   });
   for (const m of (await reader.memories.index.fresh()).memories()) raw.add({ id: m.id, content: m.content });

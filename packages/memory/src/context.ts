@@ -11,6 +11,7 @@ import {
   toIso,
   ValidationError,
 } from "@tta-dev/core";
+import { type TextAnalyzer, textAnalyzer } from "./text.js";
 
 /** Where warnings go (e.g. a session id that does not follow the naming pattern under `warn`). */
 export interface MemoryLogger {
@@ -31,6 +32,8 @@ export interface MemoryContextOptions {
   namingPolicy?: NamingPolicy;
   /** Receives warnings; libraries never log on their own. */
   logger?: MemoryLogger;
+  /** Deep-memory search: the language of its text analysis (stop words, stemming); default `english`. */
+  search?: { language?: string };
 }
 
 /** The resolved options every store works with. */
@@ -41,6 +44,8 @@ export interface MemoryContext {
   readonly limits: Limits;
   readonly namingPolicy: NamingPolicy;
   readonly logger: MemoryLogger | undefined;
+  /** The text analysis of deep-memory search (index and queries alike). */
+  readonly analyzer: TextAnalyzer;
   /** The clock's time as ISO-8601 UTC with milliseconds. */
   nowIso(): string;
 }
@@ -71,6 +76,7 @@ export function resolveMemoryContext(options: MemoryContextOptions): MemoryConte
     limits: resolveLimits(options.limits),
     namingPolicy,
     logger: options.logger,
+    analyzer: textAnalyzer(options.search?.language),
     nowIso: () => toIso(clock.now()),
   };
 }

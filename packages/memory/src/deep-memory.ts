@@ -30,6 +30,7 @@ import {
 } from "./schemas/memory.js";
 import { planSearch } from "./search-plan.js";
 import { requireSession } from "./session-lookup.js";
+import type { TextAnalyzer } from "./text.js";
 
 /** At most this many group ids on one memory. */
 export const MAX_MEMORY_GROUPS = 64;
@@ -58,6 +59,8 @@ export interface DeepMemoryStore {
   search(input?: MemorySearchInput): Promise<MemoryHit[]>;
   /** The per-process index and its freshness protocol. */
   readonly index: IndexSync;
+  /** The text analysis of search (stop words, stemming), for callers that build queries. */
+  readonly analyzer: TextAnalyzer;
 }
 
 /** What deep memory needs to know of session groups (wired by the workflow to @tta-dev/groups). */
@@ -168,6 +171,7 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
 
   return {
     index,
+    analyzer: ctx.analyzer,
 
     async create(raw) {
       const { input, tags, groupIds } = checkCreate(raw);
@@ -289,7 +293,14 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
 
     async search(raw = {}) {
       const input = parseInput(MemorySearchInput, raw, "memory.search input");
-      const plan = planSearch(input, limits);
+      const plan = planSearch(input, limits, ctx.analyzer);
+      if (plan.onlyStopWords) {
+        ctx.logger?.warn(
+          `memory search: every word of the query is a stop word (${ctx.analyzer.language}); no memory matches its text`,
+          { query: input.query },
+        );
+        return [];
+      }
       // Scoring a word in most of a large store takes tens of milliseconds: it gives the loop turns.
       return index.read((fresh) => runSliced(searchSteps(fresh, plan, clock.now(), scratch)));
     },

@@ -18,8 +18,6 @@ export { runSliced, runSync, SLICE_MS, Slicer, STEP_EVERY, STEP_SLOTS, type Step
  * state (`seenSeq`, the anchor entry, announced writes still pending). Slots are in id order.
  */
 export const SEGMENT_FORMAT = 1;
-/** Changes whenever tokenising, folding or field lengths change: an older segment is then rebuilt. */
-export const ANALYSER_VERSION = "words-fold-1";
 /** The first bytes of every segment. */
 export const MAGIC = Buffer.from("TTAMIDX1", "latin1");
 
@@ -60,6 +58,11 @@ export class Dictionary {
 
   keyAt(i: number): string {
     return this.buf.toString("utf8", this.keyBytes + this.keyOff[i]!, this.keyBytes + this.keyOff[i + 1]!);
+  }
+
+  /** The UTF-8 length of key `i` (without decoding it). */
+  keyBytesAt(i: number): number {
+    return this.keyOff[i + 1]! - this.keyOff[i]!;
   }
 
   /** The index of `key`, or -1. */
@@ -136,6 +139,11 @@ export interface DictionaryInput {
 /** What {@link encodeSegment} writes: `n` slots in ascending id order. */
 export interface SegmentInput {
   state: SegmentState;
+  /**
+   * The index's text analysis (`TextAnalyzer.id`: language and analysis version): a process that
+   * analyses otherwise rebuilds the index instead of mixing terms of two analyses.
+   */
+  analyser: string;
   n: number;
   ids: readonly string[];
   docs: readonly string[];
@@ -268,7 +276,7 @@ export function* encodeSteps(input: SegmentInput): Steps<Buffer> {
   const header = Buffer.from(
     JSON.stringify({
       format: SEGMENT_FORMAT,
-      analyser: ANALYSER_VERSION,
+      analyser: input.analyser,
       ...input.state,
       n: input.n,
       totals: input.totals,

@@ -11,4 +11,13 @@ export { compareRank, finalScore, RANKING, recencyWeight } from "./ranking.js";
 export * from "./reads.js";
 export * from "./schemas/index.js";
 export * from "./sessions.js";
-export { normalizeTerm, queryTerms, tokenize } from "./text.js";
+export {
+  ANALYSIS_VERSION,
+  analyseQuery,
+  normalizeTerm,
+  type QueryAnalysis,
+  queryTerms,
+  type TextAnalyzer,
+  textAnalyzer,
+  tokenize,
+} from "./text.js";

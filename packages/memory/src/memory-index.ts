@@ -10,7 +10,7 @@ import {
   type Steps,
 } from "./index-segment.js";
 import { GrowList, type SlotList } from "./postings.js";
-import { normalizeTerm, tokenize } from "./text.js";
+import { type TextAnalyzer, textAnalyzer, tokenize } from "./text.js";
 
 /** The indexed text fields, in the order their scores are added up. */
 export const TEXT_FIELDS = ["content", "tags"] as const;
@@ -45,12 +45,16 @@ interface Analysed {
   tf: Map<string, number>;
 }
 
-/** Split, fold and count a field's text. The same for every backend and every process. */
-export function analyse(text: string): Analysed {
+/**
+ * Split, analyse (fold, drop stop words, stem) and count a field's text. The same for every backend and
+ * every process. The field length stays the number of distinct raw words, stop words included (as
+ * minisearch counts it), so dropping a stop word never changes another term's score.
+ */
+export function analyse(text: string, analyzer: TextAnalyzer = textAnalyzer()): Analysed {
   const words = tokenize(text);
   const tf = new Map<string, number>();
   for (const word of words) {
-    const term = normalizeTerm(word);
+    const term = analyzer.term(word);
     if (term !== null) tf.set(term, (tf.get(term) ?? 0) + 1);
   }
   return { length: new Set(words).size, tf };
@@ -122,6 +126,9 @@ export class MemoryIndex {
   private sessions = new Map<string, GrowList>();
   private groups = new Map<string, GrowList>();
   private decoded = new Map<string, SlotList | null>();
+
+  /** @param analyzer the text analysis of this index (and of the queries run on it). */
+  constructor(readonly analyzer: TextAnalyzer = textAnalyzer()) {}
 
   /** Start over from a segment (or empty). */
   reset(base: Segment | null = null): void {
@@ -221,7 +228,7 @@ export class MemoryIndex {
     c.pinned[slot] = memory.pinned ? 1 : 0;
     c.kind[slot] = KIND_CODES[memory.kind];
     for (let f = 0; f < 2; f++) {
-      const { length, tf } = analyse(fieldText(memory, f));
+      const { length, tf } = analyse(fieldText(memory, f), this.analyzer);
       this.lengths[f] = grow(this.lengths[f]!, slot);
       this.lengths[f]![slot] = length;
       this.totals[f]! += length;
@@ -311,6 +318,39 @@ export class MemoryIndex {
 
   groupParts(id: string): SlotList[] {
     return this.parts(this.baseList("r", id, 0), this.groups.get(id));
+  }
+
+  /**
+   * The live term one edit away from `term` (a letter inserted, deleted, replaced, or two adjacent
+   * letters swapped), for a query word with no match of its own: the one in most memories, then the
+   * smallest. The live set decides, so a built and a loaded index answer alike.
+   */
+  *nearTermSteps(term: string): Steps<string | null> {
+    const bytes = Buffer.byteLength(term, "utf8");
+    const near = new Set<string>();
+    for (const key of this.terms.keys()) if (withinOneEdit(term, key)) near.add(key);
+    const dict = this.base?.terms;
+    if (dict) {
+      for (let i = 0; i < dict.size; i++) {
+        // A folded letter takes at most 4 bytes: only keys of about the same length are decoded.
+        if (Math.abs(dict.keyBytesAt(i) - bytes) <= 4) {
+          const key = dict.keyAt(i);
+          if (withinOneEdit(term, key)) near.add(key);
+        }
+        if (i % STEP_EVERY === 0) yield;
+      }
+    }
+    let best: string | null = null;
+    let bestDf = 0;
+    for (const key of [...near].sort()) {
+      let df = 0;
+      for (let f = 0; f < 2; f++) df += this.liveCount(yield* this.termPartsSteps(key, f));
+      if (df > bestDf) {
+        best = key;
+        bestDf = df;
+      }
+    }
+    return best;
   }
 
   /** How many live slots some parts hold. */
@@ -442,6 +482,7 @@ export class MemoryIndex {
     const single = (m: Map<string, GrowList>) => new Map([...m].map(([k, v]) => [k, [v]]));
     return {
       state,
+      analyser: this.analyzer.id,
       n,
       ids,
       docs,
@@ -459,6 +500,21 @@ export class MemoryIndex {
       groups: yield* dict(1, false, base?.groups, single(this.groups)),
     };
   }
+}
+
+/** Whether `a` and `b` differ by exactly one edit (insertion, deletion, substitution, adjacent swap). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return false;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // one letter replaced
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // swapped
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 function isSorted(entries: [string, number][]): boolean {

@@ -6,7 +6,10 @@ import { runSync, STEP_EVERY, STEP_SLOTS, type Steps } from "./slices.js";
 
 /** A validated, normalised search. */
 export interface SearchPlan {
+  /** The analysed query terms (folded, stop words dropped, stemmed). */
   terms: string[];
+  /** The query had words, all of them stop words: no memory matches its text. */
+  onlyStopWords: boolean;
   tags: string[];
   tagMode: "all" | "any";
   kinds: MemoryKind[] | null;
@@ -15,11 +18,17 @@ export interface SearchPlan {
   groupId: string | null;
   sinceMs: number | null;
   boostTags: string[];
+  /** Memories linked to this session or one of these groups get one boost more. */
+  boostSessionId: string | null;
+  boostGroupIds: string[];
   limit: number;
 }
 
 /** BM25+ parameters (minisearch's defaults). */
 export const BM25 = Object.freeze({ k: 1.2, b: 0.7, d: 0.5 });
+
+/** Query terms shorter than this are never taken for a typo of another (too many words are one edit away). */
+export const MIN_TYPO_LENGTH = 4;
 
 /** At most this many distinct query terms count (a bit mask per document tracks which matched). */
 export const MAX_QUERY_TERMS = 30;
@@ -158,9 +167,11 @@ export function* searchSteps(
   const top = new TopK(plan.limit);
   const n = index.size;
   const results = () => top.results((slot) => index.memoryAt(slot));
-  if (n === 0) return [];
+  if (n === 0 || plan.onlyStopWords) return [];
   const terms = yield* pickTerms(index, plan.terms);
   if (plan.terms.length && !terms.length) return [];
+  /** The terms as matched (a typo replaced by the term it was taken for). */
+  const shown = [...terms];
   const cols = index.columns;
   const dead = index.dead;
   const kindMask = plan.kinds ? plan.kinds.reduce((m, k) => m | (1 << KIND_CODES[k]), 0) : 0;
@@ -174,6 +185,11 @@ export function* searchSteps(
   const needTags = plan.tagMode === "all" ? plan.tags.length : 1;
   const boostParts = plan.boostTags.map((t) => index.tagParts(t));
   const boostCounts = plan.boostTags.length ? countIn(slots, boostParts) : null;
+  const linkParts = [
+    ...(plan.boostSessionId !== null ? [index.sessionParts(plan.boostSessionId)] : []),
+    ...plan.boostGroupIds.map((g) => index.groupParts(g)),
+  ];
+  const linked = linkParts.length ? countIn(slots, linkParts) : null;
   const shownTags = [...new Set([...plan.tags, ...plan.boostTags])].sort();
   const shownParts = shownTags.map((t) => index.tagParts(t));
 
@@ -185,7 +201,7 @@ export function* searchSteps(
     if (inSession && inSession[short] === 0) return;
     if (inGroup && inGroup[short] === 0) return;
     if (tagCounts && tagCounts[short]! < needTags) return;
-    const boosts = boostCounts ? boostCounts[short]! : 0;
+    const boosts = (boostCounts ? boostCounts[short]! : 0) + (linked && linked[short]! > 0 ? 1 : 0);
     const pinned = cols.pinned[short] === 1;
     if (!pinned && scoreBound(text, importance, boosts) < top.threshold()) return;
     const score = finalScore(text, importance, nowMs - cols.updatedMs[short]!, boosts);
@@ -193,7 +209,7 @@ export function* searchSteps(
     const createdMs = cols.createdMs[short]!;
     const id = index.idAt(short);
     if (!top.accepts(pinned, score, createdMs, id)) return;
-    const matchedTerms = terms.filter((_, i) => mask & (1 << i));
+    const matchedTerms = shown.filter((_, i) => mask & (1 << i));
     const tags = shownTags.filter((_, i) => holds(shownParts[i]!, short));
     top.insert({
       pinned,
@@ -234,13 +250,23 @@ export function* searchSteps(
     avg: number;
     lengths: Int32Array;
   }[] = [];
-  for (const [t, term] of terms.entries()) {
-    for (let f = 0; f < TEXT_FIELDS.length; f++) {
-      const parts = yield* index.termPartsSteps(term, f);
-      const df = index.liveCount(parts);
-      if (df === 0) continue;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      lists.push({ term: t, parts, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
+  for (const [t, asked] of terms.entries()) {
+    let term = asked;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const before = lists.length;
+      for (let f = 0; f < TEXT_FIELDS.length; f++) {
+        const parts = yield* index.termPartsSteps(term, f);
+        const df = index.liveCount(parts);
+        if (df === 0) continue;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        lists.push({ term: t, parts, df, idf, avg: index.totals[f]! / n, lengths: index.lengths[f]! });
+      }
+      // A word no memory holds may be a typo: it counts as the live term one edit away, if any.
+      if (lists.length > before || attempt > 0 || asked.length < MIN_TYPO_LENGTH) break;
+      const near = yield* index.nearTermSteps(asked);
+      if (near === null) break;
+      term = near;
+      shown[t] = near;
     }
   }
   if (!lists.length) return [];

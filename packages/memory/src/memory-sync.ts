@@ -138,7 +138,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
   const { backend, namespace, clock } = ctx;
   const changes = memoryChangesScope(namespace);
   const memories = memoriesScope(namespace);
-  const index = new MemoryIndex();
+  const index = new MemoryIndex(ctx.analyzer);
   const pending = new Map<string, Intent[]>();
   const stats: IndexSyncStats = {
     builds: 0,
@@ -304,7 +304,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const slicer = new Slicer();
-    const decoded = await decodeSegmentSliced(buf, namespace, true, slicer);
+    const decoded = await decodeSegmentSliced(buf, namespace, true, slicer, index.analyzer.id);
     if (!decoded.ok) {
       stats.lastRejected = decoded.reason;
       ctx.logger?.warn("memory index: the persisted index is not usable; rebuilding it", {
@@ -346,7 +346,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       const bytes = await encodeSegmentSliced(input, slicer);
       await backend.writeDerived(namespace, INDEX_SEGMENT_NAME, bytes);
       // Carry on from what was written: the same memories, compacted into a base.
-      const decoded = await decodeSegmentSliced(bytes, namespace, false, slicer);
+      const decoded = await decodeSegmentSliced(bytes, namespace, false, slicer, index.analyzer.id);
       if (decoded.ok) {
         await runSliced(index.resetSteps(decoded.segment), slicer);
         dirtySince = Number.POSITIVE_INFINITY;

@@ -18,6 +18,8 @@ const WORDS = "redis cache pool cluster slot key value ttl expiry lock caf√© na√
 const QUERIES: MemorySearchInput[] = [
   { query: "redis", limit: 50 },
   { query: "pool cluster lock", limit: 50 },
+  { query: "pooling clustr lokc", limit: 50 },
+  { query: "the keys of a value", limit: 50 },
   { query: "cafe deja", tags: ["a"], limit: 50 },
   { tags: ["b", "c"], tagMode: "any", limit: 50 },
   { query: "ttl", kinds: ["lesson"], minImportance: 0.3, limit: 50 },

@@ -3,7 +3,7 @@ import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import MiniSearch from "minisearch";
 import { describe, expect, it } from "vitest";
 import { expectCode, SID, setup, T0 } from "../test/fixture.js";
-import { createMemoryStore, finalScore, type MemoryCreateInput, normalizeTerm, tokenize } from "./index.js";
+import { createMemoryStore, finalScore, type MemoryCreateInput, textAnalyzer, tokenize } from "./index.js";
 
 const contents = (hits: MemoryHit[]) => hits.map((h) => h.memory.content);
 const DAY = 86_400_000;
@@ -26,7 +26,7 @@ describe("deep memory search", () => {
 
   it("scores text like minisearch's own BM25+ search over the same index", async () => {
     const { store } = setup();
-    const words = "redis cache pool cluster slot key value ttl expiry lock".split(" ");
+    const words = "redis cache pools cluster slot keys the value ttl expiry of locking".split(" ");
     for (let i = 0; i < 60; i++) {
       const content = Array.from(
         { length: 2 + (i % 9) },
@@ -34,14 +34,14 @@ describe("deep memory search", () => {
       ).join(" ");
       await store.memories.create({ content, tags: i % 3 ? ["redis"] : ["other"] });
     }
-    for (const query of ["redis", "pool cluster", "ttl expiry lock key"]) {
+    for (const query of ["redis", "pooling clusters", "ttl expiry locks the key"]) {
       const ours = await store.memories.search({ query, limit: 100 });
       const index = await store.memories.index.fresh();
       // minisearch's own BM25+ over the same memories, analysed the same way.
       const mini = new MiniSearch<{ id: string; content: string; tags: string }>({
         fields: ["content", "tags"],
         tokenize,
-        processTerm: (term) => normalizeTerm(term),
+        processTerm: (term) => textAnalyzer().term(term),
       });
       mini.addAll(
         [...index.memories()].map((m) => ({ id: m.id, content: m.content, tags: m.tags.join(" ") })),

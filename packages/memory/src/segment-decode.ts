@@ -1,7 +1,6 @@
 import { crc32 } from "node:zlib";
 import type { DeepMemory } from "@tta-dev/core";
 import {
-  ANALYSER_VERSION,
   Dictionary,
   MAGIC,
   type PendingIntent,
@@ -11,6 +10,7 @@ import {
   type SegmentState,
 } from "./index-segment.js";
 import { runSliced, runSync, type Slicer, STEP_SLOTS, type Steps } from "./slices.js";
+import { textAnalyzer } from "./text.js";
 
 /*
  * Decoding a segment copies its columns and checks every offset and list bound before anything trusts
@@ -77,8 +77,13 @@ const CRC_STEP = 1 << 20;
  * Read a segment; anything doubtful (magic, checksums, section bounds, namespace, versions) rejects it
  * rather than throwing. `bodyCrc: false` skips the body's checksum (of bytes this process just wrote).
  */
-export function decodeSegment(bytes: Buffer, namespace: string, bodyCrc = true): DecodedSegment {
-  return runSync(decodeSteps(bytes, namespace, bodyCrc));
+export function decodeSegment(
+  bytes: Buffer,
+  namespace: string,
+  bodyCrc = true,
+  analyser = textAnalyzer().id,
+): DecodedSegment {
+  return runSync(decodeSteps(bytes, namespace, bodyCrc, analyser));
 }
 
 /** {@link decodeSegment}, giving the event loop a turn every {@link SLICE_MS} (checksum included). */
@@ -87,12 +92,18 @@ export function decodeSegmentSliced(
   namespace: string,
   bodyCrc = true,
   slicer?: Slicer,
+  analyser = textAnalyzer().id,
 ): Promise<DecodedSegment> {
-  return runSliced(decodeSteps(bytes, namespace, bodyCrc), slicer);
+  return runSliced(decodeSteps(bytes, namespace, bodyCrc, analyser), slicer);
 }
 
 /** The steps of {@link decodeSegment}. */
-export function* decodeSteps(bytes: Buffer, namespace: string, bodyCrc = true): Steps<DecodedSegment> {
+export function* decodeSteps(
+  bytes: Buffer,
+  namespace: string,
+  bodyCrc = true,
+  analyser = textAnalyzer().id,
+): Steps<DecodedSegment> {
   try {
     if (bytes.length < 16) return { ok: false, reason: "damaged" }; // torn, or empty
     if (!bytes.subarray(0, 8).equals(MAGIC)) return { ok: false, reason: "format" };
@@ -103,10 +114,13 @@ export function* decodeSteps(bytes: Buffer, namespace: string, bodyCrc = true): 
     const header: unknown = JSON.parse(headerBytes.toString("utf8"));
     if ((header as Header)?.format !== SEGMENT_FORMAT) return { ok: false, reason: "format" };
     if (!isHeader(header) || !header.pending.every(isPending)) return { ok: false, reason: "damaged" };
-    if (header.analyser !== ANALYSER_VERSION) return { ok: false, reason: "analyser" };
+    if (header.analyser !== analyser) return { ok: false, reason: "analyser" };
     if (header.namespace !== namespace) return { ok: false, reason: "namespace" };
     const start = 16 + headerLength + ((8 - ((16 + headerLength) % 8)) % 8);
     if (start + header.bodyLength !== bytes.length) return { ok: false, reason: "damaged" };
+    // The padding is outside both checksums: it must be zeros, as written.
+    for (let p = 16 + headerLength; p < start; p++)
+      if (bytes[p] !== 0) return { ok: false, reason: "damaged" };
     const body = bytes.subarray(start);
     if (bodyCrc) {
       let sum = 0;

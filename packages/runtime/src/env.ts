@@ -33,6 +33,10 @@ export const ENV_VARIABLES: Readonly<Record<string, { key: string; set: Setter }
     key: "file.durability",
     set: (c, v) => Object.assign(c, { file: { ...c.file, durability: v } }),
   },
+  TTA_SEARCH_LANGUAGE: {
+    key: "search.language",
+    set: (c, v) => Object.assign(c, { search: { ...c.search, language: v } }),
+  },
   TTA_PAF_PATH: { key: "pafPath", set: (c, v) => Object.assign(c, { pafPath: v }) },
   TTA_POLICY_PATH: { key: "policyPath", set: (c, v) => Object.assign(c, { policyPath: v }) },
 };

@@ -91,6 +91,20 @@ describe("loadConfig", () => {
     expect(e.message).toContain("limits.tagsPerItem");
   });
 
+  it("takes the search language from the file or TTA_SEARCH_LANGUAGE, and names the key of an unknown one", async () => {
+    expect((await loadConfig(withConfig("search:\n  language: german\n"), {})).config.search).toEqual({
+      language: "german",
+    });
+    const env = await loadConfig(tempWorkspace(), { TTA_SEARCH_LANGUAGE: "french" });
+    expect(env.config.search).toEqual({ language: "french" });
+    const e = await errorOf(loadConfig(withConfig("search:\n  language: klingon\n"), {}));
+    expect(e.code).toBe("VALIDATION_FAILED");
+    expect(e.message).toContain("search.language");
+    expect(e.details).toMatchObject({ issues: [{ path: "search.language" }] });
+    const fromEnv = await errorOf(loadConfig(tempWorkspace(), { TTA_SEARCH_LANGUAGE: "klingon" }));
+    expect(fromEnv.message).toContain("TTA_SEARCH_LANGUAGE");
+  });
+
   it("names the file and line of broken YAML", async () => {
     const root = withConfig("backend: file\nredis:\n  url: [unclosed\n");
     const e = await errorOf(loadConfig(root, {}));

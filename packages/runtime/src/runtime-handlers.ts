@@ -73,6 +73,7 @@ export async function openHandlers(
     ...(policy ? { policy, policySource: policyFile!.name } : { policySource: null }),
     limits: resolveLimits(config.limits ?? {}),
     namingPolicy: resolved.namingPolicy,
+    ...(config.search?.language ? { searchLanguage: config.search.language } : {}),
     version: options.version,
     configSources: resolved.sources,
     ...(options.logger ? { logger: options.logger } : {}),

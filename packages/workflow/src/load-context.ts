@@ -14,7 +14,7 @@ import {
   type WorkflowContext,
 } from "@tta-dev/core";
 import type { GroupStore } from "@tta-dev/groups";
-import type { MemoryStore } from "@tta-dev/memory";
+import { analyseQuery, type MemoryStore } from "@tta-dev/memory";
 import type { PafSource } from "@tta-dev/paf";
 import type { Candidate, StagePlan, StagePolicyEngine } from "@tta-dev/stages";
 import { deepQuery } from "./deep-query.js";
@@ -124,11 +124,17 @@ export async function loadContext(
   // a third only when other processes changed memories since the last search.
   const searchDeep = async (): Promise<MemoryHit[]> => {
     if (!layers.deep.enabled) return [];
-    const query = deepQuery(options.query ?? ctx.metadata.query, session, messages);
+    const built = deepQuery(options.query ?? ctx.metadata.query, session, messages);
+    // A query with no meaningful term (a title of stop words only, such as "On it") would match only noise:
+    // the deep layer then loads by importance and recency, as with no query at all.
+    const query = analyseQuery(built, deps.memory.memories.analyzer).terms.length ? built : "";
     const boostTags = [...new Set([...session.tags, ...groups.flatMap((g) => g.tags)])];
     return deps.memory.memories.search({
       ...(query ? { query } : {}),
       ...(boostTags.length ? { boostTags } : {}),
+      // The session's own memories (its lessons) and its groups' rank above others that match as well.
+      boostSessionId: session.id,
+      ...(groups.length ? { boostGroupIds: groups.map((g) => g.id) } : {}),
       limit: fetchCount(layers.deep.limit, MAX_DEEP_FETCH),
     });
   };

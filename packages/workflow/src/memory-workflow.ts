@@ -9,6 +9,7 @@ import {
   type Message,
   type NamingPolicy,
   parseOrThrow,
+  type SearchLanguage,
   systemClock,
   type TokenEstimator,
   type WorkflowContext,
@@ -32,6 +33,8 @@ export interface MemoryWorkflowOptions {
   clock?: Clock;
   limits?: Partial<Limits>;
   namingPolicy?: NamingPolicy;
+  /** The language of deep-memory search analysis (stop words, stemming); default `english`. */
+  searchLanguage?: SearchLanguage;
   /** Token estimator for budgets; default characters / 4. */
   estimator?: TokenEstimator;
   /** Receives warnings (e.g. a session name that breaks the pattern under `warn`). */
@@ -91,6 +94,7 @@ export function createMemoryWorkflow(options: MemoryWorkflowOptions): MemoryWork
     ...common,
     ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.searchLanguage ? { search: { language: options.searchLanguage } } : {}),
     // Cascade: the session record is gone first, then its memberships.
     onSessionDelete: async (sessionId) => ({ memberships: await groups!.removeSessionEverywhere(sessionId) }),
     groups: {

@@ -51,6 +51,12 @@ async function scenario(handlers: Handlers, clock: ManualClock): Promise<string[
       pinned: i === 7,
     });
   }
+  await c("memory.create", {
+    content: "Pooled connections to Redis cut latency",
+    kind: "lesson",
+    tags: ["redis"],
+  });
+  await c("memory.create", { content: "Caches of user preferences expire after an hour", kind: "decision" });
   const out: string[] = [];
   for (const stage of ["plan", "reflect"]) {
     for (const mode of ["rapid", "standard", "augster-rigorous"]) {
@@ -66,6 +72,16 @@ async function scenario(handlers: Handlers, clock: ManualClock): Promise<string[
       };
       out.push(md.rendered, JSON.stringify(json.context, null, 1));
     }
+  }
+  // Stemming, stop words and typos give the same hits, scores and matched terms on every backend.
+  for (const query of [
+    "pooling redis connection",
+    "on the",
+    "preferense caching",
+    "expired caches of the users",
+  ]) {
+    const hits = await call(handlers, "memory.search", { query, limit: 10 });
+    out.push(JSON.stringify(hits));
   }
   // No stage recorded yet: a load without one is refused; once recorded, it is the session's.
   const refused = await call(handlers, "context.load", { sessionId: S }).catch(

@@ -58,6 +58,9 @@ backend: file
 # pafPath: PAFCORE.md
 # policyPath: .tta/policy.yaml
 
+# search:
+#   language: english     # stop words and stemming of deep-memory search (danish … turkish)
+
 # limits:                  # exceeding one fails LIMIT_EXCEEDED before anything is written
 #   messageContentBytes: 1048576
 #   memoryContentBytes: 65536

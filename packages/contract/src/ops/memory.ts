@@ -153,7 +153,7 @@ export const memoryDelete = defineOperation({
 export const memorySearch = defineOperation({
   name: "memory.search",
   summary: "Search deep memory by text, tags, kind, importance, session or group.",
-  input: MemorySearchInput.omit({ boostTags: true }),
+  input: MemorySearchInput.omit({ boostTags: true, boostSessionId: true, boostGroupIds: true }),
   output: page(MemoryHit),
   errors: ["NAME_INVALID"],
   http: { method: "POST", path: "/v1/memories/search", scope: "read" },

@@ -165,7 +165,7 @@ export const MemoryDeleteInput = z.strictObject({ id: MemoryIdField, ifVersion: 
 
 /**
  * Search deep memory. `tags` filter (`tagMode` all or any); `boostTags` only raise the score of
- * memories carrying them; `since` keeps memories updated at or after that instant.
+ * memories carrying them, and `boostSessionId`/`boostGroupIds` of memories linked to them; `since` keeps memories updated at or after that instant.
  */
 export const MemorySearchInput = z.strictObject({
   query: QueryField.optional(),
@@ -177,5 +177,9 @@ export const MemorySearchInput = z.strictObject({
   groupId: GroupIdField.optional(),
   since: InstantField.optional(),
   boostTags: TagsField.optional(),
+  /** Raise memories linked to this session (one boost, like a boost tag). */
+  boostSessionId: SessionIdField.optional(),
+  /** Raise memories linked to any of these groups (one boost, like a boost tag). */
+  boostGroupIds: GroupIdsField.optional(),
   limit: SearchLimitField.optional(),
 });

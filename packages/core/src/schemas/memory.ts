@@ -20,7 +20,10 @@ export const DeepMemory = z.object({
 });
 export type DeepMemory = z.infer<typeof DeepMemory>;
 
-/** One deep-memory search result. `matched` lists the query terms and tags that matched. */
+/**
+ * One deep-memory search result. `matched` lists the analysed query terms that matched (folded,
+ * stemmed; a typo as the term it was taken for), then `tag:<t>` for each filter or boost tag it carries.
+ */
 export const MemoryHit = z.object({
   memory: DeepMemory,
   score: z.number(),

@@ -45,6 +45,7 @@ export function createHandlers(options: HandlersOptions): Handlers {
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.limits ? { limits: options.limits } : {}),
           ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),
+          ...(options.searchLanguage ? { searchLanguage: options.searchLanguage } : {}),
           ...(options.estimator ? { estimator: options.estimator } : {}),
           ...(options.logger ? { logger: options.logger } : {}),
         });

@@ -1,4 +1,11 @@
-import type { Clock, Limits, MemoryBackend, NamingPolicy, TokenEstimator } from "@tta-dev/core";
+import type {
+  Clock,
+  Limits,
+  MemoryBackend,
+  NamingPolicy,
+  SearchLanguage,
+  TokenEstimator,
+} from "@tta-dev/core";
 import type { CachedPafSource } from "@tta-dev/paf";
 import type { StagePolicyEngine } from "@tta-dev/stages";
 
@@ -27,6 +34,8 @@ export interface HandlersOptions {
   clock?: Clock;
   limits?: Partial<Limits>;
   namingPolicy?: NamingPolicy;
+  /** The language of deep-memory search analysis (stop words, stemming); default `english`. */
+  searchLanguage?: SearchLanguage;
   estimator?: TokenEstimator;
   /** Configured runtime versions for the `runtime-version` checker. */
   runtime?: Record<string, string>;

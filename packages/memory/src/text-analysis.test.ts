@@ -1,0 +1,211 @@
+import { createManualClock, SEARCH_LANGUAGES } from "@tta-dev/core";
+import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
+import { describe, expect, it } from "vitest";
+import { expectCode, setup, T0 } from "../test/fixture.js";
+import { analyseQuery, createMemoryStore, normalizeTerm, textAnalyzer } from "./index.js";
+import { encodeSegment } from "./index-segment.js";
+import { MemoryIndex, withinOneEdit } from "./memory-index.js";
+import { INDEX_SEGMENT_NAME } from "./memory-sync.js";
+import { decodeSegment } from "./segment-decode.js";
+
+const contents = (hits: { memory: { content: string } }[]) => hits.map((h) => h.memory.content);
+
+describe("text analysis", () => {
+  it("drops stop words and stems what is left, after folding case and accents", () => {
+    const en = textAnalyzer();
+    expect(["on", "for", "a", "is", "The", "AND"].map((w) => en.term(w))).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(["pool", "pools", "pooling", "pooled", "Pooling"].map((w) => en.term(w))).toEqual(
+      Array(5).fill("pool"),
+    );
+    expect(["connection", "connections", "connected", "connect"].map((w) => en.term(w))).toEqual(
+      Array(4).fill("connect"),
+    );
+    expect(en.term("Café")).toBe(en.term("cafe"));
+    expect(analyseQuery("it is on the way").terms).toEqual([]);
+  });
+
+  it("has stop words and a stemmer for every language it offers", () => {
+    const aStopWord: Record<string, string> = {
+      danish: "og",
+      dutch: "de",
+      english: "the",
+      finnish: "ja",
+      french: "le",
+      german: "und",
+      hungarian: "az",
+      italian: "il",
+      norwegian: "og",
+      portuguese: "de",
+      romanian: "și",
+      russian: "и",
+      spanish: "el",
+      swedish: "och",
+      turkish: "ve",
+    };
+    for (const language of SEARCH_LANGUAGES) {
+      const a = textAnalyzer(language);
+      expect(a.id).toBe(`snowball-${language}-2`);
+      expect(a.term(aStopWord[language]!)).toBeNull();
+      expect(a.term("postgres")).not.toBeNull();
+    }
+    expect(textAnalyzer("french").term("serveurs")).toBe(textAnalyzer("french").term("serveur"));
+    expect(textAnalyzer("german").term("und")).toBeNull();
+    expect(textAnalyzer("spanish").term("bases")).toBe(textAnalyzer("spanish").term("base"));
+  });
+
+  it("says when a query holds only stop words", () => {
+    expect(analyseQuery("on")).toEqual({ terms: [], onlyStopWords: true });
+    expect(analyseQuery("is it for a")).toEqual({ terms: [], onlyStopWords: true });
+    expect(analyseQuery("")).toEqual({ terms: [], onlyStopWords: false });
+    expect(analyseQuery("Work on the Redis pools")).toEqual({
+      terms: ["work", "redi", "pool"],
+      onlyStopWords: false,
+    });
+  });
+
+  it("refuses an unknown language with VALIDATION_FAILED naming search.language", async () => {
+    const error = await expectCode(
+      Promise.resolve().then(() =>
+        createMemoryStore({ backend: createInMemoryBackend(), search: { language: "klingon" } }),
+      ),
+      "VALIDATION_FAILED",
+    );
+    expect(error.details).toMatchObject({ issues: [{ path: "search.language" }] });
+  });
+});
+
+describe("search with stop words and stemming", () => {
+  it("finds plural, singular and other verb forms, and lists the analysed terms matched", async () => {
+    const { store } = setup();
+    await store.memories.create({ content: "Pool Redis connections per process", kind: "lesson" });
+    await store.memories.create({ content: "Migrations run before the deploy", kind: "decision" });
+    await store.memories.create({ content: "Nothing related here" });
+    const pooled = await store.memories.search({ query: "pooling connection" });
+    expect(contents(pooled)).toEqual(["Pool Redis connections per process"]);
+    expect(pooled[0]!.matched).toEqual(["pool", "connect"]);
+    expect(contents(await store.memories.search({ query: "migration running" }))).toEqual([
+      "Migrations run before the deploy",
+    ]);
+  });
+
+  it("returns no text match for a query made only of stop words, and says so to the logger", async () => {
+    const warnings: string[] = [];
+    const { store } = setup({ logger: { warn: (message) => warnings.push(message) } });
+    await store.memories.create({ content: "Work on the login page" });
+    await store.memories.create({ content: "A note for later: it is fine" });
+    for (const query of ["on", "for", "a", "is", "it is for a"]) {
+      expect(await store.memories.search({ query })).toEqual([]);
+    }
+    expect(warnings).toHaveLength(5);
+    expect(warnings[0]).toContain("stop word");
+    // Stop words in a query change nothing about its other terms.
+    const plain = await store.memories.search({ query: "login" });
+    const wordy = await store.memories.search({ query: "on the login" });
+    expect(wordy).toEqual(plain);
+  });
+
+  it("analyses in the configured language", async () => {
+    const { store } = setup({ search: { language: "french" } });
+    await store.memories.create({ content: "Les serveurs sont réutilisés" });
+    const hits = await store.memories.search({ query: "serveur réutilisé" });
+    expect(contents(hits)).toEqual(["Les serveurs sont réutilisés"]);
+    expect(await store.memories.search({ query: "les sont" })).toEqual([]);
+  });
+});
+
+describe("typos", () => {
+  it("takes a word no memory holds for the live term one edit away, the most frequent one", async () => {
+    const { store } = setup();
+    await store.memories.create({ content: "Pool Redis connections per process" });
+    await store.memories.create({ content: "Redis cluster slots and hash tags" });
+    await store.memories.create({ content: "Another cluster note" });
+    const hits = await store.memories.search({ query: "conection" });
+    expect(contents(hits)).toEqual(["Pool Redis connections per process"]);
+    expect(hits[0]!.matched).toEqual(["connect"]);
+    expect(contents(await store.memories.search({ query: "clustr solts" }))).toEqual([
+      "Redis cluster slots and hash tags",
+      "Another cluster note",
+    ]);
+    // Short words are never corrected: too many others are one edit away.
+    expect(await store.memories.search({ query: "pol" })).toEqual([]);
+    expect(await store.memories.search({ query: "zzzzzz" })).toEqual([]);
+  });
+
+  it("counts one insertion, deletion, replacement or swap of adjacent letters as one edit", () => {
+    for (const [a, b] of [
+      ["clustr", "cluster"],
+      ["cluster", "clustr"],
+      ["clustar", "cluster"],
+      ["culster", "cluster"],
+      ["xcluster", "cluster"],
+    ]) {
+      expect(withinOneEdit(a!, b!)).toBe(true);
+    }
+    for (const [a, b] of [
+      ["cluster", "cluster"],
+      ["clstr", "cluster"],
+      ["ulcster", "cluster"],
+      ["abcd", "abdx"],
+    ]) {
+      expect(withinOneEdit(a!, b!)).toBe(false);
+    }
+  });
+});
+
+describe("the persisted index and its analysis", () => {
+  it("rebuilds an index written with another analysis instead of mixing terms", async () => {
+    const clock = createManualClock(T0);
+    const backend = createInMemoryBackend({ clock });
+    const open = (language?: string) =>
+      createMemoryStore({ backend, clock, namespace: "p", ...(language ? { search: { language } } : {}) });
+    const writer = open();
+    await writer.memories.create({ content: "Pooling Redis connections" });
+    await writer.memories.create({ content: "Rotate the refresh tokens" });
+    await writer.memories.search({ query: "redis" });
+    const written = Buffer.from((await backend.readDerived!("p", INDEX_SEGMENT_NAME))!);
+    const decoded = decodeSegment(written, "p");
+    if (!decoded.ok) throw new Error("the written index does not decode");
+
+    // The same memories indexed the way earlier versions did: folded words, no stop words, no stems.
+    const old = new MemoryIndex({
+      language: "english",
+      id: "words-fold-1",
+      term: normalizeTerm,
+      isStopWord: () => false,
+    });
+    for (let s = 0; s < decoded.segment.n; s++) old.upsert(decoded.segment.docAt(s));
+    await backend.writeDerived!("p", INDEX_SEGMENT_NAME, encodeSegment(old.snapshot(decoded.segment.state)));
+    const reader = open();
+    expect(contents(await reader.memories.search({ query: "pool" }))).toEqual(["Pooling Redis connections"]);
+    expect(reader.memories.index.stats).toMatchObject({ builds: 1, loads: 0, lastRejected: "analyser" });
+
+    // A store analysing in another language does not use the English index either.
+    const french = open("french");
+    expect((await french.memories.search({ query: "tokens" })).length).toBe(1);
+    expect(french.memories.index.stats).toMatchObject({ builds: 1, loads: 0, lastRejected: "analyser" });
+  });
+});
+
+describe("boosts of linked memories", () => {
+  it("raises memories linked to the boost session or a boost group by one boost", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: "redis-perf-2026-11-25", title: "Redis performance" });
+    const own = await store.memories.create({
+      content: "Pool Redis clients",
+      sessionId: "redis-perf-2026-11-25",
+    });
+    const other = await store.memories.create({ content: "Pool Redis clients" });
+    const plain = await store.memories.search({ query: "redis" });
+    expect(plain.map((h) => h.memory.id)).toEqual([other.id, own.id]); // newer first on a tie
+    const boosted = await store.memories.search({ query: "redis", boostSessionId: "redis-perf-2026-11-25" });
+    expect(boosted.map((h) => h.memory.id)).toEqual([own.id, other.id]);
+    expect(boosted[0]!.score).toBeCloseTo(plain[1]!.score * 1.2, 8);
+  });
+});
