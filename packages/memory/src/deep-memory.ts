@@ -10,6 +10,7 @@ import {
   MemoryNotFoundError,
   memoriesScope,
   memoryChangesScope,
+  ValidationError,
   VersionConflictError,
 } from "@tta-dev/core";
 import { monotonicFactory } from "ulid";
@@ -57,6 +58,8 @@ export interface DeepMemoryStore {
   delete(input: MemoryDeleteInput): Promise<MemoryDeleteReceipt>;
   /** Ranked hits, best first (README "Ranking"); sees every write that completed before the call, in any process. */
   search(input?: MemorySearchInput): Promise<MemoryHit[]>;
+  /** `search` as a page: the hits, and `nextCursor` when more follow (pass it as `cursor`). */
+  searchPage(input?: MemorySearchInput): Promise<{ items: MemoryHit[]; nextCursor: string | null }>;
   /** The per-process index and its freshness protocol. */
   readonly index: IndexSync;
   /** The text analysis of search (stop words, stemming), for callers that build queries. */
@@ -104,6 +107,20 @@ export function createDeepMemory(options: DeepMemoryOptions): DeepMemoryStore {
 }
 
 /** {@link createDeepMemory} over an already resolved context. */
+/** Hits a search pages through at most: a cursor is the count of hits before its page. */
+export const MAX_SEARCH_OFFSET = 10_000;
+
+function searchOffset(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const n = /^\d{1,5}$/.test(cursor) ? Number(cursor) : Number.NaN;
+  if (!(n >= 0 && n <= MAX_SEARCH_OFFSET)) {
+    throw new ValidationError("cursor: not a cursor returned by memory.search", {
+      issues: [{ path: "cursor", message: "invalid cursor" }],
+    });
+  }
+  return n;
+}
+
 export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): DeepMemoryStore {
   const { backend, namespace, limits, clock } = ctx;
   const scope = memoriesScope(namespace);
@@ -167,6 +184,29 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
     const groupIds = checkGroupIds(input.groupIds);
     if (input.sessionId !== undefined) checkSessionId(input.sessionId, "off");
     return { input, tags, groupIds };
+  }
+
+  async function searchPage(
+    raw: MemorySearchInput = {},
+  ): Promise<{ items: MemoryHit[]; nextCursor: string | null }> {
+    const input = parseInput(MemorySearchInput, raw, "memory.search input");
+    const offset = searchOffset(input.cursor);
+    const plan = planSearch(input, limits, ctx.analyzer);
+    if (plan.onlyStopWords) {
+      ctx.logger?.warn(
+        `memory search: every word of the query is a stop word (${ctx.analyzer.language}); no memory matches its text`,
+        { query: input.query },
+      );
+      return { items: [], nextCursor: null };
+    }
+    const size = plan.limit;
+    // The top hits up to this page's end and one more: the order of the first ones is the same
+    // whatever the number kept, so pages follow each other without a gap or a repeat.
+    const wide = { ...plan, limit: offset + size + 1 };
+    // Scoring a word in most of a large store takes tens of milliseconds: it gives the loop turns.
+    const hits = await index.read((fresh) => runSliced(searchSteps(fresh, wide, clock.now(), scratch)));
+    const more = hits.length > offset + size;
+    return { items: hits.slice(offset, offset + size), nextCursor: more ? String(offset + size) : null };
   }
 
   return {
@@ -292,17 +332,9 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
     },
 
     async search(raw = {}) {
-      const input = parseInput(MemorySearchInput, raw, "memory.search input");
-      const plan = planSearch(input, limits, ctx.analyzer);
-      if (plan.onlyStopWords) {
-        ctx.logger?.warn(
-          `memory search: every word of the query is a stop word (${ctx.analyzer.language}); no memory matches its text`,
-          { query: input.query },
-        );
-        return [];
-      }
-      // Scoring a word in most of a large store takes tens of milliseconds: it gives the loop turns.
-      return index.read((fresh) => runSliced(searchSteps(fresh, plan, clock.now(), scratch)));
+      return (await searchPage(raw)).items;
     },
+
+    searchPage,
   };
 }

@@ -24,6 +24,41 @@ describe("deep memory search", () => {
     expect(cafe[0]!.matched).toEqual(["cafe", "etait"]);
   });
 
+  it("pages: nextCursor until the last page, pages that join into one search, a bad cursor refused", async () => {
+    const { store, clock } = setup();
+    for (let i = 0; i < 23; i++) {
+      await store.memories.create({
+        content: `redis note ${i} ${"pool ".repeat(i % 4)}`,
+        importance: (i % 5) / 5,
+      });
+      clock.advance(1_000);
+    }
+    const all = await store.memories.searchPage({ query: "redis pool", limit: 100 });
+    expect(all.items).toHaveLength(23);
+    expect(all.nextCursor).toBeNull();
+    const paged: MemoryHit[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.memories.searchPage({
+        query: "redis pool",
+        limit: 5,
+        ...(cursor ? { cursor } : {}),
+      });
+      paged.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(5);
+    expect(paged).toEqual(all.items);
+    expect(await store.memories.search({ query: "redis pool", limit: 5, cursor: "20" })).toEqual(
+      all.items.slice(20),
+    );
+    for (const bad of ["x", "-1", "1.5", "10001", "123456"]) {
+      await expectCode(store.memories.searchPage({ query: "redis", cursor: bad }), "VALIDATION_FAILED");
+    }
+  });
+
   it("scores text like minisearch's own BM25+ search over the same index", async () => {
     const { store } = setup();
     const words = "redis cache pools cluster slot keys the value ttl expiry of locking".split(" ");

@@ -181,6 +181,12 @@ export const memorySearch = defineOperation({
       group: { field: "groupId", type: "string", valueName: "G", description: "Only this group's" },
       since: { field: "since", type: "string", valueName: "T", description: "Created since (ISO time)" },
       limit: { field: "limit", type: "integer", valueName: "N", description: "At most N hits (default 10)" },
+      cursor: {
+        field: "cursor",
+        type: "string",
+        valueName: "C",
+        description: "nextCursor of the previous page",
+      },
     },
     example: 'tta memory search "token rotation" --tag auth --limit 5',
   },

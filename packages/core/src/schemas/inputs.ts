@@ -182,4 +182,6 @@ export const MemorySearchInput = z.strictObject({
   /** Raise memories linked to any of these groups (one boost, like a boost tag). */
   boostGroupIds: GroupIdsField.optional(),
   limit: SearchLimitField.optional(),
+  /** The `nextCursor` of the page before: the hits after it. */
+  cursor: CursorField.optional(),
 });

@@ -72,9 +72,6 @@ export function dataHandlers(env: HandlerEnv) {
       const r = await m(c.namespace).memories.delete(defined(i));
       return { id: r.id, deleted: r.memories > 0, counts: { memories: r.memories } };
     },
-    "memory.search": async (i, c) => ({
-      items: await m(c.namespace).memories.search(defined(i)),
-      nextCursor: null,
-    }),
+    "memory.search": (i, c) => m(c.namespace).memories.searchPage(defined(i)),
   } satisfies Partial<Handlers>;
 }
