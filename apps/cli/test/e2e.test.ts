@@ -87,6 +87,39 @@ describe("tta end to end on the file backend", () => {
     expect(human.stdout).toContain("Explain");
   });
 
+  it("adds a memory once with --dedupe, and shows the parts of each score with --explain", async () => {
+    const cwd = tempWorkspace();
+    const first = await ok(
+      "memory.create",
+      ["memory", "add", "Rotate refresh tokens", "--kind", "decision"],
+      cwd,
+    );
+    const again = await ok(
+      "memory.create",
+      ["memory", "add", "rotate  refresh tokens.", "--kind", "decision", "--dedupe"],
+      cwd,
+    );
+    expect(again).toEqual(first);
+    const copy = await ok(
+      "memory.create",
+      ["memory", "add", "rotate refresh tokens", "--kind", "decision"],
+      cwd,
+    );
+    expect(copy.id).not.toBe(first.id);
+    const plain = await ok("memory.search", ["memory", "search", "token"], cwd);
+    expect(plain.items.map((h) => h.explain)).toEqual([undefined, undefined]);
+    const explained = await ok("memory.search", ["memory", "search", "token", "--explain"], cwd);
+    for (const h of explained.items) {
+      expect(h.explain).toMatchObject({ importance: 1, boost: 1, boostedBy: [] });
+      expect(h.explain!.text * h.explain!.importance * h.explain!.recency).toBeCloseTo(h.score, 5);
+    }
+    // The human output prints the parts too.
+    const human = await runCli(["memory", "search", "token", "--explain"], { cwd });
+    expect(human.stdout).toMatch(
+      /explain:\n\s+text: [\d.]+\n\s+importance: 1\n\s+recency: [\d.]+\n\s+boost: 1/,
+    );
+  });
+
   it("exits with the code of the domain error", async () => {
     const cwd = tempWorkspace();
     await ok("session.create", ["session", "create", S], cwd);

@@ -16,6 +16,7 @@ import {
 import { monotonicFactory } from "ulid";
 import type { z } from "zod";
 import { type MemoryContext, type MemoryContextOptions, resolveMemoryContext } from "./context.js";
+import { contentKey, dedupeMemoryId, findDuplicate } from "./dedupe.js";
 import { checkNotBlank, checkTags, checkText, parseInput } from "./guards.js";
 import { runSliced } from "./index-segment.js";
 import { ScoreScratch, searchSteps } from "./memory-search.js";
@@ -44,11 +45,17 @@ export interface MemoryDeleteReceipt {
 
 /** Deep memory: lessons, decisions and failures that outlive a session (docs/domain.md#deep-memory). */
 export interface DeepMemoryStore {
-  /** @throws SESSION_NOT_FOUND, GROUP_NOT_FOUND when it links to a session or group that does not exist */
+  /**
+   * With `dedupe`, the live memory of the same kind whose text is the same (case, accents, spacing and
+   * punctuation aside) is returned unchanged instead of a new one.
+   *
+   * @throws SESSION_NOT_FOUND, GROUP_NOT_FOUND when it links to a session or group that does not exist
+   */
   create(input: MemoryCreateInput): Promise<DeepMemory>;
   /**
    * Create the memory under a given id unless it exists (then return the stored one): for writes that
    * must be idempotent on retry, such as the lessons of a completed session. Links are not checked.
+   * With `dedupe`, a live memory of the same kind and text is returned instead (`created: false`).
    */
   ensure(id: string, input: MemoryCreateInput): Promise<{ memory: DeepMemory; created: boolean }>;
   /** @throws MEMORY_NOT_FOUND */
@@ -186,6 +193,33 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
     return { input, tags, groupIds };
   }
 
+  /** The live memory of that kind with the same text (see dedupe.ts), as every process has written it. */
+  function duplicateOf(content: string, kind: DeepMemory["kind"]): Promise<DeepMemory | null> {
+    return index.read((fresh) => findDuplicate(fresh, content, kind, ctx.analyzer));
+  }
+
+  /** Store a checked memory under `id` unless a memory has that id (then return the stored one). */
+  async function storeOnce(
+    id: string,
+    input: z.output<typeof MemoryCreateInput>,
+    tags: string[],
+    groupIds: string[],
+  ): Promise<{ memory: DeepMemory; created: boolean }> {
+    const existing = await backend.get(scope, id);
+    if (existing) return { memory: toMemory(namespace, existing), created: false };
+    const at = await announce(id, "put", 0);
+    try {
+      const record = await backend.put(scope, id, newMemory(id, input, tags, groupIds), { ifVersion: 0 });
+      await announceDoneIfSlow(id, "put", at);
+      return { memory: toMemory(namespace, record), created: true };
+    } catch (error) {
+      if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
+      const raced = await backend.get(scope, id);
+      if (!raced) throw error;
+      return { memory: toMemory(namespace, raced), created: false };
+    }
+  }
+
   async function searchPage(
     raw: MemorySearchInput = {},
   ): Promise<{ items: MemoryHit[]; nextCursor: string | null }> {
@@ -216,6 +250,16 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
     async create(raw) {
       const { input, tags, groupIds } = checkCreate(raw);
       await checkLinks(input.sessionId, groupIds);
+      if (input.dedupe) {
+        const kind = input.kind ?? "observation";
+        const found = await duplicateOf(input.content, kind);
+        if (found) return found;
+        // Processes storing the same text at once race for one id: one memory is stored.
+        const key = contentKey(input.content);
+        const { memory } = await storeOnce(dedupeMemoryId(kind, key, clock.now()), input, tags, groupIds);
+        if (memory.kind === kind && contentKey(memory.content) === key) return memory;
+        // The memory under that id was changed since: this one gets an id of its own.
+      }
       for (;;) {
         const memory = newMemory(`mem_${nextUlid(clock.now())}`, input, tags, groupIds);
         const at = await announce(memory.id, "put", 0);
@@ -232,19 +276,11 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
 
     async ensure(id, raw) {
       const { input, tags, groupIds } = checkCreate(raw);
-      const existing = await backend.get(scope, id);
-      if (existing) return { memory: toMemory(namespace, existing), created: false };
-      const at = await announce(id, "put", 0);
-      try {
-        const record = await backend.put(scope, id, newMemory(id, input, tags, groupIds), { ifVersion: 0 });
-        await announceDoneIfSlow(id, "put", at);
-        return { memory: toMemory(namespace, record), created: true };
-      } catch (error) {
-        if (!hasErrorCode(error, "VERSION_CONFLICT")) throw error;
-        const raced = await backend.get(scope, id);
-        if (!raced) throw error;
-        return { memory: toMemory(namespace, raced), created: false };
+      if (input.dedupe) {
+        const found = await duplicateOf(input.content, input.kind ?? "observation");
+        if (found) return { memory: found, created: false };
       }
+      return storeOnce(id, input, tags, groupIds);
     },
 
     async get(raw) {

@@ -13,9 +13,15 @@ const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
  * lessonMemoryId("auth-design-2025-10-01", "2025-10-01T09:00:00.000Z", "Rotate refresh tokens");
  */
 export function lessonMemoryId(sessionId: string, sessionCreatedAt: string, content: string): string {
-  const digest = createHash("sha256")
-    .update(`lesson\n${sessionId}\n${sessionCreatedAt}\n${content}`)
-    .digest();
+  return hashedMemoryId(
+    Date.parse(sessionCreatedAt),
+    `lesson\n${sessionId}\n${sessionCreatedAt}\n${content}`,
+  );
+}
+
+/** `mem_` and a ULID of time `timeMs` whose 80 random bits are the first of the SHA-256 of `seed`. */
+export function hashedMemoryId(timeMs: number, seed: string): string {
+  const digest = createHash("sha256").update(seed).digest();
   let bits = 0n;
   for (let i = 0; i < 10; i++) bits = (bits << 8n) | BigInt(digest[i]!);
   let random = "";
@@ -23,5 +29,5 @@ export function lessonMemoryId(sessionId: string, sessionCreatedAt: string, cont
     random = CROCKFORD[Number(bits & 31n)]! + random;
     bits >>= 5n;
   }
-  return `mem_${encodeTime(Date.parse(sessionCreatedAt), 10)}${random}`;
+  return `mem_${encodeTime(timeMs, 10)}${random}`;
 }

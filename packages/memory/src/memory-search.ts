@@ -1,7 +1,7 @@
 import type { MemoryHit, MemoryKind } from "@tta-dev/core";
 import { KIND_CODES, type MemoryIndex, TEXT_FIELDS } from "./memory-index.js";
 import { findSlot, type SlotList } from "./postings.js";
-import { finalScore, scoreBound, TopK } from "./ranking.js";
+import { finalScore, scoreBound, scoreParts, TopK } from "./ranking.js";
 import { runSync, STEP_EVERY, STEP_SLOTS, type Steps } from "./slices.js";
 
 /** A validated, normalised search. */
@@ -22,6 +22,8 @@ export interface SearchPlan {
   boostSessionId: string | null;
   boostGroupIds: string[];
   limit: number;
+  /** Give each hit the parts of its score. */
+  explain: boolean;
 }
 
 /** BM25+ parameters (minisearch's defaults). */
@@ -90,7 +92,7 @@ function candidates(index: MemoryIndex, plan: SearchPlan): SlotList[] | null {
 }
 
 /** The live slots of some lists, each once. */
-function* walk(index: MemoryIndex, parts: SlotList[]): Generator<number> {
+export function* walkLive(index: MemoryIndex, parts: SlotList[]): Generator<number> {
   const seen = parts.length > 2 ? new Uint8Array(index.slots) : null;
   const dead = index.dead;
   for (const p of parts) {
@@ -169,7 +171,6 @@ export function* searchSteps(
   const results = () => top.results((slot) => index.memoryAt(slot));
   if (n === 0 || plan.onlyStopWords) return [];
   const terms = yield* pickTerms(index, plan.terms);
-  if (plan.terms.length && !terms.length) return [];
   /** The terms as matched (a typo replaced by the term it was taken for). */
   const shown = [...terms];
   const cols = index.columns;
@@ -218,15 +219,46 @@ export function* searchSteps(
       id,
       slot: short,
       matched: [...matchedTerms, ...tags.map((t) => `tag:${t}`)],
+      ...(plan.explain
+        ? { parts: scoreParts(text, importance, nowMs - cols.updatedMs[short]!, boosts, boostedBy(short)) }
+        : {}),
     });
+  };
+  /** The boosts a memory gets, named: its boost tags, then its links to the boost session and groups. */
+  const boostedBy = (short: number): string[] => [
+    ...plan.boostTags.filter((_, i) => holds(boostParts[i]!, short)).map((t) => `tag:${t}`),
+    ...(plan.boostSessionId !== null && holds(linkParts[0]!, short)
+      ? [`session:${plan.boostSessionId}`]
+      : []),
+    ...plan.boostGroupIds
+      .filter((_, i) => holds(linkParts[i + (plan.boostSessionId !== null ? 1 : 0)]!, short))
+      .map((g) => `group:${g}`),
+  ];
+  /**
+   * With a query, a memory linked to the boost session or groups that matches none of its terms still
+   * counts as holding its most telling term once ({@link linkedText}): the session's own lessons compete
+   * with real matches on importance, recency and boosts instead of being left out.
+   */
+  const rankLinkedUnmatched = (text: number, matchedMask: (short: number) => number) => {
+    if (!linked) return;
+    const seen = new Uint8Array(slots);
+    for (const short of walkLive(index, linkParts.flat())) {
+      if (seen[short] === 1 || matchedMask(short) !== 0) continue;
+      seen[short] = 1;
+      rank(short, text, 0);
+    }
   };
   const sets = candidates(index, plan);
   const candidateTotal = sets === null ? Number.POSITIVE_INFINITY : sets.reduce((s, x) => s + x.length, 0);
 
+  if (plan.terms.length && !terms.length) {
+    rankLinkedUnmatched(linkedText(n, []), () => 0);
+    return results();
+  }
   if (!terms.length) {
     let ranked = 0;
     if (sets !== null && candidateTotal * walkCost < slots) {
-      for (const slot of walk(index, sets)) {
+      for (const slot of walkLive(index, sets)) {
         rank(slot, 1, 0);
         if (++ranked % RANK_STEP === 0) yield;
       }
@@ -269,7 +301,11 @@ export function* searchSteps(
       shown[t] = near;
     }
   }
-  if (!lists.length) return [];
+  const unmatchedText = linkedText(n, lists);
+  if (!lists.length) {
+    rankLinkedUnmatched(unmatchedText, () => 0);
+    return results();
+  }
   const { k, b, d } = BM25;
 
   const postingTotal = lists.reduce((s, l) => s + l.df, 0);
@@ -291,9 +327,10 @@ export function* searchSteps(
         mask |= 1 << l.term;
       }
       if (mask) rank(short, score * popcount(mask), mask);
+      else if (linked && linked[short]! > 0) rank(short, unmatchedText, 0);
     };
     let walked = 0;
-    for (const short of walk(index, sets)) {
+    for (const short of walkLive(index, sets)) {
       scoreOne(short);
       if (++walked % STEP_EVERY === 0) yield;
     }
@@ -311,6 +348,7 @@ export function* searchSteps(
       }
     }
   }
+  rankLinkedUnmatched(unmatchedText, (short) => mask[short]!);
   const rankTouched = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const short = touched[i]!;
@@ -326,6 +364,16 @@ export function* searchSteps(
     yield;
   }
   return results();
+}
+
+/**
+ * The text score of a linked memory that matches no query term: BM25+ of one occurrence, at average
+ * length, of the query's most telling term (`idf × (d + 1)` with the highest idf of a term some memory
+ * holds); without any such term, the idf of a term one memory holds.
+ */
+function linkedText(n: number, lists: readonly { idf: number }[]): number {
+  const idf = lists.length ? Math.max(...lists.map((l) => l.idf)) : Math.log(1 + (n - 1 + 0.5) / 1.5);
+  return idf * (BM25.d + 1);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DeepMemory, MemoryHit } from "@tta-dev/core";
+import type { DeepMemory, MemoryHit, ScoreParts } from "@tta-dev/core";
 
 /**
  * The constants of the ranking formula (README "Ranking"):
@@ -47,6 +47,28 @@ export function finalScore(
   return Math.round(raw * SCALE) / SCALE;
 }
 
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * The factors of {@link finalScore}, rounded for reading (`explain`); `boostedBy` names the boosts (the
+ * links to a session and its groups count as one).
+ */
+export function scoreParts(
+  text: number,
+  importance: number,
+  ageMs: number,
+  boosts: number,
+  boostedBy: string[],
+): ScoreParts {
+  return {
+    text: round6(text),
+    importance: round6(RANKING.importanceBase + importance),
+    recency: round6(recencyWeight(ageMs)),
+    boost: round6(1 + RANKING.boostPerTag * boosts),
+    boostedBy,
+  };
+}
+
 /** What ordering needs to know about a candidate. */
 export interface RankKey {
   pinned: boolean;
@@ -70,6 +92,8 @@ export function compareRank(a: RankKey, b: RankKey): number {
 export interface RankedHit extends RankKey {
   slot: number;
   matched: string[];
+  /** The score's parts, when the search explains. */
+  parts?: ScoreParts;
 }
 
 /** Keeps the best `k` candidates seen, in rank order, without sorting everything. */
@@ -112,6 +136,11 @@ export class TopK {
 
   /** The hits, best first, as search results (`memoryAt` reads each hit's memory). */
   results(memoryAt: (slot: number) => DeepMemory): MemoryHit[] {
-    return this.hits.map((h) => ({ memory: memoryAt(h.slot), score: h.score, matched: h.matched }));
+    return this.hits.map((h) => ({
+      memory: memoryAt(h.slot),
+      score: h.score,
+      matched: h.matched,
+      ...(h.parts ? { explain: h.parts } : {}),
+    }));
   }
 }

@@ -26,5 +26,6 @@ export function planSearch(
     boostSessionId: input.boostSessionId ?? null,
     boostGroupIds: [...new Set(input.boostGroupIds ?? [])].sort(),
     limit: input.limit ?? DEFAULT_SEARCH_LIMIT,
+    explain: input.explain ?? false,
   };
 }

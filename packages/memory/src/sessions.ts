@@ -196,7 +196,8 @@ export function createSessionStoreIn(
       }
       if (session.status !== "completed") transition(id, session.status, "completed");
       // Lessons first, under ids derived from the session and the text: a completed session always
-      // has all its lessons, and a retry after a failure (or a repeated call) stores nothing twice.
+      // has all its lessons, and a retry after a failure (or a repeated call) stores nothing twice. A
+      // lesson already stored with the same text (by any session) is returned instead of a copy.
       const stored: DeepMemory[] = [];
       for (const l of checked) {
         const tags = checkTags([...session.tags, ...l.tags], limits, "lessons.tags");
@@ -207,6 +208,7 @@ export function createSessionStoreIn(
           tags,
           ...(importance !== undefined ? { importance } : {}),
           sessionId: id,
+          dedupe: true,
         });
         stored.push(memory);
       }

@@ -209,3 +209,111 @@ describe("boosts of linked memories", () => {
     expect(boosted[0]!.score).toBeCloseTo(plain[1]!.score * 1.2, 8);
   });
 });
+
+describe("linked memories with no shared word", () => {
+  const S = "redis-perf-2026-11-25";
+
+  it("are candidates of a boosted search, scored as holding its most telling term once", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: S, title: "Work on the release" });
+    const own = await store.memories.create({
+      content: "Benchmark before tuning",
+      sessionId: S,
+      importance: 0.9,
+    });
+    const grouped = await store.memories.create({ content: "Keep the p99 budget", groupIds: ["perf-wave"] });
+    const match = await store.memories.create({ content: "Release notes need work" });
+    const unrelated = await store.memories.create({ content: "Benchmark the parser" });
+
+    // A plain search: text matches only.
+    const plain = await store.memories.search({ query: "release work" });
+    expect(plain.map((h) => h.memory.id)).toEqual([match.id]);
+    // Boosted: the linked ones join (not the unrelated one), after the memory matching both words.
+    const boosted = await store.memories.search({
+      query: "release work",
+      boostSessionId: S,
+      boostGroupIds: ["perf-wave"],
+      explain: true,
+    });
+    expect(boosted.map((h) => h.memory.id)).toEqual([match.id, own.id, grouped.id]);
+    expect(boosted.map((h) => h.memory.id)).not.toContain(unrelated.id);
+    const [, ownHit, groupHit] = boosted;
+    expect(ownHit!.matched).toEqual([]);
+    expect(ownHit!.explain!.boostedBy).toEqual([`session:${S}`]);
+    expect(groupHit!.explain!.boostedBy).toEqual(["group:perf-wave"]);
+    // Holding the query's most telling term once at average length: idf × (d + 1).
+    const n = 4;
+    const idf = Math.log(1 + (n - 1 + 0.5) / (1 + 0.5));
+    expect(ownHit!.explain!.text).toBeCloseTo(idf * 1.5, 5);
+    // Filters still apply to them.
+    const lessons = await store.memories.search({ query: "release", boostSessionId: S, kinds: ["lesson"] });
+    expect(lessons).toEqual([]);
+    // A query no memory matches at all still finds the session's own.
+    const none = await store.memories.search({ query: "zebra quantum", boostSessionId: S });
+    expect(none.map((h) => h.memory.id)).toEqual([own.id]);
+  });
+
+  it("give the same pages as one search", async () => {
+    const { store } = setup();
+    await store.sessions.create({ id: S });
+    for (let i = 0; i < 12; i++) {
+      await store.memories.create({ content: `Note ${i} about ${i % 2 ? "redis" : "tuning"}`, sessionId: S });
+      await store.memories.create({ content: `Redis fact ${i}`, importance: (i % 10) / 10 });
+    }
+    const all = await store.memories.search({ query: "redis", boostSessionId: S, limit: 100 });
+    expect(all).toHaveLength(24);
+    const pages: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.memories.searchPage({
+        query: "redis",
+        boostSessionId: S,
+        limit: 5,
+        ...(cursor ? { cursor } : {}),
+      });
+      pages.push(...page.items.map((h) => h.memory.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual(all.map((h) => h.memory.id));
+  });
+});
+
+describe("explain", () => {
+  it("gives each hit the parts of its score, whose product is the score", async () => {
+    const { store, clock } = setup();
+    await store.sessions.create({ id: "redis-perf-2026-11-25", tags: ["redis"] });
+    await store.memories.create({
+      content: "Pool Redis connections",
+      tags: ["redis", "perf"],
+      importance: 0.8,
+      sessionId: "redis-perf-2026-11-25",
+    });
+    await store.memories.create({ content: "Pooling helps under load", importance: 0.2 });
+    clock.advance(10 * 24 * 3600 * 1000);
+    const plain = await store.memories.search({ query: "pool" });
+    expect(plain.every((h) => h.explain === undefined)).toBe(true);
+    const hits = await store.memories.search({
+      query: "pool",
+      boostTags: ["perf", "redis"],
+      boostSessionId: "redis-perf-2026-11-25",
+      explain: true,
+    });
+    expect(hits.map((h) => h.score)).not.toEqual(plain.map((h) => h.score)); // the boosts count
+    for (const h of hits) {
+      const p = h.explain!;
+      expect(p.text * p.importance * p.recency * p.boost).toBeCloseTo(h.score, 4);
+      for (const x of [p.text, p.importance, p.recency, p.boost]) expect(Math.round(x * 1e6) / 1e6).toBe(x);
+    }
+    expect(hits[0]!.explain).toMatchObject({
+      importance: 1.3,
+      boost: 1.6, // two tags and the session link: three boosts
+      boostedBy: ["tag:perf", "tag:redis", "session:redis-perf-2026-11-25"],
+    });
+    expect(hits[0]!.explain!.recency).toBeLessThan(1);
+    expect(hits[0]!.explain!.recency).toBeGreaterThan(0.5);
+    expect(hits[1]!.explain).toMatchObject({ importance: 0.7, boost: 1, boostedBy: [] });
+    // Without a query, text is 1.
+    const all = await store.memories.search({ explain: true });
+    expect(all.map((h) => h.explain!.text)).toEqual([1, 1]);
+  });
+});

@@ -136,6 +136,8 @@ export async function loadContext(
       boostSessionId: session.id,
       ...(groups.length ? { boostGroupIds: groups.map((g) => g.id) } : {}),
       limit: fetchCount(layers.deep.limit, MAX_DEEP_FETCH),
+      // The explain trace shows each memory's score and its parts.
+      explain: true,
     });
   };
   const [pafs, peers, hits] = await Promise.all([
@@ -160,7 +162,8 @@ export async function loadContext(
     rank: i,
     item: e,
   }));
-  const deepCands: Cand<MemoryHit>[] = hits.map((h, i) => ({
+  const scores = new Map(hits.map((h) => [h.memory.id, h]));
+  const deepCands: Cand<MemoryHit>[] = hits.map(({ explain: _parts, ...h }, i) => ({
     ref: h.memory.id,
     tokens: tokens("deep", h),
     rank: i,
@@ -214,6 +217,12 @@ export async function loadContext(
       groups: picked.groups.map((c) => c.item),
     },
     tokens: selection.tokens,
-    explain: [...missing, ...selection.explain],
+    explain: [
+      ...missing,
+      ...selection.explain.map((e) => {
+        const hit = e.layer === "deep" ? scores.get(e.ref) : undefined;
+        return hit?.explain ? { ...e, score: hit.score, scoreParts: hit.explain } : e;
+      }),
+    ],
   };
 }

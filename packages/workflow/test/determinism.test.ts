@@ -57,6 +57,19 @@ async function scenario(handlers: Handlers, clock: ManualClock): Promise<string[
     tags: ["redis"],
   });
   await c("memory.create", { content: "Caches of user preferences expire after an hour", kind: "decision" });
+  // The session's own lesson shares no word with its title or messages: it is still a candidate.
+  await c("memory.create", {
+    content: "Benchmark before tuning anything",
+    kind: "lesson",
+    importance: 0.95,
+    sessionId: S,
+  });
+  // The same text again, with dedupe: the stored one comes back on every backend.
+  const again = (await c("memory.create", {
+    content: "benchmark, before tuning ANYTHING.",
+    kind: "lesson",
+    dedupe: true,
+  })) as { content: string };
   const out: string[] = [];
   for (const stage of ["plan", "reflect"]) {
     for (const mode of ["rapid", "standard", "augster-rigorous"]) {
@@ -80,9 +93,10 @@ async function scenario(handlers: Handlers, clock: ManualClock): Promise<string[
     "preferense caching",
     "expired caches of the users",
   ]) {
-    const hits = await call(handlers, "memory.search", { query, limit: 10 });
+    const hits = await call(handlers, "memory.search", { query, limit: 10, explain: true });
     out.push(JSON.stringify(hits));
   }
+  out.push(again.content);
   // No stage recorded yet: a load without one is refused; once recorded, it is the session's.
   const refused = await call(handlers, "context.load", { sessionId: S }).catch(
     (e: { code?: string }) => e.code,
@@ -156,6 +170,14 @@ describe("the same scenario renders byte-identical context on every backend", ()
       if (name === "memory") await expect(reference[0]).toMatchFileSnapshot("__snapshots__/plan-rapid.md");
       // The stage recorded by session.setStage is the one a load without a stage gets, on every backend.
       expect(outputs.get(name)!.slice(-3, -1)).toEqual(["VALIDATION_FAILED", "implement"]);
+      // dedupe returned the stored lesson; the session's own lesson, sharing no word with the default
+      // query, was loaded in the reflect stage with its score's parts.
+      expect(outputs.get(name)!.slice(-4, -3)).toEqual(["Benchmark before tuning anything"]);
+      const reflect = outputs.get(name)!.find((o) => o.includes("stage: reflect · mode: standard"))!;
+      expect(reflect).toContain("Benchmark before tuning anything");
+      expect(reflect).toMatch(
+        /deep mem_<id>: included, \d+ tokens, score [\d.]+ = text [\d.]+ × importance 1\.45 × recency [\d.]+ × boost 1\.2 \(session:user-prefs-feature-2025-10-28\)/,
+      );
     }, 60_000);
   }
 });

@@ -56,6 +56,12 @@ export const memoryCreate = defineOperation({
         description: "Link to group",
       },
       pin: { field: "pinned", type: "boolean", description: "Pin: always ranked first" },
+      dedupe: {
+        field: "dedupe",
+        type: "boolean",
+        description:
+          "Return the memory of the same kind and text if one exists (case, accents, spacing aside)",
+      },
     },
     stdin: "content",
     example: 'tta memory add "Refresh tokens must rotate" --kind decision --tag auth --importance 0.9',
@@ -186,6 +192,11 @@ export const memorySearch = defineOperation({
         type: "string",
         valueName: "C",
         description: "nextCursor of the previous page",
+      },
+      explain: {
+        field: "explain",
+        type: "boolean",
+        description: "Show each score's parts (text, importance, recency, boost)",
       },
     },
     example: 'tta memory search "token rotation" --tag auth --limit 5',

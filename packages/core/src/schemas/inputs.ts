@@ -142,6 +142,11 @@ export const MemoryCreateInput = z.strictObject({
   sessionId: SessionIdField.optional(),
   groupIds: GroupIdsField.optional(),
   pinned: z.boolean().optional(),
+  /**
+   * Return the live memory of the same kind whose text is the same once case, accents, spacing and
+   * punctuation are set aside, instead of storing another.
+   */
+  dedupe: z.boolean().optional(),
 });
 
 /** One deep memory. */
@@ -177,11 +182,17 @@ export const MemorySearchInput = z.strictObject({
   groupId: GroupIdField.optional(),
   since: InstantField.optional(),
   boostTags: TagsField.optional(),
-  /** Raise memories linked to this session (one boost, like a boost tag). */
+  /**
+   * Raise memories linked to this session (one boost, like a boost tag); with a query, those that match
+   * none of its words still count as matching one (a session's own lessons are never left out for want
+   * of a shared word).
+   */
   boostSessionId: SessionIdField.optional(),
-  /** Raise memories linked to any of these groups (one boost, like a boost tag). */
+  /** Raise memories linked to any of these groups, as `boostSessionId` does. */
   boostGroupIds: GroupIdsField.optional(),
   limit: SearchLimitField.optional(),
   /** The `nextCursor` of the page before: the hits after it. */
   cursor: CursorField.optional(),
+  /** Give each hit the parts of its score (`explain`). */
+  explain: z.boolean().optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Metadata } from "./common.js";
 import { GroupStatus } from "./group.js";
-import { MemoryHit } from "./memory.js";
+import { MemoryHit, ScoreParts } from "./memory.js";
 import { Paf } from "./paf.js";
 import { CacheEntry, Message, SessionStatus } from "./session.js";
 import { WORKFLOW_STAGES } from "./stage.js";
@@ -32,6 +32,9 @@ export const ExplainEntry = z.object({
   included: z.boolean(),
   reason: ExcludeReason.optional(),
   tokens: z.number().int().min(0),
+  /** Deep memories: the search score and its parts. */
+  score: z.number().optional(),
+  scoreParts: ScoreParts.optional(),
 });
 export type ExplainEntry = z.infer<typeof ExplainEntry>;
 
