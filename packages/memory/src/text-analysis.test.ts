@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createManualClock, SEARCH_LANGUAGES } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { describe, expect, it } from "vitest";
@@ -315,5 +317,18 @@ describe("explain", () => {
     // Without a query, text is 1.
     const all = await store.memories.search({ explain: true });
     expect(all.map((h) => h.explain!.text)).toEqual([1, 1]);
+  });
+});
+
+describe("loading", () => {
+  it("loads the stop-word lists and stemmers on the first word analysed, not with the store", () => {
+    const worker = fileURLToPath(new URL("../test/workers/lazy-text.mts", import.meta.url));
+    const run = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", worker], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ before: 0, after: 2 });
   });
 });

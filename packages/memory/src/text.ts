@@ -5,8 +5,7 @@ import {
   type SearchLanguage,
   ValidationError,
 } from "@tta-dev/core";
-import { newStemmer } from "snowball-stemmers";
-import stopword from "stopword";
+import { createRequire } from "node:module";
 
 /** Word boundaries: spaces, line breaks and punctuation (the minisearch default). */
 const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
@@ -28,8 +27,24 @@ export function normalizeTerm(term: string): string | null {
   return folded.length ? folded : null;
 }
 
+type Stopword = typeof import("stopword");
+type Snowball = typeof import("snowball-stemmers");
+
+/**
+ * The stop-word lists and the stemmers of every language, loaded on first use: a command that never
+ * analyses text (a message append, a hook that only records) does not pay for them.
+ */
+let textModules: { stopword: Stopword; snowball: Snowball } | undefined;
+function modules(): { stopword: Stopword; snowball: Snowball } {
+  textModules ??= {
+    stopword: createRequire(import.meta.url)("stopword") as Stopword,
+    snowball: createRequire(import.meta.url)("snowball-stemmers") as Snowball,
+  };
+  return textModules;
+}
+
 /** The `stopword` package's list of each language (ISO 639-3 keys). */
-const STOP_LIST: Readonly<Record<SearchLanguage, keyof typeof stopword>> = {
+const STOP_LIST: Readonly<Record<SearchLanguage, keyof Stopword>> = {
   danish: "dan",
   dutch: "nld",
   english: "eng",
@@ -72,23 +87,31 @@ export interface TextAnalyzer {
 }
 
 function createAnalyzer(language: SearchLanguage): TextAnalyzer {
-  const stop = new Set<string>();
-  for (const word of stopword[STOP_LIST[language]] as string[]) {
-    // A list word with an apostrophe ("don't") is split as text is: its parts are stop words too.
-    for (const part of tokenize(word)) {
-      const folded = normalizeTerm(part);
-      if (folded !== null) stop.add(folded);
+  let loaded: { stop: Set<string>; stemmer: { stem(word: string): string } } | undefined;
+  // Built on the first word analysed: creating a store analyses nothing.
+  const load = () => {
+    if (loaded) return loaded;
+    const { stopword, snowball } = modules();
+    const stop = new Set<string>();
+    for (const word of stopword[STOP_LIST[language]] as string[]) {
+      // A list word with an apostrophe ("don't") is split as text is: its parts are stop words too.
+      for (const part of tokenize(word)) {
+        const folded = normalizeTerm(part);
+        if (folded !== null) stop.add(folded);
+      }
     }
-  }
-  const stemmer = newStemmer(language);
+    loaded = { stop, stemmer: snowball.newStemmer(language) };
+    return loaded;
+  };
   const memo = new Map<string, string | null>();
   return {
     language,
     id: `snowball-${language}-${ANALYSIS_VERSION}`,
-    isStopWord: (folded) => stop.has(folded),
+    isStopWord: (folded) => load().stop.has(folded),
     term(word) {
       const cached = memo.get(word);
       if (cached !== undefined) return cached;
+      const { stop, stemmer } = load();
       const folded = normalizeTerm(word);
       // Accents are folded before stemming, so `Café` and `cafe` always stem alike.
       const out = folded === null || stop.has(folded) ? null : stemmer.stem(folded) || folded;
