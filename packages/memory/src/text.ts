@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   DEFAULT_SEARCH_LANGUAGE,
   isSearchLanguage,
@@ -5,7 +6,6 @@ import {
   type SearchLanguage,
   ValidationError,
 } from "@tta-dev/core";
-import { createRequire } from "node:module";
 
 /** Word boundaries: spaces, line breaks and punctuation (the minisearch default). */
 const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
