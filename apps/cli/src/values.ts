@@ -1,17 +1,10 @@
 import type { CliValueType } from "@tta-dev/contract";
-import { FORBIDDEN_KEYS, ValidationError } from "@tta-dev/core";
+import { FORBIDDEN_KEYS, parseDuration, ValidationError } from "@tta-dev/core";
+
+export { parseDuration };
 
 function fail(label: string, message: string): never {
   throw new ValidationError(`${label}: ${message}`, { issues: [{ path: label, message }] });
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `500ms`, `30s`, `15m`, `1h`, `7d`, or a bare number of seconds → milliseconds. */
-export function parseDuration(text: string, label = "duration"): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) fail(label, `must be a duration such as 30s, 15m, 1h or 7d, got ${JSON.stringify(text)}`);
-  return Math.round(Number(m[1]) * UNITS[m[2] ?? "s"]!);
 }
 
 /** Parse JSON, failing `VALIDATION_FAILED` with the parser's reason. */

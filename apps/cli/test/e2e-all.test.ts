@@ -73,6 +73,7 @@ describe("every operation end to end", () => {
     await step("session.complete", ["session", "complete", S, "--lesson", "Rotate tokens"]);
     await step("session.archive", ["session", "archive", T]);
     await step("memory.delete", ["memory", "delete", memoryId]);
+    await step("forget", ["forget", "--layer", "memories", "--kind", "lesson", "--dry-run"]);
     await step("session.delete", ["session", "delete", S, "--cascade", "--forget-memories"]);
     expect([...seen].sort()).toEqual([...OPERATION_NAMES].sort());
   });

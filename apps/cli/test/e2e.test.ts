@@ -120,6 +120,47 @@ describe("tta end to end on the file backend", () => {
     );
   });
 
+  it("tta forget --dry-run changes no file under .tta; the real run deletes exactly the receipt's ids", async () => {
+    const cwd = tempWorkspace();
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => {
+        const p = join(dir, n);
+        return statSync(p).isDirectory() ? files(p) : [`${p}\n${readFileSync(p, "latin1")}`];
+      });
+    await ok("session.create", ["session", "create", S], cwd);
+    await ok("message.append", ["message", "add", S, "hello"], cwd);
+    await ok("session.archive", ["session", "archive", S], cwd);
+    await ok("session.create", ["session", "create", "auth-impl-2025-10-02"], cwd);
+    const low = await ok("memory.create", ["memory", "add", "Minor note", "--importance", "0.1"], cwd);
+    const pin = await ok(
+      "memory.create",
+      ["memory", "add", "Pinned note", "--importance", "0.1", "--pin"],
+      cwd,
+    );
+    const flags = ["--layer", "sessions", "--status", "archived"];
+    const before = files(join(cwd, ".tta")).sort();
+    const dry = await ok("forget", ["forget", ...flags, "--dry-run"], cwd);
+    expect(files(join(cwd, ".tta")).sort()).toEqual(before);
+    expect(dry).toMatchObject({ dryRun: true, sessions: { count: 1, ids: [S] }, messages: 1 });
+    const real = await ok("forget", ["forget", ...flags], cwd);
+    expect({ ...real, dryRun: true }).toEqual(dry);
+    expect((await fails(["session", "show", S], cwd)).error).toBe("SESSION_NOT_FOUND");
+    await ok("session.get", ["session", "show", "auth-impl-2025-10-02"], cwd);
+    const memories = await ok(
+      "forget",
+      ["forget", "--layer", "memories", "--importance-below", "0.5", "--older-than", "1ms"],
+      cwd,
+    );
+    expect(memories.memories.ids).toEqual([low.id]);
+    await ok("memory.get", ["memory", "show", pin.id], cwd);
+    expect(await fails(["forget"], cwd)).toEqual({ code: 2, error: "VALIDATION_FAILED" });
+    expect(await fails(["forget", "--older-than", "soon"], cwd)).toEqual({
+      code: 2,
+      error: "VALIDATION_FAILED",
+    });
+  });
+
   it("exits with the code of the domain error", async () => {
     const cwd = tempWorkspace();
     await ok("session.create", ["session", "create", S], cwd);

@@ -26,6 +26,8 @@ const WHEN: Record<OperationName, string> = {
   "memory.get": "Call to read one deep memory by id.",
   "memory.update": "Call to correct or re-rank a deep memory (content, kind, tags, importance, pin).",
   "memory.delete": "Call only when a deep memory is wrong and should be forgotten.",
+  forget:
+    "Call only when the user asks to forget: by retention rules or ids; run it with dryRun first and show the receipt before deleting.",
   "memory.search":
     "Call before deciding or answering from memory: search deep memory (lessons, decisions, failures) by text, tags, kind and importance.",
   "group.create": "Call to start a group of related sessions (a feature spanning several sessions).",
@@ -103,8 +105,9 @@ function annotationsOf(op: Operation): ToolAnnotations {
   return {
     title: op.summary.replace(/[;:(].*$/, "").trim(),
     readOnlyHint: readOnly,
-    // Deletes and overwrites lose what was there; everything else only adds or moves along.
-    destructiveHint: !readOnly && (method === "DELETE" || method === "PUT" || method === "PATCH"),
+    // Deletes, overwrites and forgetting lose what was there; everything else only adds or moves along.
+    destructiveHint:
+      !readOnly && (method === "DELETE" || method === "PUT" || method === "PATCH" || op.name === "forget"),
     idempotentHint: readOnly || method !== "POST" || IDEMPOTENT_POSTS.has(op.name as OperationName),
     openWorldHint: false,
   };

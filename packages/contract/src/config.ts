@@ -1,4 +1,13 @@
-import { NAMING_POLICIES, SEARCH_LANGUAGES } from "@tta-dev/core";
+import {
+  DURATION_PATTERN,
+  MemoryKind,
+  NAMING_POLICIES,
+  parseDuration,
+  RetentionRule,
+  SEARCH_LANGUAGES,
+  SessionStatus,
+  ValidationError,
+} from "@tta-dev/core";
 import { z } from "zod";
 
 /** Storage backends the apps can open. */
@@ -69,6 +78,50 @@ export const HttpAllowedHost = z
     "must be a host name or IP address (IPv6 in brackets), without port or scheme",
   );
 
+/** A duration in a configuration file: `90d`, `12h`, `30m`, `45s`, `500ms` (a bare number is seconds). */
+const ConfigDuration = z.string().regex(DURATION_PATTERN, "must be a duration such as 30s, 15m, 1h or 7d");
+
+/**
+ * One retention rule of `retention:` (docs/domain.md#forgetting): the fields of a rule of `forget`, with
+ * durations written as `olderThan: 90d` and `archivedFor: 30d`.
+ */
+export const ConfigRetentionRule = z.strictObject({
+  layer: z.enum(["sessions", "memories"]),
+  olderThan: ConfigDuration.optional(),
+  status: z.array(SessionStatus).optional(),
+  archivedFor: ConfigDuration.optional(),
+  kinds: z.array(MemoryKind).optional(),
+  importanceBelow: z.number().min(0).max(1).optional(),
+  tags: z.array(z.string()).optional(),
+  expired: z.literal(true).optional(),
+});
+export type ConfigRetentionRule = z.infer<typeof ConfigRetentionRule>;
+
+/**
+ * The rules of `retention:` as `forget` takes them, each checked (`VALIDATION_FAILED` naming
+ * `retention.<i>.<field>`).
+ */
+export function retentionRules(rules: readonly ConfigRetentionRule[] | undefined): RetentionRule[] {
+  return (rules ?? []).map(({ olderThan, archivedFor, ...rest }, i) => {
+    const rule = {
+      ...rest,
+      ...(olderThan !== undefined
+        ? { olderThanMs: parseDuration(olderThan, `retention.${i}.olderThan`) }
+        : {}),
+      ...(archivedFor !== undefined
+        ? { archivedForMs: parseDuration(archivedFor, `retention.${i}.archivedFor`) }
+        : {}),
+    };
+    const parsed = RetentionRule.safeParse(rule);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const path = `retention.${i}${issue.path.length ? `.${issue.path.join(".")}` : ""}`;
+      throw new ValidationError(`${path}: ${issue.message}`, { issues: [{ path, message: issue.message }] });
+    }
+    return parsed.data;
+  });
+}
+
 /**
  * `.tta/config.yaml`. Every key is optional; unknown keys are refused so that a typo is reported
  * instead of ignored. Relative paths are relative to the workspace root (the folder holding `.tta/`).
@@ -97,6 +150,8 @@ export const ConfigSchema = z.strictObject({
   limits: LimitsConfig.optional(),
   /** Deep-memory search: the language of its text analysis (stop words, stemming; default `english`). */
   search: z.strictObject({ language: z.enum(SEARCH_LANGUAGES).optional() }).optional(),
+  /** Retention rules that `tta forget --apply-policy` runs. */
+  retention: z.array(ConfigRetentionRule).max(50).optional(),
   http: z
     .strictObject({
       host: z.string().min(1).optional(),

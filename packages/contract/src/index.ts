@@ -6,6 +6,7 @@ export * from "./http-status.js";
 export * from "./openapi.js";
 export * from "./ops/cache.js";
 export * from "./ops/context.js";
+export * from "./ops/forget.js";
 export * from "./ops/group.js";
 export * from "./ops/group-membership.js";
 export * from "./ops/memory.js";

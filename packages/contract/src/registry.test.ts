@@ -18,7 +18,7 @@ import {
 const SPEC_OPERATIONS =
   `session.create session.get session.list session.complete session.archive session.setStage session.delete
 message.append message.list cache.set cache.get cache.list cache.delete memory.create memory.get memory.update
-memory.delete memory.search group.create group.get group.list group.addSession group.removeSession group.sessions
+memory.delete memory.search forget group.create group.get group.list group.addSession group.removeSession group.sessions
 group.updateMetadata group.setStatus group.delete group.summary context.load paf.list paf.validate paf.diff
 policy.show system.doctor system.repair`.split(/\s+/);
 

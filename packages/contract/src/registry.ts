@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Operation } from "./define.js";
 import { cacheOperations } from "./ops/cache.js";
 import { contextOperations } from "./ops/context.js";
+import { forgetOperations } from "./ops/forget.js";
 import { groupOperations } from "./ops/group.js";
 import { memoryOperations } from "./ops/memory.js";
 import { type MessageAppendResult, messageOperations } from "./ops/message.js";
@@ -15,6 +16,7 @@ const ALL = [
   ...messageOperations,
   ...cacheOperations,
   ...memoryOperations,
+  ...forgetOperations,
   ...groupOperations,
   ...contextOperations,
   ...pafOperations,

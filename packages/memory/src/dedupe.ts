@@ -23,7 +23,7 @@ export function contentKey(text: string): string {
 }
 
 /**
- * The live memory of `kind` whose {@link contentKey} is `key`, the first created when there are several
+ * The live, unexpired memory of `kind` whose {@link contentKey} is `key`, the first created when there are several
  * (then the smaller id), or `null`. Exact: every memory holding the text's rarest term is compared (all
  * live memories when the text has only stop words).
  */
@@ -32,6 +32,7 @@ export function findDuplicate(
   content: string,
   kind: MemoryKind,
   analyzer: TextAnalyzer,
+  nowMs: number,
 ): DeepMemory | null {
   const key = contentKey(content);
   const terms = new Set<string>();
@@ -53,6 +54,7 @@ export function findDuplicate(
   let best: DeepMemory | null = null;
   const consider = (memory: DeepMemory) => {
     if (memory.kind !== kind || contentKey(memory.content) !== key) return;
+    if (memory.expiresAt !== undefined && Date.parse(memory.expiresAt) <= nowMs) return;
     if (
       !best ||
       memory.createdAt < best.createdAt ||

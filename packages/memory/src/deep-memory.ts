@@ -178,6 +178,7 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
       ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
       groupIds,
       pinned: input.pinned ?? false,
+      ...(input.expiresAt !== undefined ? { expiresAt: new Date(input.expiresAt).toISOString() } : {}),
       createdAt: now,
       updatedAt: now,
     } satisfies Omit<DeepMemory, "version">;
@@ -195,7 +196,7 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
 
   /** The live memory of that kind with the same text (see dedupe.ts), as every process has written it. */
   function duplicateOf(content: string, kind: DeepMemory["kind"]): Promise<DeepMemory | null> {
-    return index.read((fresh) => findDuplicate(fresh, content, kind, ctx.analyzer));
+    return index.read((fresh) => findDuplicate(fresh, content, kind, ctx.analyzer, clock.now()));
   }
 
   /** Store a checked memory under `id` unless a memory has that id (then return the stored one). */
@@ -257,8 +258,9 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
         // Processes storing the same text at once race for one id: one memory is stored.
         const key = contentKey(input.content);
         const { memory } = await storeOnce(dedupeMemoryId(kind, key, clock.now()), input, tags, groupIds);
-        if (memory.kind === kind && contentKey(memory.content) === key) return memory;
-        // The memory under that id was changed since: this one gets an id of its own.
+        const expired = memory.expiresAt !== undefined && Date.parse(memory.expiresAt) <= clock.now();
+        if (memory.kind === kind && contentKey(memory.content) === key && !expired) return memory;
+        // The memory under that id was changed since, or has expired: this one gets an id of its own.
       }
       for (;;) {
         const memory = newMemory(`mem_${nextUlid(clock.now())}`, input, tags, groupIds);
@@ -321,6 +323,12 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
             groupIds: groupIds ?? current.groupIds,
             pinned: input.pinned ?? current.pinned,
             sessionId: input.sessionId === undefined ? current.sessionId : (input.sessionId ?? undefined),
+            expiresAt:
+              input.expiresAt === undefined
+                ? current.expiresAt
+                : input.expiresAt === null
+                  ? undefined
+                  : new Date(input.expiresAt).toISOString(),
           };
           const same =
             next.content === current.content &&
@@ -329,13 +337,15 @@ export function createDeepMemoryIn(ctx: MemoryContext, groups?: GroupLinks): Dee
             next.importance === current.importance &&
             sameList(next.groupIds, current.groupIds) &&
             next.pinned === current.pinned &&
-            next.sessionId === current.sessionId;
+            next.sessionId === current.sessionId &&
+            next.expiresAt === current.expiresAt;
           if (same) return null;
-          const { sessionId, ...fields } = next;
+          const { sessionId, expiresAt, ...fields } = next;
           return {
             id: current.id,
             ...fields,
             ...(sessionId !== undefined ? { sessionId } : {}),
+            ...(expiresAt !== undefined ? { expiresAt } : {}),
             createdAt: current.createdAt,
             updatedAt: ctx.nowIso(),
           };

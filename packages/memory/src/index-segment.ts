@@ -17,7 +17,7 @@ export { runSliced, runSync, SLICE_MS, Slicer, STEP_EVERY, STEP_SLOTS, type Step
  * The header names every section of the body (offset, length), the body's crc32 and the index
  * state (`seenSeq`, the anchor entry, announced writes still pending). Slots are in id order.
  */
-export const SEGMENT_FORMAT = 1;
+export const SEGMENT_FORMAT = 2;
 /** The first bytes of every segment. */
 export const MAGIC = Buffer.from("TTAMIDX1", "latin1");
 
@@ -111,6 +111,8 @@ export interface Segment {
   importance: Float64Array;
   createdMs: Float64Array;
   updatedMs: Float64Array;
+  /** `expiresAt` in epoch ms, `Infinity` for a memory that does not expire. */
+  expiresMs: Float64Array;
   version: Float64Array;
   pinned: Uint8Array;
   kind: Uint8Array;
@@ -151,6 +153,7 @@ export interface SegmentInput {
   importance: Float64Array;
   createdMs: Float64Array;
   updatedMs: Float64Array;
+  expiresMs: Float64Array;
   version: Float64Array;
   pinned: Uint8Array;
   kind: Uint8Array;
@@ -263,6 +266,7 @@ export function* encodeSteps(input: SegmentInput): Steps<Buffer> {
   w.add("importance", input.importance.subarray(0, input.n));
   w.add("createdMs", input.createdMs.subarray(0, input.n));
   w.add("updatedMs", input.updatedMs.subarray(0, input.n));
+  w.add("expiresMs", input.expiresMs.subarray(0, input.n));
   w.add("version", input.version.subarray(0, input.n));
   w.add("pinned", input.pinned.subarray(0, input.n));
   w.add("kind", input.kind.subarray(0, input.n));

@@ -3,6 +3,7 @@ export * from "./bundle/format.js";
 export * from "./cache.js";
 export * from "./context.js";
 export * from "./deep-memory.js";
+export { allRecords, type ForgetOptions } from "./forget.js";
 export { lessonMemoryId } from "./lesson-id.js";
 export * from "./memory-store.js";
 export { type IndexSync, type IndexSyncStats, PENDING_WINDOW_MS } from "./memory-sync.js";

@@ -32,6 +32,8 @@ export interface SlotColumns {
   importance: Float64Array;
   createdMs: Float64Array;
   updatedMs: Float64Array;
+  /** `expiresAt` in epoch ms; `Infinity` when the memory does not expire. */
+  expiresMs: Float64Array;
   version: Float64Array;
   pinned: Uint8Array;
   kind: Uint8Array;
@@ -109,6 +111,7 @@ export class MemoryIndex {
     importance: new Float64Array(1024),
     createdMs: new Float64Array(1024),
     updatedMs: new Float64Array(1024),
+    expiresMs: new Float64Array(1024),
     version: new Float64Array(1024),
     pinned: new Uint8Array(1024),
     kind: new Uint8Array(1024),
@@ -155,6 +158,7 @@ export class MemoryIndex {
     c.createdMs = sized(base?.createdMs, Float64Array);
     yield;
     c.updatedMs = sized(base?.updatedMs, Float64Array);
+    c.expiresMs = sized(base?.expiresMs, Float64Array);
     yield;
     c.version = sized(base?.version, Float64Array);
     yield;
@@ -218,12 +222,15 @@ export class MemoryIndex {
     c.importance = grow(c.importance, slot);
     c.createdMs = grow(c.createdMs, slot);
     c.updatedMs = grow(c.updatedMs, slot);
+    c.expiresMs = grow(c.expiresMs, slot);
     c.version = grow(c.version, slot);
     c.pinned = grow(c.pinned, slot);
     c.kind = grow(c.kind, slot);
     c.importance[slot] = memory.importance;
     c.createdMs[slot] = Date.parse(memory.createdAt);
     c.updatedMs[slot] = Date.parse(memory.updatedAt);
+    c.expiresMs[slot] =
+      memory.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(memory.expiresAt);
     c.version[slot] = memory.version;
     c.pinned[slot] = memory.pinned ? 1 : 0;
     c.kind[slot] = KIND_CODES[memory.kind];
@@ -490,6 +497,7 @@ export class MemoryIndex {
       importance: pick(c.importance),
       createdMs: pick(c.createdMs),
       updatedMs: pick(c.updatedMs),
+      expiresMs: pick(c.expiresMs),
       version: pick(c.version),
       pinned: pick(c.pinned),
       kind: pick(c.kind),

@@ -199,6 +199,8 @@ export function* searchSteps(
     if (kindMask && !(kindMask & (1 << cols.kind[short]!))) return;
     const importance = cols.importance[short]!;
     if (importance < minImportance || cols.updatedMs[short]! < sinceMs) return;
+    // An expired memory is never returned, whatever has been purged yet.
+    if (cols.expiresMs[short]! <= nowMs) return;
     if (inSession && inSession[short] === 0) return;
     if (inGroup && inGroup[short] === 0) return;
     if (tagCounts && tagCounts[short]! < needTags) return;

@@ -1,7 +1,8 @@
-import type { MemoryBackend } from "@tta-dev/core";
+import type { ForgetInput, ForgetReceipt, MemoryBackend } from "@tta-dev/core";
 import { type CacheStore, createCacheStoreIn } from "./cache.js";
 import { type MemoryContextOptions, resolveMemoryContext } from "./context.js";
 import { createDeepMemoryIn, type DeepMemoryStore, type GroupLinks } from "./deep-memory.js";
+import { type ForgetOptions, forgetIn } from "./forget.js";
 import { createMessageStoreIn, type MessageStore } from "./messages.js";
 import { type SessionLayerReads, sessionLayerReads } from "./reads.js";
 import { createSessionStoreIn, type OnSessionDelete, type SessionStore } from "./sessions.js";
@@ -28,6 +29,11 @@ export interface MemoryStore {
   readonly memories: DeepMemoryStore;
   /** Batch-read builders for one session's layers (one round trip for a loader). */
   reads(sessionId: string): SessionLayerReads;
+  /**
+   * Forget what retention rules and named ids take (docs/domain.md#forgetting); with `dryRun`, only
+   * the receipt of what would go.
+   */
+  forget(input: ForgetInput, options?: ForgetOptions): Promise<ForgetReceipt>;
 }
 
 /**
@@ -43,16 +49,23 @@ export interface MemoryStore {
 export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const ctx = resolveMemoryContext(options);
   const memories = createDeepMemoryIn(ctx, options.groups);
+  const sessions = createSessionStoreIn(ctx, memories, {
+    ...(options.onSessionDelete ? { onSessionDelete: options.onSessionDelete } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+  });
+  const groups = options.groups;
   return {
     namespace: ctx.namespace,
     backend: ctx.backend,
-    sessions: createSessionStoreIn(ctx, memories, {
-      ...(options.onSessionDelete ? { onSessionDelete: options.onSessionDelete } : {}),
-      ...(options.groups ? { groups: options.groups } : {}),
-    }),
+    sessions,
     messages: createMessageStoreIn(ctx),
     cache: createCacheStoreIn(ctx),
     memories,
     reads: (sessionId) => sessionLayerReads(ctx.namespace, sessionId),
+    forget: (input, forgetOptions = {}) =>
+      forgetIn(ctx, { sessions, memories }, input, {
+        ...(groups ? { memberships: (id: string) => groups.memberships(id) } : {}),
+        ...forgetOptions,
+      }),
   };
 }

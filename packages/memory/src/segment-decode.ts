@@ -221,6 +221,7 @@ function* read(body: Buffer, h: Header): Steps<Segment> {
     importance: yield* typed("importance", Float64Array, n),
     createdMs: yield* typed("createdMs", Float64Array, n),
     updatedMs: yield* typed("updatedMs", Float64Array, n),
+    expiresMs: yield* typed("expiresMs", Float64Array, n),
     version: yield* typed("version", Float64Array, n),
     pinned: yield* typed("pinned", Uint8Array, n),
     kind,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { type Config, ConfigSchema } from "@tta-dev/contract";
+import { type Config, ConfigSchema, retentionRules } from "@tta-dev/contract";
 import {
   checkNamespace,
   DEFAULT_NAMESPACE,
@@ -37,7 +37,20 @@ export interface ResolvedConfig {
 
 function check(config: unknown, where: string, describe: (path: string) => string): Config {
   const result = ConfigSchema.safeParse(config);
-  if (result.success) return result.data;
+  if (result.success) {
+    try {
+      // A rule without a condition, or with one of another layer, fails here rather than at `forget`.
+      retentionRules(result.data.retention);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const issues = (error.details as { issues?: { path: string; message: string }[] }).issues ?? [];
+      throw new ValidationError(
+        `Invalid configuration in ${where}: ${issues.map((i) => `${describe(i.path)}: ${i.message}`).join("; ")}`,
+        { source: where, issues },
+      );
+    }
+    return result.data;
+  }
   const issues = formatIssues(result.error.issues).map((i) => {
     const unknown = /Unrecognized keys?: (.*)/.exec(i.message);
     const path = unknown && i.path === "(root)" ? unknown[1]!.replace(/"/g, "") : i.path;

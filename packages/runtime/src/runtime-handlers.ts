@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Handlers, OutputOf } from "@tta-dev/contract";
+import { type Handlers, type OutputOf, retentionRules } from "@tta-dev/contract";
 import { type MemoryBackend, resolveLimits, ValidationError } from "@tta-dev/core";
 import type { HandlersOptions } from "@tta-dev/workflow";
 import type { ResolvedConfig } from "./load-config.js";
@@ -74,6 +74,7 @@ export async function openHandlers(
     limits: resolveLimits(config.limits ?? {}),
     namingPolicy: resolved.namingPolicy,
     ...(config.search?.language ? { searchLanguage: config.search.language } : {}),
+    ...(config.retention ? { retention: retentionRules(config.retention) } : {}),
     version: options.version,
     configSources: resolved.sources,
     ...(options.logger ? { logger: options.logger } : {}),

@@ -134,6 +134,13 @@ describe("handlers", () => {
     });
     expect(await c("session.archive", { id: S })).toMatchObject({ status: "archived" });
     expect(await c("cache.delete", { sessionId: S2, key: "nothing" })).toMatchObject({ deleted: false });
+    // Forget by a rule given field by field (the CLI's flags): the archived session, dry run first.
+    const rule = { layer: "sessions", status: ["archived"] };
+    const dry = await c("forget", { ...rule, dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, sessions: { count: 1, ids: [S] }, memberships: 1 });
+    expect(await c("session.get", { id: S })).toMatchObject({ id: S });
+    await expect(c("forget", { status: ["archived"] })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await expect(c("forget", {})).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     expect(await c("memory.delete", { id: mem.id })).toMatchObject({
       deleted: true,
       counts: { memories: 1 },

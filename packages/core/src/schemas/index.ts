@@ -5,5 +5,6 @@ export * from "./inputs.js";
 export * from "./memory.js";
 export * from "./paf.js";
 export * from "./quick-inputs.js";
+export * from "./retention.js";
 export * from "./session.js";
 export * from "./workflow.js";

@@ -142,6 +142,8 @@ export const MemoryCreateInput = z.strictObject({
   sessionId: SessionIdField.optional(),
   groupIds: GroupIdsField.optional(),
   pinned: z.boolean().optional(),
+  /** From this instant on, search never returns the memory (it is forgotten). */
+  expiresAt: InstantField.optional(),
   /**
    * Return the live memory of the same kind whose text is the same once case, accents, spacing and
    * punctuation are set aside, instead of storing another.
@@ -162,6 +164,8 @@ export const MemoryUpdateInput = z.strictObject({
   sessionId: SessionIdField.nullable().optional(),
   groupIds: GroupIdsField.optional(),
   pinned: z.boolean().optional(),
+  /** A new expiry; `null` removes it. */
+  expiresAt: InstantField.nullable().optional(),
   ifVersion: IfVersionField.optional(),
 });
 

@@ -14,6 +14,8 @@ export const DeepMemory = z.object({
   sessionId: z.string().optional(),
   groupIds: z.array(z.string()),
   pinned: z.boolean(),
+  /** When set, search never returns the memory from this instant on; `tta forget` removes it. */
+  expiresAt: Timestamp.optional(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   version: Version,

@@ -242,6 +242,12 @@ export const PARITY_SCENARIO: readonly ParityStep[] = [
     error: "SESSION_NOT_ACTIVE",
   },
   { op: "session.archive", cli: ["session", "archive", T], http: { id: T } },
+  {
+    op: "forget",
+    cli: ["forget", "--layer", "sessions", "--status", "archived", "--dry-run"],
+    http: { layer: "sessions", status: ["archived"], dryRun: true },
+  },
+  { op: "forget", cli: ["forget"], http: {}, error: "VALIDATION_FAILED" },
   { op: "memory.delete", cli: ["memory", "delete", "{mem}"], http: { id: "{mem}" } },
   {
     op: "session.delete",

@@ -33,6 +33,35 @@ export function dataHandlers(env: HandlerEnv) {
         },
       };
     },
+    forget: (i, c) => {
+      const { layer, olderThanMs, status, archivedForMs, kinds, importanceBelow, tags, expired, ...rest } = i;
+      const conditions = defined({
+        olderThanMs,
+        status,
+        archivedForMs,
+        kinds,
+        importanceBelow,
+        tags,
+        expired: expired ? (true as const) : undefined,
+      });
+      const rules = [...(rest.rules ?? [])];
+      if (layer) rules.push({ layer, ...conditions });
+      else if (Object.keys(conditions).length) {
+        throw new ValidationError(
+          "forget: a rule's conditions need its layer (--layer sessions or memories).",
+          {
+            issues: [{ path: "layer", message: "required with a rule's conditions" }],
+          },
+        );
+      }
+      if (!rules.length && !rest.sessionIds?.length && !rest.memoryIds?.length && !rest.applyPolicy) {
+        throw new ValidationError(
+          "forget: nothing to forget; give a rule (--layer and its conditions), ids (--session, --memory) or --apply-policy.",
+          { issues: [{ path: "rules", message: "no rule, id or policy given" }] },
+        );
+      }
+      return m(c.namespace).forget(defined({ ...rest, rules }), { policy: env.options.retention ?? [] });
+    },
     "message.append": async (i, c) => {
       const store = m(c.namespace).messages;
       if (i.messages) {

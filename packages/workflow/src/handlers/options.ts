@@ -3,6 +3,7 @@ import type {
   Limits,
   MemoryBackend,
   NamingPolicy,
+  RetentionRule,
   SearchLanguage,
   TokenEstimator,
 } from "@tta-dev/core";
@@ -36,6 +37,8 @@ export interface HandlersOptions {
   namingPolicy?: NamingPolicy;
   /** The language of deep-memory search analysis (stop words, stemming); default `english`. */
   searchLanguage?: SearchLanguage;
+  /** The configured retention rules (`retention:`), which `forget` with `applyPolicy` runs. */
+  retention?: readonly RetentionRule[];
   estimator?: TokenEstimator;
   /** Configured runtime versions for the `runtime-version` checker. */
   runtime?: Record<string, string>;
