@@ -12,8 +12,11 @@ import { tempWorkspace } from "./harness.js";
  * `tta hook claude-code` answering SessionStart (median of 5) stay within twice their targets (1.2 s,
  * 0.5 s and 0.6 s on the 2-core development machine, loaded).
  * Guards against a regression by a large factor (an index rebuilt or rewritten per process), not
- * benchmarks: `pnpm bench` measures. A machine so loaded that `node -e 0` takes longer than its usual
- * 50 ms gets the excess on top of each limit.
+ * benchmarks: `pnpm bench` measures. On a loaded machine (CI runs other packages' tests beside this
+ * one) every process slows down, so each limit is the larger of twice the target and
+ * FLOOR_FACTOR × `tta --version`, measured in the same loop: the bundled CLI starting with no store.
+ * Unloaded, `--version` takes ~70 ms and plan context ~190 ms (2.7×); a process that rebuilds the
+ * index takes ~610 ms (9×), so a rebuild still fails under any load.
  */
 
 const CLI = fileURLToPath(new URL("..", import.meta.url));
@@ -24,6 +27,7 @@ const MEMORIES = 10_000;
 const SEARCH_MS = 2 * 600;
 const CONTEXT_MS = 2 * 250;
 const HOOK_START_MS = 2 * 300;
+const FLOOR_FACTOR = 5;
 
 let cwd: string;
 
@@ -50,6 +54,15 @@ function node(args: string[], input = ""): number {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Expects the median `ms` under the larger of `target` and FLOOR_FACTOR × the `tta --version` median. */
+function expectWithin(what: string, ms: number, target: number, floor: number[]): void {
+  const f = median(floor);
+  const limit = Math.max(target, FLOOR_FACTOR * f);
+  expect(ms, `${what} ms (tta --version ${f.toFixed(0)} ms, limit ${limit.toFixed(0)} ms)`).toBeLessThan(
+    limit,
+  );
+}
 
 beforeAll(async () => {
   const r = spawnSync(process.execPath, ["scripts/bundle.mjs", OUT], { cwd: CLI, encoding: "utf8" });
@@ -84,14 +97,12 @@ describe(`the bundled CLI over ${MEMORIES} memories (file backend)`, () => {
     const search: number[] = [];
     const context: number[] = [];
     for (let i = 0; i < 5; i++) {
-      floor.push(node(["-e", "0"]));
+      floor.push(tta(["--version"]));
       search.push(tta(["memory", "search", "redis shard"]));
       context.push(tta(["context", S, "--stage", "plan"]));
     }
-    const excess = Math.max(0, median(floor) - 50);
-    const seen = `node -e 0 ${median(floor).toFixed(0)} ms`;
-    expect(median(search), `memory search ms (${seen})`).toBeLessThan(SEARCH_MS + excess);
-    expect(median(context), `context --stage plan ms (${seen})`).toBeLessThan(CONTEXT_MS + excess);
+    expectWithin("memory search", median(search), SEARCH_MS, floor);
+    expectWithin("context --stage plan", median(context), CONTEXT_MS, floor);
   }, 60_000);
 
   it(`answers a Claude Code SessionStart within ${HOOK_START_MS} ms, median of 5`, () => {
@@ -108,15 +119,12 @@ describe(`the bundled CLI over ${MEMORIES} memories (file backend)`, () => {
     const floor: number[] = [];
     const hook: number[] = [];
     for (let i = 0; i < 5; i++) {
-      floor.push(node(["-e", "0"]));
+      floor.push(tta(["--version"]));
       hook.push(tta(["hook", "claude-code"], start));
     }
     const context = (JSON.parse(lastStdout) as { hookSpecificOutput: { additionalContext: string } })
       .hookSpecificOutput.additionalContext;
     expect(context).toContain("## Deep memory");
-    const excess = Math.max(0, median(floor) - 50);
-    expect(median(hook), `SessionStart ms (node -e 0 ${median(floor).toFixed(0)} ms)`).toBeLessThan(
-      HOOK_START_MS + excess,
-    );
+    expectWithin("SessionStart", median(hook), HOOK_START_MS, floor);
   }, 60_000);
 });
