@@ -153,6 +153,48 @@ describe("handlers", () => {
     expect([...seen].sort()).toEqual([...OPERATION_NAMES].sort());
   });
 
+  it("report the size of each store in doctor, and null sizes when the store cannot be listed", async () => {
+    const inner = createInMemoryBackend();
+    const { handlers } = await workspace(inner);
+    const sizes = async () =>
+      ((await handlers["system.doctor"]({}, { namespace: "default" })) as { sizes: unknown }).sizes;
+    expect(await sizes()).toEqual({
+      sessions: 0,
+      messages: 0,
+      cache: 0,
+      memories: 0,
+      memoryChanges: 0,
+      groups: 0,
+    });
+    await call(handlers, "session.create", { id: S });
+    await call(handlers, "session.create", { id: S2 });
+    await call(handlers, "message.append", { sessionId: S, messages: [{ content: "a" }, { content: "b" }] });
+    await call(handlers, "message.append", { sessionId: S2, content: "c" });
+    await call(handlers, "cache.set", { sessionId: S2, key: "k", value: 1 });
+    await call(handlers, "cache.set", { sessionId: S2, key: "gone", value: 1, ttlMs: 1000 });
+    const m = (await call(handlers, "memory.create", { content: "Rotate keys" })) as { id: string };
+    await call(handlers, "memory.update", { id: m.id, importance: 0.9 });
+    await call(handlers, "memory.create", { content: "Pool size 20" });
+    await call(handlers, "group.create", { name: "feature-auth" });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await sizes()).toEqual({
+      sessions: 2,
+      messages: 3,
+      cache: 1,
+      memories: 2,
+      memoryChanges: 3,
+      groups: 1,
+    });
+
+    const broken = Object.assign(Object.create(inner) as typeof inner, {
+      list: async () => {
+        throw new Error("unreadable");
+      },
+    });
+    const doctor = await (await workspace(broken)).handlers["system.doctor"]({}, { namespace: "default" });
+    expect(doctor).toMatchObject({ sizes: null, backend: { connectivity: { ok: true } } });
+  });
+
   it("report the backend's damaged data in doctor (ok: false) and hand repair its namespace", async () => {
     const inner = createInMemoryBackend();
     const asked: unknown[] = [];

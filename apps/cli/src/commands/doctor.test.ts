@@ -22,6 +22,7 @@ describe("tta doctor", () => {
     const r = await runCli(["doctor", "--backend", "memory"]);
     expect(r.stdout).toMatch(/connectivity\s+ok/);
     expect(r.stdout).toMatch(/crossProcess\s+no/);
+    expect(r.stdout).toMatch(/store sizes\n {2}sessions +0\n {2}messages +0\n/);
     expect((await runCli(["doctor", "--backend", "memory", "--quiet"])).stdout).toBe("");
   });
 

@@ -21,6 +21,20 @@ function storeLines(store: StoreCheck): string[] {
   ];
 }
 
+/** The size of each store, or why there are none. */
+function sizeLines(sizes: OutputOf<"system.doctor">["sizes"]): string[] {
+  if (!sizes) return ["store sizes  unknown (the store could not be read)"];
+  return [
+    "store sizes",
+    `  sessions        ${sizes.sessions}`,
+    `  messages        ${sizes.messages}`,
+    `  cache           ${sizes.cache} live`,
+    `  memories        ${sizes.memories}`,
+    `  memory-changes  ${sizes.memoryChanges} log entries`,
+    `  groups          ${sizes.groups}`,
+  ];
+}
+
 /** The doctor report as a readable table. */
 export function formatDoctor(report: OutputOf<"system.doctor">, resolved: ResolvedConfig): string {
   const c = report.backend.capabilities;
@@ -36,6 +50,7 @@ export function formatDoctor(report: OutputOf<"system.doctor">, resolved: Resolv
     `  nativeTtl            ${yes(c.nativeTtl)}`,
     `  durability           ${c.durability}`,
     ...storeLines(report.store),
+    ...sizeLines(report.sizes),
     "configuration",
     ...report.config.sources.map((s) => `  ${s.kind.padEnd(8)} ${s.name}: ${s.keys.join(", ")}`),
   ];

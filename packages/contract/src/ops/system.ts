@@ -29,8 +29,22 @@ export const StoreCheck = z.object({
 });
 
 /**
- * `system.doctor`: backend, connectivity, capabilities, a check of the namespace's stored data, and
- * where the configuration came from. `ok` is false when the store is unreachable or holds damage.
+ * How much the namespace holds, per store: records (sessions, live cache entries, memories, groups)
+ * and log entries (messages, and the memory-changes log every memory write appends to).
+ */
+export const StoreSizes = z.object({
+  sessions: z.number().int().min(0),
+  messages: z.number().int().min(0),
+  cache: z.number().int().min(0),
+  memories: z.number().int().min(0),
+  memoryChanges: z.number().int().min(0),
+  groups: z.number().int().min(0),
+});
+
+/**
+ * `system.doctor`: backend, connectivity, capabilities, a check of the namespace's stored data, the
+ * size of each store (`null` when the store is unreachable or too damaged to read), and where the
+ * configuration came from. `ok` is false when the store is unreachable or holds damage.
  */
 export const systemDoctor = defineOperation({
   name: "system.doctor",
@@ -56,6 +70,7 @@ export const systemDoctor = defineOperation({
       }),
     }),
     store: StoreCheck,
+    sizes: StoreSizes.nullable(),
     config: z.object({ sources: z.array(ConfigSource) }),
   }),
   errors: [],

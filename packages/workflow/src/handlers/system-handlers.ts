@@ -21,7 +21,7 @@ import {
 import type { MemoryWorkflow } from "../memory-workflow.js";
 import { renderContext } from "../render/index.js";
 import type { HandlerEnv } from "./create-handlers.js";
-import { checkStore } from "./store-check.js";
+import { checkStore, storeSizes } from "./store-check.js";
 
 /** The contract's shape of one validation result. */
 function toContractResult(r: PafResult) {
@@ -158,6 +158,7 @@ export function systemHandlers(env: HandlerEnv) {
       const store = error
         ? { inspected: false, checked: 0, problems: [] }
         : await checkStore(o.backend, c.namespace);
+      const sizes = error ? null : await storeSizes(o.backend, c.namespace);
       return {
         ok: !error && store.problems.length === 0,
         version: o.version,
@@ -169,6 +170,7 @@ export function systemHandlers(env: HandlerEnv) {
           connectivity: { ok: !error, latencyMs, ...(error ? { error } : {}) },
         },
         store,
+        sizes,
         config: { sources: o.configSources ?? [{ kind: "default", name: "defaults", keys: [] }] },
       };
     },
