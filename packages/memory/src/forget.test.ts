@@ -89,6 +89,37 @@ describe("forget", () => {
     expect(again.sessions.count + again.memories.count).toBe(0);
   });
 
+  it("a failure after a session was archived for its deletion: the same forget run again finishes it", async () => {
+    const { backend, clock, namespace } = setup();
+    const writer = createMemoryStore({ backend, clock, namespace });
+    await seed(writer, clock);
+    let armed = true;
+    const faulty = Object.assign(Object.create(backend) as typeof backend, {
+      deleteLog: async (scope: Parameters<typeof backend.deleteLog>[0]) => {
+        if (armed && scope.collection === "messages") throw new Error("disk went away");
+        return backend.deleteLog(scope);
+      },
+    });
+    const rules = [{ layer: "sessions" as const, status: ["completed" as const], olderThanMs: 30 * DAY }];
+    const dry = await writer.forget({ rules, dryRun: true });
+    expect(dry.sessions.ids).toEqual(["old-work-2026-01-05"]);
+    const crashing = createMemoryStore({ backend: faulty, clock, namespace });
+    await expect(crashing.forget({ rules })).rejects.toThrow(/disk went away/);
+    // The session was archived (so that writes stop) before its data was to go: it no longer looks
+    // completed nor old, yet the rerun takes it.
+    expect((await writer.sessions.get({ id: "old-work-2026-01-05" })).status).toBe("archived");
+    armed = false;
+    expect(await crashing.forget({ rules, dryRun: true })).toMatchObject({
+      sessions: { ids: ["old-work-2026-01-05"] },
+      messages: 1,
+    });
+    const done = await crashing.forget({ rules });
+    expect(done).toMatchObject({ sessions: { ids: ["old-work-2026-01-05"] }, messages: 1 });
+    await expectCode(writer.sessions.get({ id: "old-work-2026-01-05" }), "SESSION_NOT_FOUND");
+    expect(await backend.logLength(messagesScope(namespace, "old-work-2026-01-05"))).toBe(0);
+    expect((await writer.forget({ rules, dryRun: true })).sessions.ids).toEqual([]);
+  });
+
   it("takes sessions by status and by time archived", async () => {
     const { store, clock } = setup();
     await seed(store, clock);

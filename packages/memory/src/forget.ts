@@ -18,7 +18,7 @@ import type { DeepMemoryStore } from "./deep-memory.js";
 import { parseInput } from "./guards.js";
 import { sessionLayerReads } from "./reads.js";
 import { toMemory, toSession } from "./records.js";
-import type { SessionStore } from "./sessions.js";
+import { DELETING_KEY, type SessionStore } from "./sessions.js";
 
 /** Records are read a page at a time: memory stays flat whatever the store holds. */
 const PAGE = 1000;
@@ -96,7 +96,7 @@ export async function forgetIn(
 
   // Sessions: the rules' other conditions first, then the age of the latest activity for those left.
   const found = new Set<string>();
-  let waiting: { session: Session; needsAge: RetentionRule[] }[] = [];
+  let waiting: { session: Session; needsAge: RetentionRule[]; resume: boolean }[] = [];
   const settle = async () => {
     const batch = waiting;
     waiting = [];
@@ -106,11 +106,12 @@ export async function forgetIn(
       return [r.lastMessages(1), { op: "logLength" as const, scope: messagesScope(namespace, session.id) }];
     });
     const results = await backend.batch(reads);
-    for (const [i, { session, needsAge }] of batch.entries()) {
+    for (const [i, { session, needsAge, resume }] of batch.entries()) {
       const last = results[2 * i] as { seq: number; value: { createdAt?: unknown } }[];
       const latest = typeof last[0]?.value?.createdAt === "string" ? Date.parse(last[0].value.createdAt) : 0;
       const active = Math.max(Date.parse(session.updatedAt), Number.isNaN(latest) ? 0 : latest);
       const take =
+        resume ||
         namedSessions.has(session.id) ||
         needsAge.some((r) => r.olderThanMs === undefined || now - active >= r.olderThanMs);
       if (!take) continue;
@@ -129,8 +130,10 @@ export async function forgetIn(
       const session = toSession(namespace, record);
       found.add(session.id);
       const needsAge = sessionRules.filter((r) => sessionMatches(r, session, now));
-      if (!needsAge.length && !namedSessions.has(session.id)) continue;
-      waiting.push({ session, needsAge });
+      // A session whose cascading delete was cut short: its archive changed its status and age.
+      const resume = sessionRules.length > 0 && typeof session.metadata[DELETING_KEY] === "string";
+      if (!needsAge.length && !resume && !namedSessions.has(session.id)) continue;
+      waiting.push({ session, needsAge, resume });
       if (waiting.length >= BATCH) await settle();
     }
     await settle();

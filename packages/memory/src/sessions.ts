@@ -42,6 +42,14 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionStatus, readonly Sessio
 });
 
 /** Removes a deleted session from its groups; wired by the workflow to @tta-dev/groups. */
+/**
+ * The metadata key a cascading delete stamps on the session (with the time) as it archives it, before
+ * its data goes: a delete or a `forget` that dies part-way leaves it there, and every later `forget` of
+ * the sessions layer takes such a session whatever its rules say (its status and age were changed by
+ * the archive), so that running the same forget again finishes the job.
+ */
+export const DELETING_KEY = "tta:deleting";
+
 export type OnSessionDelete = (sessionId: string) => Promise<{ memberships: number }>;
 
 /** What a session delete removed, per layer. */
@@ -120,7 +128,13 @@ export function createSessionStoreIn(
   const scope = sessionsScope(namespace);
   const what = (id: string) => `Session "${id}"`;
 
-  const moveTo = (id: string, ifVersion: number | undefined, to: "completed" | "archived") =>
+  /** Move a session to `to`; `deleting` also marks it as being deleted (see {@link DELETING_KEY}). */
+  const moveTo = (
+    id: string,
+    ifVersion: number | undefined,
+    to: "completed" | "archived",
+    deleting = false,
+  ) =>
     readModifyWrite({
       backend,
       scope,
@@ -134,7 +148,8 @@ export function createSessionStoreIn(
         transition(id, current.status, to);
         const now = ctx.nowIso();
         const stamp = to === "completed" ? { completedAt: now } : { archivedAt: now };
-        return { ...withoutVersion(current), status: to, updatedAt: now, ...stamp };
+        const metadata = deleting ? { ...current.metadata, [DELETING_KEY]: now } : current.metadata;
+        return { ...withoutVersion(current), status: to, updatedAt: now, ...stamp, metadata };
       },
     });
 
@@ -270,7 +285,7 @@ export function createSessionStoreIn(
       if (input.cascade) {
         // Archive first so that appends and cache writes stop before their data is removed.
         if (session && session.status !== "archived") {
-          session = (await moveTo(id, input.ifVersion, "archived")).after;
+          session = (await moveTo(id, input.ifVersion, "archived", true)).after;
         }
         const cleared = await clearSessionData(id);
         receipt.messages = cleared.messages;
