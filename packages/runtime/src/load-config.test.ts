@@ -105,6 +105,38 @@ describe("loadConfig", () => {
     expect(fromEnv.message).toContain("TTA_SEARCH_LANGUAGE");
   });
 
+  it("takes retention rules, and names the rule and field of a wrong one", async () => {
+    const ok = await loadConfig(
+      withConfig(
+        "retention:\n  - layer: sessions\n    status: [completed]\n    olderThan: 90d\n  - layer: memories\n    kinds: [observation]\n    importanceBelow: 0.3\n",
+      ),
+      {},
+    );
+    expect(ok.config.retention).toEqual([
+      { layer: "sessions", status: ["completed"], olderThan: "90d" },
+      { layer: "memories", kinds: ["observation"], importanceBelow: 0.3 },
+    ]);
+    const wrong: [string, string][] = [
+      ["retention:\n  - layer: sessions\n", "retention.0"],
+      [
+        "retention:\n  - layer: memories\n    kinds: [lesson]\n  - layer: sessions\n    kinds: [lesson]\n",
+        "retention.1",
+      ],
+      ["retention:\n  - layer: sessions\n    olderThan: ninety days\n", "retention.0.olderThan"],
+      ["retention:\n  - layer: sessions\n    status: [done]\n", "retention.0.status"],
+      ["retention:\n  - layer: memories\n    importanceBelow: 2\n", "retention.0.importanceBelow"],
+      ["retention:\n  - layer: memories\n    __proto__: { expired: true }\n", "retention.0"],
+      ["retention: everything\n", "retention"],
+      [`retention:\n${"  - layer: memories\n    expired: true\n".repeat(51)}`, "retention"],
+    ];
+    for (const [yaml, path] of wrong) {
+      const e = await errorOf(loadConfig(withConfig(yaml), {}));
+      expect(e.code, yaml).toBe("VALIDATION_FAILED");
+      expect(e.message, yaml).toContain("config.yaml");
+      expect(e.message, yaml).toContain(path);
+    }
+  });
+
   it("names the file and line of broken YAML", async () => {
     const root = withConfig("backend: file\nredis:\n  url: [unclosed\n");
     const e = await errorOf(loadConfig(root, {}));
