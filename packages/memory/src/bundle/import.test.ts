@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import {
   groupsScope,
@@ -13,6 +14,7 @@ import {
   sessionsScope,
 } from "@tta-dev/core";
 import { createFileBackend } from "@tta-dev/memory-file";
+import { spawnNode } from "@tta-dev/testkit/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectCode, setup, T0 } from "../../test/fixture.js";
 import { createMemoryStore } from "../memory-store.js";
@@ -263,4 +265,100 @@ describe("importBundle", () => {
     await backend.close();
     await fresh.backend.close();
   });
+});
+
+describe("importBundle killed mid-import", () => {
+  const worker = fileURLToPath(new URL("../../test/workers/import-worker.ts", import.meta.url));
+  const SESSIONS = 12;
+  const PER_SESSION = 250;
+
+  async function bigBundle() {
+    const { store, backend, namespace, clock } = setup();
+    const ids = Array.from({ length: SESSIONS }, (_, i) => `crash-s${String(i).padStart(2, "0")}-2026-11-25`);
+    for (const id of ids) {
+      await store.sessions.create({ id });
+      await store.messages.appendBatch({
+        sessionId: id,
+        // Half of them without an idempotency key: only the seqs keep those from being appended twice.
+        messages: Array.from({ length: PER_SESSION }, (_, j) => ({
+          content: `${id} message ${j}`,
+          ...(j % 2 ? { idempotencyKey: `k${j}` } : {}),
+        })),
+      });
+    }
+    for (let i = 0; i < 30; i++) {
+      const m = await store.memories.create({ content: `lesson number ${i}`, sessionId: ids[i % SESSIONS]! });
+      await store.memories.update({ id: m.id, importance: 0.5 });
+    }
+    const lines = await collect(backend, namespace);
+    const file = join(tempDir(), "big.ndjson");
+    writeFileSync(file, lines.join(""));
+    return { ids, lines, file, namespace, clock };
+  }
+
+  it("a re-run completes an import killed by SIGKILL: exact counts, no message twice", async () => {
+    const { ids, lines, file, namespace, clock } = await bigBundle();
+    const counts = {
+      sessions: SESSIONS,
+      messages: SESSIONS * PER_SESSION,
+      cache: 0,
+      memories: 30,
+      groups: 0,
+      pafs: 0,
+    };
+    // Where the kill lands: among the session writes, in the messages of a middle session, among the memories.
+    const triggers: ((b: MemoryBackend) => Promise<boolean>)[] = [
+      async (b) => (await b.list(sessionsScope(namespace))).items.length >= 3,
+      async (b) => (await b.logLength(messagesScope(namespace, ids[SESSIONS / 2]!))) > 0,
+      async (b) => (await b.list(memoriesScope(namespace))).items.length >= 5,
+    ];
+    for (const [round, trigger] of triggers.entries()) {
+      const root = tempDir();
+      const watcher = createFileBackend({ root, clock });
+      const child = spawnNode([worker, JSON.stringify({ root, file, now: clock.now() })]);
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.child.on("exit", (_, s) => resolve(s)),
+      );
+      let done = false;
+      void exited.then(() => {
+        done = true;
+      });
+      while (!done && !(await trigger(watcher))) await new Promise((r) => setTimeout(r, 2));
+      child.child.kill("SIGKILL");
+      expect({ round, signal: await exited, out: child.stdout() }).toMatchObject({
+        round,
+        signal: "SIGKILL",
+      });
+      await watcher.close();
+
+      const backend = createFileBackend({ root, clock });
+      const rerun = await importBundle(backend, file, { now: () => clock.now() });
+      const total = Object.fromEntries(
+        Object.keys(counts).map((k) => [
+          k,
+          rerun.imported[k as keyof typeof counts] + rerun.skipped[k as keyof typeof counts],
+        ]),
+      );
+      expect({ round, total }).toEqual({ round, total: counts });
+      // It was killed part way: some of it was written, some was left to write.
+      expect({ round, some: rerun.skipped.sessions + rerun.skipped.messages > 0 }).toEqual({
+        round,
+        some: true,
+      });
+      expect({ round, left: Object.values(rerun.imported).some((n) => n > 0) }).toEqual({
+        round,
+        left: true,
+      });
+      for (const id of ids) {
+        const log = await backend.readLog(messagesScope(namespace, id), { limit: 10_000 });
+        const contents = log.map((e) => (e.value as { content: string }).content);
+        expect(new Set(contents).size).toBe(PER_SESSION);
+        expect(log.map((e) => e.seq)).toEqual(Array.from({ length: PER_SESSION }, (_, i) => i + 1));
+      }
+      expect(await collect(backend, namespace)).toEqual(lines);
+      const third = await importBundle(backend, file, { now: () => clock.now() });
+      expect(third.imported).toEqual(NONE);
+      await backend.close();
+    }
+  }, 120_000);
 });
