@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { expectCode, setup, T0 } from "../../test/fixture.js";
 import { createMemoryStore } from "../memory-store.js";
 import { exportBundle } from "./export.js";
-import { MAX_BUNDLE_LINE_BYTES } from "./format.js";
+import { type BundleEntity, createBundleWriter, MAX_BUNDLE_LINE_BYTES } from "./format.js";
 import { type ImportOptions, importBundle } from "./import.js";
 
 const A = "cache-feature-2026-11-25";
@@ -201,6 +201,51 @@ describe("importBundle", () => {
     }
   });
 
+  it("refuses a well-formed bundle whose ids, sessions or seqs cannot be written as they are, and writes nothing", async () => {
+    const { lines, namespace, clock } = await sourceBundle();
+    /** The bundle with its entities edited (null drops one), with counts and checksum that hold. */
+    const rebuilt = (edit: (e: BundleEntity) => BundleEntity | null) => {
+      const writer = createBundleWriter();
+      const header = JSON.parse(lines[0]!);
+      const out = [
+        writer.header({ tool: header.tool, namespace: header.namespace, createdAt: header.createdAt }),
+      ];
+      for (const l of lines.slice(1, -1)) {
+        const e = edit(JSON.parse(l) as BundleEntity);
+        if (e) out.push(writer.entity(e));
+      }
+      out.push(writer.trailer());
+      return out;
+    };
+    const lineOf = (bundle: string[], text: string) => bundle.findIndex((l) => l.includes(text)) + 1;
+    const gap = rebuilt((e) =>
+      e.type === "message" && e.message.sessionId === A && e.message.seq === 1 ? null : e,
+    );
+    const protoKey = rebuilt((e) =>
+      e.type === "cache" ? { ...e, entry: { ...e.entry, key: "__proto__" } } : e,
+    );
+    const stranger = rebuilt((e) =>
+      e.type === "message" && e.message.sessionId === B
+        ? { ...e, message: { ...e.message, sessionId: "not-here-2026-11-25" } }
+        : e,
+    );
+    const cases: [string, string[], number][] = [
+      ["a gap in the seqs", gap, lineOf(gap, "One hash per user")],
+      ["a __proto__ cache key", protoKey, lineOf(protoKey, '"type":"cache"')],
+      ["a message of a session not in the bundle", stranger, lineOf(stranger, "not-here-2026-11-25")],
+    ];
+    for (const [what, bad, line] of cases) {
+      const { backend } = fileStore(clock);
+      const error = await expectCode(
+        importBundle(backend, lineSource(bad), { now: () => clock.now() }),
+        "VALIDATION_FAILED",
+      );
+      expect({ what, line: error.details.line }).toEqual({ what, line });
+      expect({ what, empty: await isEmpty(backend, namespace) }).toEqual({ what, empty: true });
+      await backend.close();
+    }
+  });
+
   it("dry run: checks and counts, writes nothing", async () => {
     const { lines, namespace, clock } = await sourceBundle();
     const { backend } = fileStore(clock);
@@ -271,6 +316,7 @@ describe("importBundle killed mid-import", () => {
   const worker = fileURLToPath(new URL("../../test/workers/import-worker.ts", import.meta.url));
   const SESSIONS = 12;
   const PER_SESSION = 250;
+  const MEMORIES = 120;
 
   async function bigBundle() {
     const { store, backend, namespace, clock } = setup();
@@ -286,7 +332,7 @@ describe("importBundle killed mid-import", () => {
         })),
       });
     }
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < MEMORIES; i++) {
       const m = await store.memories.create({ content: `lesson number ${i}`, sessionId: ids[i % SESSIONS]! });
       await store.memories.update({ id: m.id, importance: 0.5 });
     }
@@ -302,7 +348,7 @@ describe("importBundle killed mid-import", () => {
       sessions: SESSIONS,
       messages: SESSIONS * PER_SESSION,
       cache: 0,
-      memories: 30,
+      memories: MEMORIES,
       groups: 0,
       pafs: 0,
     };
@@ -310,7 +356,7 @@ describe("importBundle killed mid-import", () => {
     const triggers: ((b: MemoryBackend) => Promise<boolean>)[] = [
       async (b) => (await b.list(sessionsScope(namespace))).items.length >= 3,
       async (b) => (await b.logLength(messagesScope(namespace, ids[SESSIONS / 2]!))) > 0,
-      async (b) => (await b.list(memoriesScope(namespace))).items.length >= 5,
+      async (b) => (await b.list(memoriesScope(namespace))).items.length >= 3,
     ];
     for (const [round, trigger] of triggers.entries()) {
       const root = tempDir();
