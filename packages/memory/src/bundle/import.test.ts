@@ -146,6 +146,7 @@ describe("importBundle", () => {
       importBundle(backend, () => [gz.subarray(0, gz.length - 20)]),
       "VALIDATION_FAILED",
     );
+    await expectCode(importBundle(backend, join(tempDir(), "missing.ndjson")), "VALIDATION_FAILED");
     await backend.close();
     await third.backend.close();
   });

@@ -98,8 +98,22 @@ function refuse(line: number, message: string): ValidationError {
   });
 }
 
+/** A file's bytes as they stream; a file that cannot be read fails `VALIDATION_FAILED`. */
+async function* readFile(path: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* createReadStream(path) as AsyncIterable<Buffer>;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) throw error;
+    throw new ValidationError(`source: cannot read the bundle file (${code})`, {
+      code,
+      issues: [{ path: "source", message: `cannot read the file (${code})` }],
+    });
+  }
+}
+
 function open(source: BundleSource): AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array> {
-  if (typeof source === "string") return createReadStream(source);
+  if (typeof source === "string") return readFile(source);
   if (typeof source !== "function") {
     throw new ValidationError("source: a file path or a function that opens the bundle", {
       issues: [{ path: "source", message: "must be a file path or a function" }],
