@@ -169,13 +169,15 @@ export async function* bundleLines(
   try {
     for await (const chunk of source) {
       pending += typeof chunk === "string" ? chunk : decoder.write(Buffer.from(chunk));
+      let from = 0;
       let at = pending.indexOf("\n");
       while (at !== -1) {
         lines++;
-        yield pending.slice(0, at);
-        pending = pending.slice(at + 1);
-        at = pending.indexOf("\n");
+        yield pending.slice(from, at);
+        from = at + 1;
+        at = pending.indexOf("\n", from);
       }
+      pending = pending.slice(from);
       if (pending.length > MAX_BUNDLE_LINE_BYTES) {
         throw new LimitExceededError(
           `Bundle line ${lines + 1} is over ${MAX_BUNDLE_LINE_BYTES} bytes; nothing was imported.`,
@@ -188,6 +190,10 @@ export async function* bundleLines(
       throw refuse(lines + 1, `not a readable gzip stream (${(error as Error).message})`);
     }
     throw error;
+  } finally {
+    // A refused line stops the reading: close the source (a file stream) there and then.
+    if (source instanceof Readable) source.destroy();
+    await it.return?.();
   }
   pending += decoder.end();
   if (pending.length > 0) yield pending;
