@@ -247,6 +247,30 @@ describe("importBundle", () => {
     }
   });
 
+  it("streams the bundle twice, from a fresh source each time: once to check, once to write", async () => {
+    const { lines, namespace, clock } = await sourceBundle();
+    let opens = 0;
+    async function* stream() {
+      opens++;
+      for (const line of lines) yield Buffer.from(line);
+    }
+    const { backend } = fileStore(clock);
+    await importBundle(backend, stream, { dryRun: true, now: () => clock.now() });
+    expect(opens).toBe(1);
+    await importBundle(backend, stream, { now: () => clock.now() });
+    expect(opens).toBe(3);
+    // A one-shot stream given twice: the second pass finds no header, and writes nothing.
+    const once = stream();
+    const fresh = fileStore(clock);
+    await expectCode(
+      importBundle(fresh.backend, () => once),
+      "VALIDATION_FAILED",
+    );
+    expect(await isEmpty(fresh.backend, namespace)).toBe(true);
+    await backend.close();
+    await fresh.backend.close();
+  });
+
   it("dry run: checks and counts, writes nothing", async () => {
     const { lines, namespace, clock } = await sourceBundle();
     const { backend } = fileStore(clock);
