@@ -1,5 +1,6 @@
 export * from "./bundle/export.js";
 export * from "./bundle/format.js";
+export * from "./bundle/import.js";
 export * from "./cache.js";
 export * from "./context.js";
 export * from "./deep-memory.js";
