@@ -15,7 +15,8 @@ const XSS = [
   "<img src=x onerror=alert(1)>",
   '[click](javascript:alert(1)) and ![x](x" onerror="alert(1))',
 ];
-const TOKEN = "ui-reader-token-0001";
+const TOKEN = "ui-admin-token-0001";
+const TEAM_TOKEN = "ui-team-reader-token-0001";
 
 function unescapeHtml(text: string): string {
   return text
@@ -39,6 +40,7 @@ async function startServer(tokens: boolean) {
       ? {
           tokens: [
             { name: "admin", sha256: hashToken(TOKEN), scopes: ["admin"] as const, namespaces: ["*"] },
+            { name: "team", sha256: hashToken(TEAM_TOKEN), scopes: ["read"] as const, namespaces: ["team"] },
           ],
         }
       : {}),
@@ -220,6 +222,9 @@ describe("web inspector pages (file backend, real server)", () => {
     const stage = await page(`/ui/sessions/${MAIN}/context?stage=nope`);
     expect(stage.status).toBe(400);
     expect(stage.text).toContain("VALIDATION_FAILED");
+    const badNs = await page(`/ui?namespace=${encodeURIComponent("../x")}`);
+    expect(badNs.status).toBe(400);
+    expect(badNs.text).toContain("NAME_INVALID");
     const otherNs = await page("/ui?namespace=elsewhere");
     expect(otherNs.status).toBe(200);
     expect(otherNs.text).not.toContain(MAIN);
@@ -306,6 +311,20 @@ describe("web inspector with tokens", () => {
     });
     expect(bearer.status).toBe(200);
     expect(bearer.text).toContain(MAIN);
+    const team = { host, authorization: `Bearer ${TEAM_TOKEN}` };
+    const teamHome = await rawRequest(server.url, "GET", "/ui", { headers: team });
+    expect(teamHome.status).toBe(200);
+    expect(teamHome.text).not.toContain(MAIN);
+    const teamElsewhere = await rawRequest(server.url, "GET", "/ui?namespace=default", { headers: team });
+    expect(teamElsewhere.status).toBe(403);
+    expect(teamElsewhere.text).toContain("FORBIDDEN");
+    const teamPafs = await rawRequest(server.url, "GET", "/ui/pafs", { headers: team });
+    expect(teamPafs.status).toBe(200);
+    expect(teamPafs.text).toContain("Validation needs a token with the admin scope");
+    const adminPafs = await rawRequest(server.url, "GET", "/ui/pafs", {
+      headers: { host, authorization: `Bearer ${TOKEN}` },
+    });
+    expect(adminPafs.text).toMatch(/checks passed/);
     const badCookie = await rawRequest(server.url, "GET", "/ui", {
       headers: { host, cookie: "tta_token=not-the-token" },
     });

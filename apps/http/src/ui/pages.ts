@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Handlers, OperationName } from "@tta-dev/contract";
 import { HTTP_STATUS } from "@tta-dev/contract";
 import {
+  checkNamespace,
   LAYERS,
   type LoadedContext,
   type MemoryHit,
@@ -186,7 +187,7 @@ export function mountUi(app: Hono, options: UiOptions): void {
   function caller(c: Context) {
     const principal = principalOf(c);
     const asked = q(c, "namespace");
-    const namespace = resolveNamespace(principal, asked, options.defaultNamespace);
+    const namespace = checkNamespace(resolveNamespace(principal, asked, options.defaultNamespace));
     const call = async <T>(name: OperationName, raw: Record<string, unknown>, scope: TokenScope = "read") => {
       if (principal) requireScope(principal, scope);
       const input = options.prepare(name, raw);
