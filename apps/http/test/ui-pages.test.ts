@@ -247,6 +247,20 @@ describe("web inspector pages (file backend, real server)", () => {
       body: "token=x",
     });
     expect(login.status).toBe(403);
+    const fetchSite = await rawRequest(server.url, "POST", "/ui/login", {
+      headers: { host, "sec-fetch-site": "cross-site", "content-type": "application/x-www-form-urlencoded" },
+      body: "token=x",
+    });
+    expect(fetchSite.status).toBe(403);
+    const sameOrigin = await rawRequest(server.url, "POST", "/ui/login", {
+      headers: { host, origin: server.url, "content-type": "application/x-www-form-urlencoded" },
+      body: "token=x",
+    });
+    expect(sameOrigin.status).toBe(303);
+    expect(sameOrigin.headers["set-cookie"]).toBeUndefined();
+    const slash = await rawRequest(server.url, "GET", "/ui/?tag=auth", { headers: { host } });
+    expect(slash.status).toBe(301);
+    expect(slash.headers.location).toBe("/ui?tag=auth");
   });
 });
 

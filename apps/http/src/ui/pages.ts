@@ -240,6 +240,8 @@ export function mountUi(app: Hono, options: UiOptions): void {
     const form = new URLSearchParams(await c.req.text());
     const token = form.get("token") ?? "";
     const namespace = form.get("namespace") || undefined;
+    // Without tokens there is nothing to log in to: the pages are open (on loopback only).
+    if (!tokens.length) return c.redirect(href(["ui"], { namespace }), 303);
     const digest = Buffer.from(hashToken(token), "hex");
     let ok = false;
     for (const t of tokens) {
@@ -257,6 +259,11 @@ export function mountUi(app: Hono, options: UiOptions): void {
     );
     c.header("location", href(["ui"], { namespace }));
     return c.body(null, 303);
+  });
+
+  app.get("/ui/", (c) => {
+    const query = new URL(c.req.url).search;
+    return c.redirect(`/ui${query}`, 301);
   });
 
   app.get(
