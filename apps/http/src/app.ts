@@ -20,11 +20,12 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
 import { createErrorBody } from "./error-body.js";
-import { checkCommands, requestGuard } from "./guard.js";
+import { checkCommands, checkLoginPost, requestGuard, servedHosts } from "./guard.js";
 import { mcpRoute } from "./mcp-route.js";
 import { serverOpenApi } from "./openapi-doc.js";
 import { coerceQuery, queryShape } from "./query.js";
 import { HTTP_STATUS } from "./status.js";
+import { mountUi } from "./ui/pages.js";
 
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions {
@@ -105,15 +106,23 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   // Before authentication and before any body is read; `/healthz` says nothing and stays open to
   // probes that name the machine by another address.
-  const guard = requestGuard(
-    {
-      hasTokens: tokens.length > 0,
-      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
-      ...(options.boundHost ? { boundHost: options.boundHost } : {}),
-    },
-    (c, e, status) => c.json(errorBody(e, c.get("requestId")), status),
-  );
-  app.use("*", (c, next) => (c.req.path === "/healthz" ? next() : guard(c, next)));
+  const policy = {
+    hasTokens: tokens.length > 0,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.boundHost ? { boundHost: options.boundHost } : {}),
+  };
+  const guard = requestGuard(policy, (c, e, status) => c.json(errorBody(e, c.get("requestId")), status));
+  const served = servedHosts(policy);
+  app.use("*", async (c, next) => {
+    if (c.req.path === "/healthz") return next();
+    // The inspector's login form posts a form body, and must come from a page of this server.
+    if (c.req.method === "POST" && c.req.path === "/ui/login") {
+      const refusal = checkLoginPost(c.req, policy, served);
+      if (refusal) return c.json(errorBody(refusal.error, c.get("requestId")), refusal.status);
+      return next();
+    }
+    return guard(c, next);
+  });
 
   app.use(
     "*",
@@ -210,6 +219,14 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       ...(options.mcpTools ? { tools: options.mcpTools } : {}),
     }),
   );
+
+  mountUi(app as unknown as Hono, {
+    handlers: options.handlers,
+    tokens,
+    defaultNamespace,
+    prepare,
+    errorBody,
+  });
 
   app.notFound((c) =>
     c.json(

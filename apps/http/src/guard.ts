@@ -110,6 +110,52 @@ export function checkRequest(
   return null;
 }
 
+const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(?:;.*)?$/i;
+
+/**
+ * Check the web inspector's login form POST (`/ui/login`): the Host checks of {@link checkRequest},
+ * then, tokens or not, an `Origin` that is this server's own (a page elsewhere may not post a token
+ * guess), no `Sec-Fetch-Site: cross-site`, and a form body.
+ *
+ * @returns `null` when the request may go on
+ */
+export function checkLoginPost(
+  req: GuardedRequest,
+  policy: GuardPolicy,
+  served = servedHosts(policy),
+): GuardRefusal | null {
+  const base = checkRequest({ method: "GET", url: req.url, header: (n) => req.header(n) }, policy, served);
+  if (base) return base;
+  const url = new URL(req.url);
+  const own = new Set([url.origin]);
+  const hostHeader = req.header("host");
+  if (hostHeader) own.add(`${url.protocol}//${hostHeader}`.toLowerCase());
+  const origin = req.header("origin");
+  if (
+    (origin !== undefined && !own.has(origin.toLowerCase())) ||
+    req.header("sec-fetch-site")?.toLowerCase() === "cross-site"
+  ) {
+    return {
+      status: 403,
+      error: new ForbiddenError(
+        `Login refused: the form was not posted from a page of this server (Origin ${JSON.stringify(origin ?? null)}).`,
+        { origin: origin ?? null },
+      ),
+    };
+  }
+  const type = req.header("content-type");
+  if (type === undefined || !FORM_MEDIA_TYPE.test(type.trim())) {
+    return {
+      status: 415,
+      error: new ValidationError(
+        `The login form needs Content-Type: application/x-www-form-urlencoded (got ${type === undefined ? "none" : JSON.stringify(type)}).`,
+        { contentType: type ?? null },
+      ),
+    };
+  }
+  return null;
+}
+
 /**
  * The guard as Hono middleware: a refused request is answered by `refuse` (the app's error body)
  * and goes no further.

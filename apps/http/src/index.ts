@@ -19,6 +19,7 @@ export { createErrorBody, type ErrorBody, type ErrorBodyOf } from "./error-body.
 export {
   type CommandPolicy,
   checkCommands,
+  checkLoginPost,
   checkRequest,
   type GuardedRequest,
   type GuardPolicy,

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { type IncomingHttpHeaders, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,6 +9,7 @@ export interface RawAnswer {
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON came back
   json: any;
+  headers: IncomingHttpHeaders;
 }
 
 /**
@@ -51,7 +52,7 @@ export function rawRequest(
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, text, json });
+          resolve({ status: res.statusCode ?? 0, text, json, headers: res.headers });
         });
       },
     );
