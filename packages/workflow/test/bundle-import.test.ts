@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import {
+  createManualClock,
   groupsScope,
   type ManualClock,
   type MemoryBackend,
@@ -13,14 +14,50 @@ import {
   type SessionGroup,
   sessionsScope,
 } from "@tta-dev/core";
+import {
+  type BundleEntity,
+  createBundleWriter,
+  createMemoryStore,
+  exportBundle,
+  type ImportOptions,
+  importBundle,
+  MAX_BUNDLE_LINE_BYTES,
+} from "@tta-dev/memory";
 import { createFileBackend } from "@tta-dev/memory-file";
+import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { spawnNode } from "@tta-dev/testkit/node";
 import { afterEach, describe, expect, it } from "vitest";
-import { expectCode, setup, T0 } from "../../test/fixture.js";
-import { createMemoryStore } from "../memory-store.js";
-import { exportBundle } from "./export.js";
-import { type BundleEntity, createBundleWriter, MAX_BUNDLE_LINE_BYTES } from "./format.js";
-import { type ImportOptions, importBundle } from "./import.js";
+
+/*
+ * importBundle (packages/memory) against the real file backend, here because the memory package
+ * cannot depend on a backend that depends on it.
+ */
+
+const T0 = "2026-11-25T12:00:00.000Z";
+let counter = 0;
+
+/** A fresh namespace on a fresh in-memory backend, with a manual clock. */
+function setup() {
+  const clock = createManualClock(T0);
+  const backend = createInMemoryBackend({ clock });
+  const namespace = `t${++counter}`;
+  return { clock, backend, namespace, store: createMemoryStore({ backend, clock, namespace }) };
+}
+
+/** Expect a promise to fail with a tta error of this code; returns the error. */
+async function expectCode(
+  promise: Promise<unknown>,
+  code: string,
+): Promise<{ details: Record<string, unknown>; message: string }> {
+  const error = await promise.then(
+    () => {
+      throw new Error(`expected ${code}, but it resolved`);
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toMatchObject({ code });
+  return error as { details: Record<string, unknown>; message: string };
+}
 
 const A = "cache-feature-2026-11-25";
 const B = "billing-fix-2026-11-25";
@@ -338,7 +375,7 @@ describe("importBundle", () => {
 });
 
 describe("importBundle killed mid-import", () => {
-  const worker = fileURLToPath(new URL("../../test/workers/import-worker.ts", import.meta.url));
+  const worker = fileURLToPath(new URL("./workers/import-worker.ts", import.meta.url));
   const SESSIONS = 12;
   const PER_SESSION = 250;
   const MEMORIES = 120;
