@@ -7,12 +7,12 @@ import {
   messagesScope,
   type Paf,
   parseStored,
-  type Scope,
   SessionGroup,
   SessionNotFoundError,
   type StoredRecord,
   sessionsScope,
 } from "@tta-dev/core";
+import { allRecords } from "../forget.js";
 import { toCacheEntry, toMemory, toMessage, toSession } from "../records.js";
 import { createBundleWriter } from "./format.js";
 
@@ -35,17 +35,8 @@ export interface ExportOptions {
   now?: () => number;
 }
 
-/** Records and log entries are read a page at a time: memory stays flat whatever the store holds. */
+/** Log entries are read a page at a time (records too): memory stays flat whatever the store holds. */
 const PAGE = 1000;
-
-async function* records(backend: MemoryBackend, scope: Scope): AsyncGenerator<StoredRecord> {
-  let cursor: string | undefined;
-  do {
-    const page = await backend.list(scope, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-    yield* page.items;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-}
 
 function toGroup(namespace: string, record: StoredRecord): SessionGroup {
   const place = `groups/${record.key} in namespace "${namespace}"`;
@@ -86,7 +77,7 @@ export async function* exportBundle(options: ExportOptions): AsyncGenerator<stri
     },
   });
   const ids: string[] = [];
-  for await (const record of records(backend, sessionsScope(namespace))) {
+  for await (const record of allRecords(backend, sessionsScope(namespace))) {
     if (wanted && !wanted.has(record.key)) continue;
     // Every session is written, even with `since`: a message imported needs its session.
     const session = toSession(namespace, record);
@@ -107,18 +98,18 @@ export async function* exportBundle(options: ExportOptions): AsyncGenerator<stri
     }
   }
   for (const id of ids) {
-    for await (const record of records(backend, cacheScope(namespace, id))) {
+    for await (const record of allRecords(backend, cacheScope(namespace, id))) {
       const entry = toCacheEntry(namespace, id, record);
       if (after(entry.createdAt)) yield writer.entity({ type: "cache", entry });
     }
   }
   const exported = new Set(ids);
-  for await (const record of records(backend, memoriesScope(namespace))) {
+  for await (const record of allRecords(backend, memoriesScope(namespace))) {
     const memory = toMemory(namespace, record);
     if (wanted && !(memory.sessionId !== undefined && exported.has(memory.sessionId))) continue;
     if (after(memory.updatedAt)) yield writer.entity({ type: "memory", memory });
   }
-  for await (const record of records(backend, groupsScope(namespace))) {
+  for await (const record of allRecords(backend, groupsScope(namespace))) {
     const group = toGroup(namespace, record);
     if (wanted && !group.sessionIds.some((s) => exported.has(s))) continue;
     if (after(group.updatedAt)) yield writer.entity({ type: "group", group });
