@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { ttaCommand } from "./child.js";
 import { runCli, Source, tempWorkspace } from "./harness.js";
 
 /*
@@ -268,4 +270,26 @@ describe("tta export and tta import bundle", () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toMatch(/checking b\.ndjson: .*importing b\.ndjson: .* lines, .*\n$/s);
   });
+
+  it("tta export > file, as a process: the file holds the bundle, stderr nothing", async () => {
+    const cwd = await populated();
+    const fd = openSync(join(cwd, "out.ndjson"), "w");
+    const r = spawnSync(process.execPath, [...ttaCommand(), "export"], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", fd, "pipe"],
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    closeSync(fd);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    const text = readFileSync(join(cwd, "out.ndjson"), "utf8");
+    expect(comparable(text)).toEqual(comparable((await ok(cwd, ["export"])).stdout));
+    const target = tempWorkspace();
+    const receipt = JSON.parse(
+      (await ok(target, ["import", "bundle", join(cwd, "out.ndjson"), "--json"])).stdout,
+    );
+    expect(receipt.imported).toMatchObject({ sessions: 2, messages: 3, memories: 2, groups: 1 });
+  }, 60_000);
 });
