@@ -292,4 +292,23 @@ describe("tta export and tta import bundle", () => {
     );
     expect(receipt.imported).toMatchObject({ sessions: 2, messages: 3, memories: 2, groups: 1 });
   }, 60_000);
+
+  it("--on-conflict: skip keeps the store's, fail refuses with ALREADY_EXISTS writing nothing, overwrite writes", async () => {
+    const source = await populated();
+    await ok(source, ["export", "--out", "b.ndjson"]);
+    const bundle = join(source, "b.ndjson");
+    const target = tempWorkspace();
+    await ok(target, ["session", "create", T, "--title", "Other", "-q"]);
+    const before = listing(target);
+    const fail = await tta(target, ["import", "bundle", bundle, "--on-conflict", "fail", "--json"]);
+    expect(fail.code).toBe(4);
+    expect(JSON.parse(fail.stderr).error).toMatchObject({ code: "ALREADY_EXISTS", details: { line: 3 } });
+    expect(listing(target)).toEqual(before);
+    const skip = JSON.parse((await ok(target, ["import", "bundle", bundle, "--json"])).stdout);
+    expect(skip).toMatchObject({ imported: { sessions: 1 }, skipped: { sessions: 1 } });
+    expect(JSON.parse((await ok(target, ["session", "show", T, "--json"])).stdout).title).toBe("Other");
+    const over = await ok(target, ["import", "bundle", bundle, "--on-conflict", "overwrite", "--json"]);
+    expect(JSON.parse(over.stdout).imported.sessions).toBe(1);
+    expect(JSON.parse((await ok(target, ["session", "show", T, "--json"])).stdout).title).toBeUndefined();
+  });
 });
