@@ -311,4 +311,28 @@ describe("tta export and tta import bundle", () => {
     expect(JSON.parse(over.stdout).imported.sessions).toBe(1);
     expect(JSON.parse((await ok(target, ["session", "show", T, "--json"])).stdout).title).toBeUndefined();
   });
+
+  it("--namespace picks the namespace exported and the one imported into", async () => {
+    const source = tempWorkspace();
+    await ok(source, ["session", "create", S, "--namespace", "team-a", "-q"]);
+    await ok(source, ["message", "add", S, "Use PKCE", "--namespace", "team-a", "-q"]);
+    const out = await ok(source, ["export", "--namespace", "team-a", "--out", "a.ndjson", "--json"]);
+    expect(JSON.parse(out.stdout)).toMatchObject({ namespace: "team-a", counts: { session: 1, message: 1 } });
+    expect(lines((await ok(source, ["export"])).stdout).at(-1)).toMatchObject({ counts: { session: 0 } });
+
+    const target = tempWorkspace();
+    const file = join(source, "a.ndjson");
+    expect(JSON.parse((await ok(target, ["import", "bundle", file, "--json"])).stdout).namespace).toBe(
+      "team-a",
+    );
+    const moved = await ok(target, ["import", "bundle", file, "--namespace", "team-b", "--json"]);
+    expect(JSON.parse(moved.stdout)).toMatchObject({
+      namespace: "team-b",
+      imported: { sessions: 1, messages: 1 },
+    });
+    const listed = JSON.parse(
+      (await ok(target, ["message", "list", S, "--namespace", "team-b", "--json"])).stdout,
+    );
+    expect(listed.items.map((m: { content: string }) => m.content)).toEqual(["Use PKCE"]);
+  });
 });
