@@ -45,7 +45,23 @@ export type Invocation =
       purpose?: string;
       globals: GlobalFlags;
     }
-  | { kind: "import"; what: "transcript"; file: string; session?: string; globals: GlobalFlags };
+  | { kind: "import"; what: "transcript"; file: string; session?: string; globals: GlobalFlags }
+  | {
+      kind: "import";
+      what: "bundle";
+      file: string;
+      onConflict?: string;
+      dryRun?: boolean;
+      globals: GlobalFlags;
+    }
+  | {
+      kind: "export";
+      out?: string;
+      gzip?: boolean;
+      sessions?: string;
+      since?: string;
+      globals: GlobalFlags;
+    };
 
 /** The global flags every command takes. */
 export interface GlobalFlags {
@@ -256,10 +272,12 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     );
   const importGroup = program
     .command("import")
-    .description("Bring records of other tools into tta: transcript (a coding agent's conversation).");
+    .description(
+      "Bring records into tta: transcript (a coding agent's conversation), bundle (a tta export).",
+    );
   importGroup.addHelpText(
     "after",
-    "\nExamples:\n  tta import transcript ~/.claude/projects/app/3f1c.jsonl\n",
+    "\nExamples:\n  tta import transcript ~/.claude/projects/app/3f1c.jsonl\n  tta import bundle backup.ndjson.gz\n",
   );
   importGroup
     .command("transcript")
@@ -283,6 +301,46 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
         ...opts,
         globals: command.optsWithGlobals() as GlobalFlags,
       });
+    });
+  importGroup
+    .command("bundle")
+    .description(
+      "Import a bundle of tta export (plain or gzip) into the store: checked whole before anything is written; what the store already holds is skipped.",
+    )
+    .argument("<file>", "the bundle file")
+    .option(
+      "--on-conflict <mode>",
+      "an entity the store holds with other content: skip (keep the store's, default), overwrite, or fail",
+    )
+    .option("--dry-run", "check the bundle and report what would be imported; write nothing")
+    .addHelpText(
+      "after",
+      "\nThe target namespace is --namespace, or else the bundle's.\n\nExample:\n  tta import bundle backup.ndjson\n  tta import bundle backup.ndjson.gz --namespace staging --on-conflict overwrite\n",
+    )
+    .action((file: string, opts: { onConflict?: string; dryRun?: boolean }, command: Command) => {
+      onRun({
+        kind: "import",
+        what: "bundle",
+        file,
+        ...opts,
+        globals: command.optsWithGlobals() as GlobalFlags,
+      });
+    });
+  program
+    .command("export")
+    .description(
+      "Write the namespace's sessions, messages, cache, memories and groups as a bundle (NDJSON) that tta import bundle reads.",
+    )
+    .option("--out <file>", "write to this file (complete, or not at all), or - for stdout (default -)")
+    .option("--gzip", "compress with gzip (also when --out ends with .gz)")
+    .option("--sessions <ids>", "only these sessions (separated by commas), their records and groups")
+    .option("--since <time>", "only messages, cache, memories and groups created or changed since (ISO 8601)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  tta export --out backup.ndjson.gz\n  tta export --sessions auth-design-2025-10-01 > auth.ndjson\n",
+    )
+    .action((opts: { out?: string; gzip?: boolean; sessions?: string; since?: string }, command: Command) => {
+      onRun({ kind: "export", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
   return program;
 }

@@ -171,6 +171,14 @@ async function execute(
     const { hookCommand } = await import("./commands/hook/index.js");
     return hookCommand(invocation, io, options);
   }
+  if (invocation.kind === "export") {
+    const { exportCommand } = await import("./commands/bundle.js");
+    return exportCommand(invocation, io, mode, options);
+  }
+  if (invocation.kind === "import" && invocation.what === "bundle") {
+    const { importBundleCommand } = await import("./commands/bundle.js");
+    return importBundleCommand(invocation, io, mode, options);
+  }
   if (invocation.kind === "import") {
     const { importCommand } = await import("./commands/import/index.js");
     return importCommand(invocation, io, mode, options);

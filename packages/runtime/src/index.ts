@@ -1,5 +1,15 @@
 export type { ConfigSourceInfo } from "@tta-dev/workflow";
 export { BACKENDS, type BackendEntry, loadDescriptor } from "./backends.js";
+export {
+  type BundleCounts,
+  type BundleSource,
+  bundleTools,
+  type ExportOptions,
+  type ImportConflict,
+  type ImportCounts,
+  type ImportOptions,
+  type ImportReceipt,
+} from "./bundle.js";
 export { configFromEnv, ENV_VARIABLES } from "./env.js";
 export { importYaml } from "./import-yaml.js";
 export { type ConfigFlags, loadConfig, type ResolvedConfig } from "./load-config.js";

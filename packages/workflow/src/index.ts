@@ -1,3 +1,14 @@
+export {
+  type BundleCounts,
+  type BundleSource,
+  type ExportOptions,
+  exportBundle,
+  type ImportConflict,
+  type ImportCounts,
+  type ImportOptions,
+  type ImportReceipt,
+  importBundle,
+} from "@tta-dev/memory";
 export { deepQuery } from "./deep-query.js";
 export * from "./handlers/index.js";
 export {

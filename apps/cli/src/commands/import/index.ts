@@ -12,7 +12,7 @@ import { type ImportSummary, importTranscript } from "./import-transcript.js";
 import { createProgress, silentProgress } from "./progress.js";
 
 /** `tta import …` as parsed from the command line. */
-export type ImportInvocation = Extract<Invocation, { kind: "import" }>;
+export type ImportInvocation = Extract<Invocation, { kind: "import"; what: "transcript" }>;
 
 const REASONS: Record<keyof ImportSummary["skippedBy"], string> = {
   notJson: "not JSON",

@@ -18,7 +18,7 @@ function unitOf(total: number): [number, string] {
 
 /**
  * One status line on a terminal, rewritten in place (`\r`) at most every `everyMs`: bytes read of
- * the total, messages, and the rate of the current phase.
+ * the total, messages (or the `unit` counted), and the rate of the current phase.
  *
  * @example
  * const progress = createProgress(process.stderr, "t.jsonl", size);
@@ -29,10 +29,11 @@ export function createProgress(
   stream: CliOutput,
   label: string,
   total: number,
-  options: { now?: () => number; everyMs?: number } = {},
+  options: { now?: () => number; everyMs?: number; unit?: string } = {},
 ): Progress {
   const now = options.now ?? Date.now;
   const everyMs = options.everyMs ?? 100;
+  const noun = options.unit ?? "messages";
   let phase = "";
   let started = now();
   let shownAt = Number.NEGATIVE_INFINITY;
@@ -44,7 +45,7 @@ export function createProgress(
     const seconds = Math.max(0.001, (now() - started) / 1000);
     const pct = total > 0 ? Math.floor((last.bytes / total) * 100) : 100;
     stream.write(
-      `\r\x1b[K${phase} ${label}: ${n(last.bytes)} of ${n(total)} ${unit} (${pct}%), ${last.messages} messages, ${n(last.bytes / seconds)} ${unit}/s`,
+      `\r\x1b[K${phase} ${label}: ${n(last.bytes)} of ${n(total)} ${unit} (${pct}%), ${noun ? `${last.messages} ${noun}, ` : ""}${n(last.bytes / seconds)} ${unit}/s`,
     );
     shown = true;
     shownAt = now();

@@ -1,0 +1,20 @@
+import type { exportBundle, importBundle } from "@tta-dev/workflow";
+
+export type {
+  BundleCounts,
+  BundleSource,
+  ExportOptions,
+  ImportConflict,
+  ImportCounts,
+  ImportOptions,
+  ImportReceipt,
+} from "@tta-dev/workflow";
+
+/** The export and import of bundles (`tta export`, `tta import bundle`), loaded when first used. */
+export async function bundleTools(): Promise<{
+  exportBundle: typeof exportBundle;
+  importBundle: typeof importBundle;
+}> {
+  const workflow = await import("@tta-dev/workflow");
+  return { exportBundle: workflow.exportBundle, importBundle: workflow.importBundle };
+}
