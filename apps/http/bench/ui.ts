@@ -105,7 +105,13 @@ try {
   const ctx = { namespace: "default" };
   await handlers["session.create"]({ id: S, title: "UI bench", tags: ["bench"] }, ctx);
   await handlers["message.append"](
-    { sessionId: S, messages: Array.from({ length: 200 }, (_, i) => ({ content: `note ${i} on redis` })) },
+    {
+      sessionId: S,
+      messages: Array.from({ length: 200 }, (_, i) => ({
+        role: "user" as const,
+        content: `note ${i} on redis`,
+      })),
+    },
     ctx,
   );
   await handlers["cache.set"]({ sessionId: S, key: "current-file", value: { path: "src/a.ts" } }, ctx);
