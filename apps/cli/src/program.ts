@@ -46,6 +46,7 @@ export type Invocation =
       globals: GlobalFlags;
     }
   | { kind: "import"; what: "transcript"; file: string; session?: string; globals: GlobalFlags }
+  | { kind: "import"; what: "groups"; file: string; dryRun?: boolean; globals: GlobalFlags }
   | {
       kind: "import";
       what: "bundle";
@@ -273,7 +274,7 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
   const importGroup = program
     .command("import")
     .description(
-      "Bring records into tta: transcript (a coding agent's conversation), bundle (a tta export).",
+      "Bring records into tta: transcript (a coding agent's conversation), bundle (a tta export), groups (an original session_groups.json).",
     );
   importGroup.addHelpText(
     "after",
@@ -321,6 +322,26 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
       onRun({
         kind: "import",
         what: "bundle",
+        file,
+        ...opts,
+        globals: command.optsWithGlobals() as GlobalFlags,
+      });
+    });
+  importGroup
+    .command("groups")
+    .description(
+      "Import a session_groups.json of the original implementation (version 1.0 or 2.0) into the store: the sessions its groups name, then the groups; checked whole first, what the store holds is kept.",
+    )
+    .argument("<file>", "the session_groups.json file")
+    .option("--dry-run", "check the file and report what would be imported; write nothing")
+    .addHelpText(
+      "after",
+      "\nThe target namespace is --namespace, or else the configured one.\n\nExample:\n  tta import groups old-project/.tta/session_groups.json --backend redis\n",
+    )
+    .action((file: string, opts: { dryRun?: boolean }, command: Command) => {
+      onRun({
+        kind: "import",
+        what: "groups",
         file,
         ...opts,
         globals: command.optsWithGlobals() as GlobalFlags,

@@ -175,6 +175,10 @@ async function execute(
     const { exportCommand } = await import("./commands/bundle.js");
     return exportCommand(invocation, io, mode, options);
   }
+  if (invocation.kind === "import" && invocation.what === "groups") {
+    const { importGroupsCommand } = await import("./commands/bundle.js");
+    return importGroupsCommand(invocation, io, mode, options);
+  }
   if (invocation.kind === "import" && invocation.what === "bundle") {
     const { importBundleCommand } = await import("./commands/bundle.js");
     return importBundleCommand(invocation, io, mode, options);

@@ -336,3 +336,64 @@ describe("tta export and tta import bundle", () => {
     expect(listed.items.map((m: { content: string }) => m.content)).toEqual(["Use PKCE"]);
   });
 });
+
+describe("tta import groups", () => {
+  const v1 = {
+    groups: [
+      {
+        group_id: "feature-auth",
+        description: "Authentication feature",
+        tags: ["feature"],
+        session_ids: [S, "../escape"],
+        created_at: "2025-10-28T17:05:17.366397",
+        status: "active",
+        closed_at: null,
+        summary: null,
+        metadata: { sprint: 42 },
+      },
+    ],
+    version: "1.0",
+    last_updated: "2025-10-28T17:05:17.368370",
+  };
+
+  it("brings an original session_groups.json into a store: its sessions, then its groups; a re-run keeps them", async () => {
+    const cwd = tempWorkspace();
+    await ok(cwd, ["init", "-q"]);
+    const file = join(cwd, "old_session_groups.json");
+    writeFileSync(file, JSON.stringify(v1, null, 2));
+    const dry = JSON.parse((await ok(cwd, ["import", "groups", file, "--dry-run", "--json"])).stdout);
+    expect(dry).toMatchObject({ dryRun: true, imported: { groups: ["feature-auth"], sessions: [S] } });
+    expect((await tta(cwd, ["group", "show", "feature-auth"])).code).not.toBe(0);
+    const text = (await ok(cwd, ["import", "groups", file])).stdout;
+    expect(text).toMatch(/imported session_groups.json 1.0 into namespace "default"/);
+    expect(text).toMatch(/not created \(not a safe session id\): "\.\.\/escape"/);
+    const group = JSON.parse((await ok(cwd, ["group", "show", "feature-auth", "--json"])).stdout);
+    expect(group).toMatchObject({
+      id: "feature-auth",
+      sessionIds: [S, "../escape"],
+      metadata: { sprint: 42 },
+    });
+    const session = JSON.parse((await ok(cwd, ["session", "show", S, "--json"])).stdout);
+    expect(session).toMatchObject({ id: S, status: "active", createdAt: "2025-10-28T17:05:17.366Z" });
+    const again = JSON.parse((await ok(cwd, ["import", "groups", file, "--json"])).stdout);
+    expect(again).toMatchObject({
+      imported: { groups: [], sessions: [] },
+      skipped: { groups: ["feature-auth"] },
+    });
+  });
+
+  it("refuses a broken file naming its line, and writes nothing", async () => {
+    const cwd = tempWorkspace();
+    await ok(cwd, ["init", "-q"]);
+    const file = join(cwd, "broken.json");
+    const broken = { ...v1, groups: [v1.groups[0], { ...v1.groups[0], group_id: "x", status: 7 }] };
+    writeFileSync(file, JSON.stringify(broken, null, 2));
+    const r = await tta(cwd, ["import", "groups", file, "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout || r.stderr).error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringMatching(/line \d+, column \d+: groups\.1\.status/),
+    });
+    expect((await tta(cwd, ["group", "show", "feature-auth"])).code).not.toBe(0);
+  });
+});

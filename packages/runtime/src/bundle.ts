@@ -1,5 +1,7 @@
+import type { importLegacyGroups } from "@tta-dev/memory-file";
 import type { exportBundle, importBundle } from "@tta-dev/workflow";
 
+export type { LegacyGroupsReceipt } from "@tta-dev/memory-file";
 export type {
   BundleCounts,
   BundleSource,
@@ -17,4 +19,9 @@ export async function bundleTools(): Promise<{
 }> {
   const workflow = await import("@tta-dev/workflow");
   return { exportBundle: workflow.exportBundle, importBundle: workflow.importBundle };
+}
+
+/** The import of an original `session_groups.json` (`tta import groups`), loaded when first used. */
+export async function legacyGroupsTool(): Promise<typeof importLegacyGroups> {
+  return (await import("@tta-dev/memory-file")).importLegacyGroups;
 }

@@ -9,6 +9,8 @@ export {
   type ImportCounts,
   type ImportOptions,
   type ImportReceipt,
+  type LegacyGroupsReceipt,
+  legacyGroupsTool,
 } from "./bundle.js";
 export { configFromEnv, ENV_VARIABLES } from "./env.js";
 export { importYaml } from "./import-yaml.js";

@@ -12,6 +12,8 @@ import {
   type ImportConflict,
   type ImportCounts,
   type ImportReceipt,
+  type LegacyGroupsReceipt,
+  legacyGroupsTool,
   loadConfig,
   openBackend,
 } from "@tta-dev/runtime";
@@ -28,6 +30,17 @@ export type ExportInvocation = Extract<Invocation, { kind: "export" }>;
 export type ImportBundleInvocation = Extract<Invocation, { kind: "import"; what: "bundle" }>;
 
 const CONFLICTS: readonly ImportConflict[] = ["skip", "overwrite", "fail"];
+
+/** An import into a backend that lives only inside this process would be lost when it exits. */
+function refuseEphemeral(resolved: Awaited<ReturnType<typeof loadConfig>>): void {
+  const ephemeral = ephemeralBackend(resolved);
+  if (ephemeral) {
+    throw new NotSupportedError(
+      `The ${ephemeral} backend keeps data only inside one process, and tta import exits when it is done: what it imports would be lost. Use a persistent backend (file, the default; redis; keyv with keyv.url).`,
+      { backend: resolved.backend },
+    );
+  }
+}
 
 function invalid(flag: string, message: string): ValidationError {
   return new ValidationError(`${flag}: ${message}`, { issues: [{ path: flag, message }] });
@@ -99,7 +112,7 @@ function countsText(counts: BundleCounts): string {
 }
 
 async function storeOf(
-  invocation: ExportInvocation | ImportBundleInvocation,
+  invocation: ExportInvocation | ImportBundleInvocation | ImportGroupsInvocation,
   io: CliIo,
   options: RunOptions,
 ) {
@@ -237,13 +250,7 @@ export async function importBundleCommand(
     throw invalid("--on-conflict", `${JSON.stringify(onConflict)} is not one of ${CONFLICTS.join(", ")}`);
   }
   const { resolved, open: openStore } = await storeOf(invocation, io, options);
-  const ephemeral = ephemeralBackend(resolved);
-  if (ephemeral) {
-    throw new NotSupportedError(
-      `The ${ephemeral} backend keeps data only inside one process, and tta import exits when it is done: what it imports would be lost. Use a persistent backend (file, the default; redis; keyv with keyv.url).`,
-      { backend: resolved.backend },
-    );
-  }
+  refuseEphemeral(resolved);
   const file = resolve(io.cwd, invocation.file);
   const { size, gzip } = await bundleFile(file);
   const dryRun = invocation.dryRun === true;
@@ -268,5 +275,47 @@ export async function importBundleCommand(
   }
   if (mode.json) io.stdout.write(`${JSON.stringify(receipt)}\n`);
   else if (!mode.quiet) io.stdout.write(receiptText(receipt));
+  return 0;
+}
+
+type ImportGroupsInvocation = Extract<Invocation, { kind: "import"; what: "groups" }>;
+
+function groupsReceiptText(r: LegacyGroupsReceipt): string {
+  const head = r.dryRun
+    ? `dry run: would import session_groups.json ${r.version} into namespace "${r.namespace}" (nothing written)\n`
+    : `imported session_groups.json ${r.version} into namespace "${r.namespace}"\n`;
+  const row = (label: string, k: "groups" | "sessions") =>
+    `  ${label.padEnd(8)}  ${String(r.imported[k].length).padStart(8)}  ${String(r.skipped[k].length).padStart(7)}\n`;
+  const unsafe = r.unsafe.length
+    ? `  not created (not a safe session id): ${r.unsafe.map((id) => JSON.stringify(id)).join(", ")}\n`
+    : "";
+  return `${head}  ${"".padEnd(8)}  ${"imported".padStart(8)}  ${"skipped".padStart(7)}\n${row("sessions", "sessions")}${row("groups", "groups")}${unsafe}`;
+}
+
+/**
+ * `tta import groups FILE [--dry-run]`: `importLegacyGroups` into the namespace of `--namespace`, else
+ * the configured one; prints the receipt.
+ */
+export async function importGroupsCommand(
+  invocation: ImportGroupsInvocation,
+  io: CliIo,
+  mode: OutputMode,
+  options: RunOptions,
+): Promise<number> {
+  const { resolved, open: openStore } = await storeOf(invocation, io, options);
+  refuseEphemeral(resolved);
+  const importLegacyGroups = await legacyGroupsTool();
+  const backend: MemoryBackend = await openStore();
+  let receipt: LegacyGroupsReceipt;
+  try {
+    receipt = await importLegacyGroups(backend, resolve(io.cwd, invocation.file), {
+      namespace: resolved.namespace,
+      dryRun: invocation.dryRun === true,
+    });
+  } finally {
+    await backend.close();
+  }
+  if (mode.json) io.stdout.write(`${JSON.stringify(receipt)}\n`);
+  else if (!mode.quiet) io.stdout.write(groupsReceiptText(receipt));
   return 0;
 }
