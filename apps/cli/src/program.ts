@@ -32,6 +32,7 @@ export type Invocation =
       globals: GlobalFlags;
     }
   | { kind: "serve"; host?: string; port?: string; globals: GlobalFlags }
+  | { kind: "ui"; host?: string; port?: string; globals: GlobalFlags }
   | { kind: "mcp"; tools?: string; allowCommands?: boolean; globals: GlobalFlags }
   | {
       kind: "hook";
@@ -222,6 +223,20 @@ export function buildProgram(io: CliIo, onRun: (invocation: Invocation) => void)
     .addHelpText("after", `\nExample:\n  tta serve --port ${DEFAULT_HTTP_PORT}\n`)
     .action((opts: { host?: string; port?: string }, command: Command) => {
       onRun({ kind: "serve", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
+    });
+  program
+    .command("ui")
+    .description(
+      "Start the HTTP server with its web inspector and print the inspector's URL (sessions, groups, memory, context preview, PAFs); SIGTERM stops it.",
+    )
+    .option("--host <host>", `interface to bind (default ${DEFAULT_HTTP_HOST}; http.host)`)
+    .option(
+      "--port <port>",
+      `port to listen on, 0 for any free one (default ${DEFAULT_HTTP_PORT}; http.port)`,
+    )
+    .addHelpText("after", "\nExample:\n  tta ui\n  tta ui --port 0\n")
+    .action((opts: { host?: string; port?: string }, command: Command) => {
+      onRun({ kind: "ui", ...opts, globals: command.optsWithGlobals() as GlobalFlags });
     });
   program
     .command("mcp")

@@ -16,7 +16,7 @@ import type { TtaOnPath } from "./commands/agents/command.js";
 import { formatDoctor } from "./commands/doctor.js";
 import { initWorkspace } from "./commands/init.js";
 import { mcp } from "./commands/mcp.js";
-import { serve } from "./commands/serve.js";
+import { serve, ui } from "./commands/serve.js";
 import { ephemeralBackend } from "./ephemeral.js";
 import { exitCodeFor } from "./exit-codes.js";
 import {
@@ -166,6 +166,7 @@ async function execute(
     });
   }
   if (invocation.kind === "serve") return serve(invocation, io);
+  if (invocation.kind === "ui") return ui(invocation, io);
   if (invocation.kind === "mcp") return mcp(invocation, io);
   if (invocation.kind === "hook") {
     const { hookCommand } = await import("./commands/hook/index.js");

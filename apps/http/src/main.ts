@@ -27,9 +27,14 @@ SIGTERM.`;
 
 /**
  * Run the server from the command line; resolves with an exit code when start-up fails, and otherwise
- * keeps running until SIGTERM/SIGINT.
+ * keeps running until SIGTERM/SIGINT. `hooks.onListening` gets the server's URL once it listens.
  */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number | undefined> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  hooks: { onListening?: (url: string) => void } = {},
+): Promise<number | undefined> {
   let args: ReturnType<typeof parse>;
   function parse() {
     return parseArgs({
@@ -81,7 +86,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
     const tokens = resolveTokens(http.tokens, env);
     const backend = await openBackend(resolved);
     const handlers = await openHandlers(resolved, backend, { version: version() });
-    await serveHttp({
+    const server = await serveHttp({
       handlers,
       ready: () => backend.ping(),
       close: () => backend.close(),
@@ -104,6 +109,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
       version: version(),
       logger: pino({ level: env.TTA_LOG_LEVEL ?? "info", base: { pid: process.pid } }),
     });
+    hooks.onListening?.(server.url);
     return undefined;
   } catch (err) {
     const e = toTtaError(err);

@@ -32,3 +32,15 @@ export async function serve(request: ServeRequest, io: CliIo): Promise<number> {
   const code = await runHttpMain(serveArgs(request), { ...io.env } as NodeJS.ProcessEnv, io.cwd);
   return code ?? 0;
 }
+
+/**
+ * `tta ui`: `tta serve`, then the web inspector's URL on a line of its own on stdout (before the
+ * server's JSON log lines follow it).
+ */
+export async function ui(request: ServeRequest, io: CliIo): Promise<number> {
+  const { runHttpMain } = await import("@tta-dev/http");
+  const code = await runHttpMain(serveArgs(request), { ...io.env } as NodeJS.ProcessEnv, io.cwd, {
+    onListening: (url) => io.stdout.write(`tta web inspector: ${url}/ui\n`),
+  });
+  return code ?? 0;
+}
