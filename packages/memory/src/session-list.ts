@@ -32,6 +32,7 @@ export async function listSessions(
   ctx: MemoryContext,
   input: z.output<typeof SessionListInput>,
 ): Promise<Page<Session>> {
+  if (input.order === "newest") return listNewest(ctx, input);
   const matches = matcher(input);
   const limit = input.limit ?? DEFAULT_SESSION_PAGE;
   const scope = sessionsScope(ctx.namespace);
@@ -66,4 +67,52 @@ export async function listSessions(
     pageCursor = page.nextCursor;
     after = null;
   }
+}
+
+/** Newest first: `createdAt` descending, then id ascending (core `compareKeys`). */
+function newer(a: Session, b: Session): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt > b.createdAt ? -1 : 1;
+  return compareKeys(a.id, b.id);
+}
+
+/**
+ * List sessions newest first: every matching session is read (a page of the backend at a time) and
+ * ordered, then the page after the cursor's position (the last item's `createdAt` and id) is
+ * returned, so a resumed listing neither repeats nor skips a session that was there before. Costs a
+ * scan of the namespace's sessions per page.
+ */
+async function listNewest(
+  ctx: MemoryContext,
+  input: z.output<typeof SessionListInput>,
+): Promise<Page<Session>> {
+  const matches = matcher(input);
+  const limit = input.limit ?? DEFAULT_SESSION_PAGE;
+  let last: Session | null = null;
+  if (input.cursor !== undefined) {
+    const pos = decodeCursor(
+      input.cursor,
+      (v) => v.o === "n" && typeof v.t === "string" && typeof v.a === "string",
+    );
+    last = { createdAt: pos.t as string, id: pos.a as string } as Session;
+  }
+  const found: Session[] = [];
+  let pageCursor: string | undefined;
+  do {
+    const page = await ctx.backend.list(sessionsScope(ctx.namespace), {
+      limit: 1000,
+      ...(pageCursor ? { cursor: pageCursor } : {}),
+    });
+    for (const record of page.items) {
+      const session = toSession(ctx.namespace, record);
+      if (matches(session) && (last === null || newer(last, session) < 0)) found.push(session);
+    }
+    pageCursor = page.nextCursor ?? undefined;
+  } while (pageCursor);
+  found.sort(newer);
+  const items = found.slice(0, limit);
+  const end = items.at(-1);
+  return {
+    items,
+    nextCursor: found.length > limit && end ? encodeCursor({ o: "n", t: end.createdAt, a: end.id }) : null,
+  };
 }

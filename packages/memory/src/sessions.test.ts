@@ -106,6 +106,48 @@ describe("sessions", () => {
     await expectCode(store.sessions.list({ cursor: "garbage" }), "VALIDATION_FAILED");
   });
 
+  it("lists newest first with order newest, paging by the last one's time and id, filters applied", async () => {
+    const { store, clock } = setup();
+    const made: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      // Two sessions share each instant: id order breaks the tie.
+      if (i % 2 === 0) clock.advance(1000);
+      const id = `${i % 3 === 0 ? "api" : "web"}-n${i}-2025-10-01`;
+      made.push(id);
+      await store.sessions.create({ id, tags: i % 3 === 0 ? ["api"] : [] });
+    }
+    const expected = [...made].sort((a, b) => {
+      const ia = made.indexOf(a);
+      const ib = made.indexOf(b);
+      const ta = Math.floor(ia / 2);
+      const tb = Math.floor(ib / 2);
+      return ta !== tb ? tb - ta : a < b ? -1 : 1;
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let round = 0;
+    do {
+      const page = await store.sessions.list({ order: "newest", limit: 4, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor ?? undefined;
+      // One created after the walk began is newer than the cursor: the walk goes on without it.
+      if (round++ === 0) await store.sessions.create({ id: "late-n9-2025-10-01" });
+    } while (cursor);
+    expect(seen).toEqual(expected);
+    const api = await store.sessions.list({ order: "newest", tag: "api" });
+    expect(api.items.map((s) => s.id)).toEqual([
+      "api-n6-2025-10-01",
+      "api-n3-2025-10-01",
+      "api-n0-2025-10-01",
+    ]);
+    expect((await store.sessions.list({ order: "newest", limit: 1 })).items[0]!.id).toBe(
+      "late-n9-2025-10-01",
+    );
+    const idCursor = (await store.sessions.list({ limit: 1 })).nextCursor!;
+    await expectCode(store.sessions.list({ order: "newest", cursor: idCursor }), "VALIDATION_FAILED");
+    await expectCode(store.sessions.list({ order: "oldest" as never }), "VALIDATION_FAILED");
+  });
+
   it("completes a session: lessons become deep memories of kind lesson linked to it, once", async () => {
     const { store } = setup();
     await store.sessions.create({ id: SID });

@@ -273,6 +273,7 @@ export function mountUi(app: Hono, options: UiOptions): void {
       const limit = int(q(c, "limit"));
       const cursor = q(c, "cursor");
       const res = await api.call<{ items: Session[]; nextCursor: string | null }>("session.list", {
+        order: "newest",
         ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
         ...(limit !== undefined ? { limit } : {}),
         ...(cursor ? { cursor } : {}),

@@ -57,7 +57,7 @@ export const sessionGet = defineOperation({
   ids: { id: "session" },
 });
 
-/** `session.list`: sessions in a stable order, filtered, one page at a time. */
+/** `session.list`: sessions in a stable order (by id, or newest first), filtered, one page at a time. */
 export const sessionList = defineOperation({
   name: "session.list",
   summary: "List sessions, filtered by status, tag, component or date range.",
@@ -75,6 +75,13 @@ export const sessionList = defineOperation({
         valueName: "S",
         choices: SessionStatus.options,
         description: "Only sessions with this status",
+      },
+      order: {
+        field: "order",
+        type: "string",
+        valueName: "O",
+        choices: ["id", "newest"],
+        description: "id (default, stable) or newest (latest created first)",
       },
       tag: { field: "tag", type: "string", valueName: "X", description: "Only sessions with this tag" },
       component: { field: "component", type: "string", valueName: "C", description: "Only this component" },

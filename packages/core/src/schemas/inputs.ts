@@ -45,6 +45,8 @@ export const SessionGetInput = z.strictObject({ id: SessionIdField });
 
 /** List sessions: every filter is optional; `dateFrom`/`dateTo` are inclusive. */
 export const SessionListInput = z.strictObject({
+  /** `id` (default): the stable order of their ids; `newest`: the latest created first (then by id). */
+  order: z.enum(["id", "newest"]).optional(),
   status: SessionStatus.optional(),
   tag: TagField.optional(),
   component: ComponentField.optional(),

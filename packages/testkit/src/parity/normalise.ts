@@ -19,8 +19,9 @@ export function parityNormaliser(): (value: unknown) => unknown {
         .replace(ISO, "<time>");
     }
     if (typeof v === "number" && key && TIMING_KEYS.has(key)) return "<ms>";
-    // Ranking decays with age, so two runs seconds apart differ in the ninth digit.
-    if (typeof v === "number" && key === "score") return Number(v.toFixed(4));
+    // Ranking decays with age, so two runs seconds apart differ in the ninth digit (the score) or the
+    // sixth (its recency part in an explain).
+    if (typeof v === "number" && (key === "score" || key === "recency")) return Number(v.toFixed(4));
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v && typeof v === "object") {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
