@@ -122,6 +122,16 @@ describe("web inspector pages (file backend, real server)", () => {
     const component = await page("/ui?component=billing");
     expect(component.text).toContain("billing-fix-2026-02-01");
     expect(component.text).not.toContain("auth-review-2026-01-02");
+    // The date of the name (or the day created): from and to, inclusive.
+    const dated = await page("/ui?dateFrom=2026-01-02&dateTo=2026-01-03");
+    expect(dated.text).toContain("auth-review-2026-01-02");
+    expect(dated.text).toContain("auth-review-2026-01-03");
+    expect(dated.text).not.toContain("auth-review-2026-01-04");
+    expect(dated.text).not.toContain("billing-fix-2026-02-01");
+    expect(dated.text).toMatch(/<label>From <input type="date" name="dateFrom" value="2026-01-02">/);
+    const badDate = await page("/ui?dateFrom=yesterday");
+    expect(badDate.status).toBe(400);
+    expect(badDate.text).toContain("VALIDATION_FAILED");
 
     const seen: string[] = [];
     let path: string | null = "/ui?limit=3";

@@ -269,7 +269,13 @@ export function mountUi(app: Hono, options: UiOptions): void {
   app.get(
     "/ui",
     page("Sessions", async (c, api) => {
-      const filters = { status: q(c, "status"), tag: q(c, "tag"), component: q(c, "component") };
+      const filters = {
+        status: q(c, "status"),
+        tag: q(c, "tag"),
+        component: q(c, "component"),
+        dateFrom: q(c, "dateFrom"),
+        dateTo: q(c, "dateTo"),
+      };
       const limit = int(q(c, "limit"));
       const cursor = q(c, "cursor");
       const res = await api.call<{ items: Session[]; nextCursor: string | null }>("session.list", {
@@ -283,6 +289,8 @@ export function mountUi(app: Hono, options: UiOptions): void {
 ${select("status", "Status", ["active", "completed", "archived"], filters.status)}
 ${input("tag", "Tag", filters.tag)}
 ${input("component", "Component", filters.component)}
+${input("dateFrom", "From", filters.dateFrom, "date")}
+${input("dateTo", "To", filters.dateTo, "date")}
 ${input("namespace", "Namespace", ns)}
 <button type="submit">Filter</button></form>
 ${
