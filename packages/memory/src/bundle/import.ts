@@ -53,7 +53,12 @@ export interface ImportOptions {
   onConflict?: ImportConflict;
   /** Check the bundle and count what would be imported; write nothing. */
   dryRun?: boolean;
-  /** Clock (epoch ms) that turns a cache entry's `expiresAt` into the TTL it is written with. */
+  /**
+   * Clock (epoch ms) that turns a cache entry's `expiresAt` into the TTL it is written with. Pass the
+   * target backend's clock and the entry keeps its exact `expiresAt`; on two clocks (or the system
+   * clock, read again by the backend's put) it can land a few milliseconds later, since the port
+   * takes a TTL, not an instant.
+   */
   now?: () => number;
   /**
    * Stores one PAF of the bundle's snapshot (PAFs live in PAFCORE.md, not in the backend); returns
