@@ -6,6 +6,7 @@ import type { MemoryBackend } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { createHandlers } from "@tta-dev/workflow";
 import pino from "pino";
+import { expect } from "vitest";
 import { createHttpApp, type TokenRecord } from "../src/index.js";
 
 /** An app over a fresh in-memory backend, with its log lines captured. */
@@ -41,4 +42,25 @@ export async function makeApp(
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
   return { app, backend, logs, req };
+}
+
+/**
+ * A JSON call to the server at `base()` that expects a 2xx answer and returns its body.
+ *
+ * @example
+ * const api = jsonApi(() => server.url);
+ * await api("POST", "/v1/sessions", { id: "auth-design-2026-01-01" });
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON came back
+export function jsonApi(base: () => string): (method: string, path: string, body?: unknown) => Promise<any> {
+  return async (method, path, body) => {
+    const res = await fetch(`${base()}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = await res.json();
+    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
+    return json;
+  };
 }

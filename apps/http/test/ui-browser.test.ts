@@ -11,6 +11,7 @@ import pino from "pino";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpApp, type RunningHttpServer, startHttpServer } from "../src/index.js";
+import { jsonApi } from "./helpers.js";
 
 /**
  * The web inspector in a real headless Chromium (Debian's `chromium`, or `CHROMIUM_PATH`): the
@@ -55,17 +56,7 @@ describe.skipIf(!executablePath && !inCi)(
     let browser: Browser;
     let context: BrowserContext;
 
-    // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON came back
-    const api = async (method: string, path: string, body?: unknown): Promise<any> => {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = await res.json();
-      expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
-      return json;
-    };
+    const api = jsonApi(() => server.url);
 
     const open = async (path: string): Promise<Page> => {
       const page = await context.newPage();

@@ -7,6 +7,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpApp, hashToken, type RunningHttpServer, startHttpServer } from "../src/index.js";
 import { escapeHtml } from "../src/ui/html.js";
+import { jsonApi } from "./helpers.js";
 import { rawRequest } from "./raw.js";
 
 const MAIN = "auth-design-2026-01-01";
@@ -52,17 +53,7 @@ async function startServer(tokens: boolean) {
 describe("web inspector pages (file backend, real server)", () => {
   let server: RunningHttpServer;
   let root: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a test reads whatever JSON came back
-  const api = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = await res.json();
-    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBeLessThan(300);
-    return json;
-  };
+  const api = jsonApi(() => server.url);
   const page = async (path: string) => {
     const res = await fetch(`${server.url}${path}`);
     return { status: res.status, text: await res.text(), headers: res.headers };

@@ -31,7 +31,8 @@ import { serializeGroupsFile } from "./groups-serialize.js";
 /** Creates the sessions a version 1.0 file only names; called under the groups lock. */
 export type ImportSessions = (sessions: { key: string; json: string }[]) => void;
 
-function sessionFor(id: string, createdAt: string): Session {
+/** The session a version 1.0 file only names: active, created with its earliest group. */
+export function sessionFor(id: string, createdAt: string): Session {
   const parts = parseSessionName(id);
   return {
     id,

@@ -5,11 +5,11 @@ import {
   hasErrorCode,
   isSafeId,
   type MemoryBackend,
-  parseSessionName,
   type Session,
   sessionsScope,
   ValidationError,
 } from "@tta-dev/core";
+import { sessionFor } from "./groups-file.js";
 import { legacySessions, parseGroupsFile } from "./groups-format.js";
 
 /** A `session_groups.json` larger than this is refused before it is read. */
@@ -143,15 +143,8 @@ function readLegacyFile(file: string): string {
 
 /** The session record the file backend creates for an id a 1.0 file names (its version is the store's). */
 function sessionValue(id: string, createdAt: string): Omit<Session, "version"> {
-  return {
-    id,
-    tags: [],
-    status: "active",
-    createdAt,
-    updatedAt: createdAt,
-    metadata: {},
-    ...(parseSessionName(id) ?? {}),
-  };
+  const { version: _, ...value } = sessionFor(id, createdAt);
+  return value;
 }
 
 /** Create `key` unless the target holds it; true when it was (or, dry, would be) created. */
