@@ -59,7 +59,7 @@ async function rounds(url: string, sets: Request[][]): Promise<number[]> {
 
 const enc = encodeURIComponent(S);
 const PAGES: { name: string; page: Request; api: Request[] }[] = [
-  { name: "sessions", page: { path: "/ui" }, api: [{ path: "/v1/sessions" }] },
+  { name: "sessions (newest first)", page: { path: "/ui" }, api: [{ path: "/v1/sessions?order=newest" }] },
   {
     name: "a session",
     page: { path: `/ui/sessions/${enc}` },

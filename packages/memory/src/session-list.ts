@@ -1,4 +1,4 @@
-import { compareKeys, normalizeTags, type Session, sessionsScope } from "@tta-dev/core";
+import { compareKeys, normalizeTags, type Session, type StoredRecord, sessionsScope } from "@tta-dev/core";
 import type { z } from "zod";
 import type { MemoryContext } from "./context.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
@@ -70,16 +70,17 @@ export async function listSessions(
 }
 
 /** Newest first: `createdAt` descending, then id ascending (core `compareKeys`). */
-function newer(a: Session, b: Session): number {
+function newer(a: { createdAt: string; id: string }, b: { createdAt: string; id: string }): number {
   if (a.createdAt !== b.createdAt) return a.createdAt > b.createdAt ? -1 : 1;
   return compareKeys(a.id, b.id);
 }
 
 /**
- * List sessions newest first: every matching session is read (a page of the backend at a time) and
- * ordered, then the page after the cursor's position (the last item's `createdAt` and id) is
- * returned, so a resumed listing neither repeats nor skips a session that was there before. Costs a
- * scan of the namespace's sessions per page.
+ * List sessions newest first: every session is read (a page of the backend at a time), filtered and
+ * ordered on its stored fields, and only the page after the cursor's position (the last item's
+ * `createdAt` and id) is decoded, so a resumed listing neither repeats nor skips a session that was
+ * there before. Costs a scan of the namespace's sessions per page. A record without the fields is
+ * decoded at once, so damage fails the listing as it does in id order.
  */
 async function listNewest(
   ctx: MemoryContext,
@@ -87,15 +88,15 @@ async function listNewest(
 ): Promise<Page<Session>> {
   const matches = matcher(input);
   const limit = input.limit ?? DEFAULT_SESSION_PAGE;
-  let last: Session | null = null;
+  let last: { createdAt: string; id: string } | null = null;
   if (input.cursor !== undefined) {
     const pos = decodeCursor(
       input.cursor,
       (v) => v.o === "n" && typeof v.t === "string" && typeof v.a === "string",
     );
-    last = { createdAt: pos.t as string, id: pos.a as string } as Session;
+    last = { createdAt: pos.t as string, id: pos.a as string };
   }
-  const found: Session[] = [];
+  const found: { createdAt: string; id: string; record: StoredRecord }[] = [];
   let pageCursor: string | undefined;
   do {
     const page = await ctx.backend.list(sessionsScope(ctx.namespace), {
@@ -103,13 +104,21 @@ async function listNewest(
       ...(pageCursor ? { cursor: pageCursor } : {}),
     });
     for (const record of page.items) {
-      const session = toSession(ctx.namespace, record);
-      if (matches(session) && (last === null || newer(last, session) < 0)) found.push(session);
+      const v = record.value as Partial<Record<keyof Session, unknown>> | null;
+      const plain =
+        v !== null &&
+        typeof v === "object" &&
+        typeof v.createdAt === "string" &&
+        typeof v.status === "string" &&
+        Array.isArray(v.tags);
+      const fields = (plain ? v : toSession(ctx.namespace, record)) as Session;
+      const at = { createdAt: fields.createdAt, id: record.key };
+      if (matches(fields) && (last === null || newer(last, at) < 0)) found.push({ ...at, record });
     }
     pageCursor = page.nextCursor ?? undefined;
   } while (pageCursor);
   found.sort(newer);
-  const items = found.slice(0, limit);
+  const items = found.slice(0, limit).map((f) => toSession(ctx.namespace, f.record));
   const end = items.at(-1);
   return {
     items,

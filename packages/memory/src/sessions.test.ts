@@ -1,3 +1,4 @@
+import { sessionsScope } from "@tta-dev/core";
 import { describe, expect, it } from "vitest";
 import { expectCode, SID, setup, T0 } from "../test/fixture.js";
 import { createMemoryStore } from "./index.js";
@@ -107,7 +108,7 @@ describe("sessions", () => {
   });
 
   it("lists newest first with order newest, paging by the last one's time and id, filters applied", async () => {
-    const { store, clock } = setup();
+    const { store, clock, backend, namespace } = setup();
     const made: string[] = [];
     for (let i = 0; i < 9; i++) {
       // Two sessions share each instant: id order breaks the tie.
@@ -146,6 +147,10 @@ describe("sessions", () => {
     const idCursor = (await store.sessions.list({ limit: 1 })).nextCursor!;
     await expectCode(store.sessions.list({ order: "newest", cursor: idCursor }), "VALIDATION_FAILED");
     await expectCode(store.sessions.list({ order: "oldest" as never }), "VALIDATION_FAILED");
+    // A record that is not a session fails the listing, as it does in id order.
+    await backend.put(sessionsScope(namespace), "zz-bad-2025-10-01", { id: "zz-bad-2025-10-01", tags: "x" });
+    await expectCode(store.sessions.list({ order: "newest" }), "BACKEND_CORRUPT");
+    await expectCode(store.sessions.list({}), "BACKEND_CORRUPT");
   });
 
   it("completes a session: lessons become deep memories of kind lesson linked to it, once", async () => {
