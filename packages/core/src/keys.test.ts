@@ -8,6 +8,7 @@ import {
   keyFor,
   scopePrefix,
   serializeValue,
+  validateTrimSeq,
 } from "./keys.js";
 
 describe("key builder", () => {
@@ -132,5 +133,15 @@ describe("serializeValue", () => {
     // biome-ignore lint/suspicious/noSparseArray: the hole is the point
     expect(outcome([1, , 3])).toBe("[1,null,3]");
     expect(outcome({ at: new Date(0) })).toBe('{"at":"1970-01-01T00:00:00.000Z"}');
+  });
+});
+
+describe("validateTrimSeq", () => {
+  it("takes an integer from 1 and refuses anything else with beforeSeq: must be a positive integer", () => {
+    expect(validateTrimSeq(1)).toBe(1);
+    expect(validateTrimSeq(Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "3", null, undefined]) {
+      expect(() => validateTrimSeq(bad), String(bad)).toThrow("beforeSeq: must be a positive integer");
+    }
   });
 });

@@ -134,6 +134,19 @@ export function normalizeReadLogOptions(options: ReadLogOptions = {}): Required<
   return { limit, afterSeq, beforeSeq, fromEnd: options.fromEnd ?? false };
 }
 
+/**
+ * Check the `beforeSeq` of `trimLog`: an integer ≥ 1.
+ *
+ * @throws VALIDATION_FAILED (`beforeSeq: must be a positive integer`) otherwise.
+ * @example
+ * const before = validateTrimSeq(beforeSeq); // then trim the entries with seq < before
+ */
+export function validateTrimSeq(beforeSeq: unknown): number {
+  if (typeof beforeSeq !== "number" || !Number.isSafeInteger(beforeSeq) || beforeSeq < 1)
+    fail("beforeSeq", "must be a positive integer");
+  return beforeSeq;
+}
+
 /** @throws ValidationError when a TTL is not a positive integer of milliseconds. */
 export function validateTtl(ttlMs: unknown): void {
   if (ttlMs === undefined) return;

@@ -68,7 +68,7 @@ export interface LogItem {
   idempotencyKey?: string;
 }
 
-/** One entry of a log: seqs are 1, 2, 3… with no gaps. */
+/** One entry of a log: seqs are 1, 2, 3… with no gaps (a trimmed log starts after its trim point). */
 export interface LogEntry {
   seq: number;
   value: unknown;
@@ -194,6 +194,14 @@ export interface MemoryBackend {
   logLength(scope: Scope): Promise<number>;
   /** Remove the log, its seq counter and its idempotency keys; true when it existed. */
   deleteLog(scope: Scope): Promise<boolean>;
+  /**
+   * Optional: remove the entries with seq < beforeSeq, atomically, keeping the seq counter: `logLength`
+   * is unchanged, the next append continues the seqs, and reads of the removed range return nothing
+   * (a read with afterSeq below the trim point starts at the first kept entry). The idempotency keys of
+   * removed entries are forgotten. beforeSeq above length + 1 trims to length + 1. Returns how many
+   * entries went (0 when none, or on a missing log). An integer ≥ 1, else VALIDATION_FAILED.
+   */
+  trimLog?(scope: Scope, beforeSeq: number): Promise<number>;
   /** Several reads at once; a remote store sends them in as few round trips as it can. */
   batch(reads: readonly BatchRead[]): Promise<BatchResult[]>;
   /** Resolves when the store is reachable; fails `BACKEND_UNAVAILABLE` otherwise. */

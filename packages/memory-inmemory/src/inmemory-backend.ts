@@ -35,6 +35,7 @@ import {
   validateIfVersion,
   validateKey,
   validateScope,
+  validateTrimSeq,
   validateTtl,
 } from "@tta-dev/core";
 
@@ -52,6 +53,8 @@ interface Cell {
 
 interface Log {
   entries: { seq: number; json: string; idempotencyKey?: string }[];
+  /** How many entries `trimLog` removed from the front: `entries[i]` has seq `trimmed + i + 1`. */
+  trimmed: number;
   byKey: Map<string, number>;
 }
 
@@ -122,7 +125,7 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
     const id = scopePrefix(scope);
     let log = logs.get(id);
     if (!log && create) {
-      log = { entries: [], byKey: new Map() };
+      log = { entries: [], trimmed: 0, byKey: new Map() };
       logs.set(id, log);
     }
     return log;
@@ -243,9 +246,9 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       open();
       const prepared = validateAppend(items);
       const log = logOf(scope, true)!;
-      const plan = planIdempotentAppend(prepared, log.entries.length, (k) => {
+      const plan = planIdempotentAppend(prepared, log.trimmed + log.entries.length, (k) => {
         const seq = log.byKey.get(k);
-        return seq === undefined ? null : toLogEntry(log.entries[seq - 1]!);
+        return seq === undefined ? null : toLogEntry(log.entries[seq - log.trimmed - 1]!);
       });
       for (const e of plan.fresh) {
         log.entries.push(e);
@@ -270,8 +273,9 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
       const { afterSeq, beforeSeq, limit, fromEnd } = normalizeReadLogOptions(opts);
       const log = logOf(scope, false);
       if (!log) return [];
-      const lo = afterSeq; // index of first entry with seq > afterSeq
-      const hi = Math.min(log.entries.length, beforeSeq - 1); // exclusive end index
+      // Indexes into the kept entries: the first with seq > afterSeq, and past the last with seq < beforeSeq.
+      const lo = Math.max(0, afterSeq - log.trimmed);
+      const hi = Math.min(log.entries.length, beforeSeq - 1 - log.trimmed);
       if (hi <= lo) return [];
       const start = fromEnd ? Math.max(lo, hi - limit) : lo;
       const end = fromEnd ? hi : Math.min(hi, lo + limit);
@@ -280,13 +284,25 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
 
     async logLength(scope) {
       open();
-      return logOf(scope, false)?.entries.length ?? 0;
+      const log = logOf(scope, false);
+      return log ? log.trimmed + log.entries.length : 0;
     },
 
     async deleteLog(scope) {
       open();
       validateScope(scope);
       return logs.delete(scopePrefix(scope));
+    },
+
+    async trimLog(scope, beforeSeq) {
+      open();
+      const before = validateTrimSeq(beforeSeq);
+      const log = logOf(scope, false);
+      if (!log) return 0;
+      const removed = log.entries.splice(0, Math.max(0, before - 1 - log.trimmed));
+      log.trimmed += removed.length;
+      for (const e of removed) if (e.idempotencyKey !== undefined) log.byKey.delete(e.idempotencyKey);
+      return removed.length;
     },
 
     batch: (reads: readonly BatchRead[]) => runBatchSequentially(backend, reads),
@@ -318,7 +334,7 @@ export function createInMemoryBackend(options: InMemoryBackendOptions = {}): InM
     async rawKeys(namespace) {
       const keys: string[] = [];
       for (const [id, t] of records) for (const k of t.keys()) keys.push(`${id}:r:${encodeSegment(k)}`);
-      for (const [id, log] of logs) if (log.entries.length) keys.push(`${id}:log`);
+      for (const [id, log] of logs) if (log.entries.length || log.trimmed) keys.push(`${id}:log`);
       return keys.filter((k) => isKeyOfNamespace(k, namespace)).sort();
     },
   };

@@ -2,8 +2,13 @@ import { expect, it } from "vitest";
 import { expectCode } from "../expect-code.js";
 import { logScope, readAll } from "../util.js";
 import type { Harness } from "./harness.js";
+import { logTrimSuite } from "./log-trim.js";
+import { RANGE_READS } from "./range-reads.js";
 
-/** Append-only logs: gapless seqs, contiguous all-or-nothing batches, idempotency, range reads. */
+/**
+ * Append-only logs: gapless seqs, contiguous all-or-nothing batches, idempotency, range reads, and
+ * trimming the front of a log (see {@link logTrimSuite}).
+ */
 export function logSuite(h: Harness): void {
   it("assigns seqs 1, 2, 3… and gives a batch consecutive seqs", async () => {
     const { backend, namespace } = await h.setup();
@@ -30,20 +35,7 @@ export function logSuite(h: Harness): void {
       s,
       Array.from({ length: 50 }, (_, i) => ({ value: i + 1 })),
     );
-    const model = Array.from({ length: 50 }, (_, i) => i + 1);
-    const cases: [Parameters<typeof backend.readLog>[1], number[]][] = [
-      [{ limit: 5 }, model.slice(0, 5)],
-      [{ limit: 5, fromEnd: true }, model.slice(45)],
-      [{ afterSeq: 47 }, [48, 49, 50]],
-      [{ afterSeq: 50 }, []],
-      [{ afterSeq: 99 }, []],
-      [{ beforeSeq: 4 }, [1, 2, 3]],
-      [{ afterSeq: 10, beforeSeq: 20, limit: 3 }, [11, 12, 13]],
-      [{ afterSeq: 10, beforeSeq: 20, limit: 3, fromEnd: true }, [17, 18, 19]],
-      [{ beforeSeq: 1 }, []],
-      [{ fromEnd: true, limit: 100 }, model],
-    ];
-    for (const [opts, want] of cases) {
+    for (const [opts, want] of RANGE_READS) {
       const got = await backend.readLog(s, opts);
       expect(
         got.map((e) => e.seq),
@@ -130,4 +122,6 @@ export function logSuite(h: Harness): void {
     const [e] = await backend.append(s, [{ value: 3, idempotencyKey: "a" }]);
     expect(e).toMatchObject({ seq: 1, value: 3, duplicate: false });
   });
+
+  logTrimSuite(h);
 }

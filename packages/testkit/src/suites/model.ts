@@ -13,7 +13,8 @@ type Op =
   | { t: "clear" }
   | { t: "advance"; ms: number }
   | { t: "append"; values: number[]; idem?: string }
-  | { t: "read"; after: number; before?: number; limit: number; fromEnd: boolean; viaBatch?: boolean };
+  | { t: "read"; after: number; before?: number; limit: number; fromEnd: boolean; viaBatch?: boolean }
+  | { t: "trim"; before: number };
 
 const key = fc.oneof(
   fc.constantFrom("a", "b", "a:b", "ü", "..", "a b", "A", "~", "k%41"),
@@ -71,6 +72,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     },
     { requiredKeys: ["t", "after", "limit", "fromEnd"] },
   ),
+  fc.record({ t: fc.constant("trim" as const), before: fc.integer({ min: 1, max: 14 }) }),
 );
 
 type StoredShape = { value: unknown; version: number };
@@ -85,6 +87,8 @@ interface ModelRecord {
 async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op[]): Promise<void> {
   const recs = new Map<string, ModelRecord>();
   const log: { value: number; idem?: string }[] = [];
+  // Entries with seq ≤ trimmed are gone (`trimLog`); `log` keeps them so that seq s is log[s - 1].
+  let trimmed = 0;
   const live = (k: string) => {
     const r = recs.get(k);
     return r && (r.exp === null || r.exp > clock.now()) ? r : undefined;
@@ -169,7 +173,7 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
           scope,
           o.values.map((v) => ({ value: v, ...(o.idem ? { idempotencyKey: o.idem } : {}) })),
         );
-        const prior = o.idem === undefined ? -1 : log.findIndex((e) => e.idem === o.idem);
+        const prior = o.idem === undefined ? -1 : log.findIndex((e, i) => i >= trimmed && e.idem === o.idem);
         if (prior >= 0) {
           expect(got.every((g) => g.duplicate && g.seq === prior + 1)).toBe(true);
         } else {
@@ -182,7 +186,7 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
       case "read": {
         const seqs = log
           .map((_, i) => i + 1)
-          .filter((s) => s > o.after && (o.before === undefined || s < o.before));
+          .filter((s) => s > Math.max(o.after, trimmed) && (o.before === undefined || s < o.before));
         const want = o.fromEnd ? seqs.slice(-o.limit) : seqs.slice(0, o.limit);
         const options = {
           afterSeq: o.after,
@@ -206,6 +210,13 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
         expect(got.map((e) => e.value)).toEqual(want.map((s) => log[s - 1]!.value));
         break;
       }
+      case "trim": {
+        if (typeof b.trimLog !== "function") break;
+        const to = Math.max(trimmed, Math.min(o.before - 1, log.length));
+        expect(await b.trimLog(scope, o.before)).toBe(to - trimmed);
+        trimmed = to;
+        break;
+      }
     }
   }
   expect(await b.logLength(scope)).toBe(log.length);
@@ -217,8 +228,8 @@ async function check(b: MemoryBackend, clock: ManualClock, scope: Scope, ops: Op
 
 /**
  * Random operation sequences (puts with `ifVersion` and TTL, deletes, gets and getMany, paged and
- * prefixed lists, clears, clock moves, idempotent appends, range reads with both bounds; reads alone
- * and through `batch`) against a trivial Map-and-array model. Each
+ * prefixed lists, clears, clock moves, idempotent appends, range reads with both bounds, trims of the
+ * log's front where the backend has `trimLog`; reads alone and through `batch`) against a trivial Map-and-array model. Each
  * run uses its own partition; at the end nothing of the namespace is left in the raw store.
  */
 export function modelSuite(h: Harness): void {
