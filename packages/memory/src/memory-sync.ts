@@ -58,11 +58,25 @@ export function persistThreshold(size: number, options: IndexSyncOptions = {}): 
   return Math.max(1, min, Math.ceil(size * share));
 }
 
+/**
+ * After writing the persisted index, a process trims the memory-changes log (where the backend can,
+ * `trimLog`) once at least this many entries lie below the trim point…
+ */
+export const TRIM_MIN_ENTRIES = 50_000;
+/**
+ * …which is at most the persisted index's seq (its anchor entry stays) and keeps every entry announced
+ * within this long (ms): twice the pending window, so a build still finds every recent announcement
+ * however the writers' clocks differ.
+ */
+export const TRIM_KEEP_MS = 2 * PENDING_WINDOW_MS;
+
 /** When {@link createIndexSync} rewrites the persisted index after a refresh (defaults above). */
 export interface IndexSyncOptions {
   persistMinChanges?: number;
   persistShare?: number;
   persistIntervalMs?: number;
+  trimMinEntries?: number;
+  trimKeepMs?: number;
 }
 /*
  * A server's event loop is never held for long: building, loading (checksum, decoding, copying the
@@ -94,6 +108,13 @@ export interface IndexSyncStats {
   lastPersistBytes: number;
   /** The last failure to write the persisted index (searches go on without it). */
   lastPersistError: string | null;
+  /** Trims of the memory-changes log made by this process, and how many entries the last removed. */
+  trims: number;
+  lastTrimmed: number;
+  /** The last failure to trim the log (nothing is lost: the next persist tries again). */
+  lastTrimError: string | null;
+  /** Times this process found the log trimmed past what its index had seen, and caught up anew. */
+  trimmedPast: number;
 }
 
 /** Keeps a process's memory index in step with the store. */
@@ -156,12 +177,18 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     lastPersistMs: 0,
     lastPersistBytes: 0,
     lastPersistError: null,
+    trims: 0,
+    lastTrimmed: 0,
+    lastTrimError: null,
+    trimmedPast: 0,
   };
   /** The JSON of the memory-changes entry at `seenSeq`: a reset or foreign log has another there. */
   let anchor: string | null = null;
   /** Set after loading a persisted index: the next refresh checks the anchor before trusting it. */
   let checkAnchor = false;
   const persistIntervalMs = options.persistIntervalMs ?? PERSIST_INTERVAL_MS;
+  const trimMinEntries = Math.max(1, options.trimMinEntries ?? TRIM_MIN_ENTRIES);
+  const trimKeepMs = options.trimKeepMs ?? TRIM_KEEP_MS;
   /** When (clock ms) the index was last loaded, built or persisted (a failed write retries after it). */
   let lastPersistAt = clock.now();
   /** When the oldest change applied over the persisted base was announced (by its writer's clock). */
@@ -354,6 +381,7 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
       stats.persists++;
       stats.lastPersistBytes = bytes.length;
       stats.lastPersistError = null;
+      await compact(stats.seenSeq);
     } catch (error) {
       stats.lastPersistError = (error as Error).message;
       ctx.logger?.warn("memory index: could not persist the index", {
@@ -363,6 +391,58 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     }
     lastPersistAt = clock.now();
     stats.lastPersistMs = performance.now() - started;
+  }
+
+  /** When (writer's clock) the entry at `seq` was announced; -Infinity for one without a time. */
+  async function announcedAt(seq: number): Promise<number | null> {
+    const [entry] = await backend.readLog(changes, { afterSeq: seq - 1, limit: 1 });
+    if (!entry || entry.seq !== seq) return null;
+    const at = (entry.value as { at?: unknown } | null)?.at;
+    return typeof at === "number" ? at : Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * Trim the memory-changes log below the persisted index's seq `upTo`, keeping the entries of the
+   * last {@link TRIM_KEEP_MS}: a process whose index is older finds the gap and loads the persisted
+   * index (or builds). Runs after a persist, only once {@link TRIM_MIN_ENTRIES} would go; entries are
+   * in announcement order, so the newest old-enough entry is found by bisection (a few one-entry
+   * reads). A failure is recorded, never thrown: the log is only longer than it needs to be.
+   */
+  async function compact(upTo: number): Promise<void> {
+    if (typeof backend.trimLog !== "function") return;
+    try {
+      const [first] = await backend.readLog(changes, { limit: 1 });
+      if (!first || upTo - first.seq < trimMinEntries) return;
+      const cutoff = clock.now() - trimKeepMs;
+      let lo = first.seq;
+      let hi = upTo;
+      const oldest = await announcedAt(lo);
+      if (oldest === null || oldest >= cutoff) return;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        const at = await announcedAt(mid);
+        if (at === null) return; // trimmed meanwhile by another process
+        if (at < cutoff) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo - first.seq < trimMinEntries) return;
+      stats.lastTrimmed = await backend.trimLog(changes, lo);
+      stats.trims++;
+      stats.lastTrimError = null;
+    } catch (error) {
+      stats.lastTrimError = (error as Error).message;
+      ctx.logger?.warn("memory index: could not trim the memory-changes log", {
+        namespace,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** The log no longer holds the entries after `seenSeq`: load the persisted index, or build. */
+  async function catchUpAnew(): Promise<void> {
+    stats.trimmedPast++;
+    if (typeof backend.readDerived === "function" && (await load())) return refresh();
+    return build();
   }
 
   async function refresh(): Promise<void> {
@@ -382,6 +462,8 @@ export function createIndexSync(ctx: MemoryContext, options: IndexSyncOptions = 
     ])) as [number, LogEntry[], (StoredRecord | null)[] | undefined];
     if (length < stats.seenSeq) return build(); // the log was reset: start over
     let first = read;
+    // Trimmed past what this index has seen (another process compacted the log): catch up anew.
+    if (!verify && length > stats.seenSeq && read[0]?.seq !== stats.seenSeq + 1) return catchUpAnew();
     if (verify) {
       const at = read[0];
       if (!at || at.seq !== stats.seenSeq || JSON.stringify(at.value) !== anchor) {

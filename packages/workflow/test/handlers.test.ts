@@ -1,4 +1,5 @@
 import { OPERATION_NAMES } from "@tta-dev/contract";
+import { memoryChangesScope } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { codeOf } from "@tta-dev/testkit";
 import { describe, expect, it } from "vitest";
@@ -185,6 +186,9 @@ describe("handlers", () => {
       memoryChanges: 3,
       groups: 1,
     });
+    // A compacted log keeps its last seq but holds fewer entries: doctor counts what it holds.
+    await inner.trimLog!(memoryChangesScope("default"), 3);
+    expect(await sizes()).toMatchObject({ memoryChanges: 1 });
 
     const broken = Object.assign(Object.create(inner) as typeof inner, {
       list: async () => {

@@ -2,6 +2,7 @@ import type { OutputOf } from "@tta-dev/contract";
 import {
   cacheScope,
   groupsScope,
+  type LogEntry,
   type MemoryBackend,
   memoriesScope,
   memoryChangesScope,
@@ -88,7 +89,13 @@ export async function storeSizes(backend: MemoryBackend, namespace: string): Pro
     }
     for await (const _ of allRecords(backend, memoriesScope(namespace))) sizes.memories++;
     for await (const _ of allRecords(backend, groupsScope(namespace))) sizes.groups++;
-    sizes.memoryChanges = await backend.logLength(memoryChangesScope(namespace));
+    // Entries held, not the last seq: a compacted log keeps its counter but not the trimmed entries.
+    const changes = memoryChangesScope(namespace);
+    const [length, first] = (await backend.batch([
+      { op: "logLength", scope: changes },
+      { op: "readLog", scope: changes, options: { limit: 1 } },
+    ])) as [number, LogEntry[]];
+    sizes.memoryChanges = first[0] ? length - first[0].seq + 1 : 0;
     return sizes;
   } catch {
     return null;
