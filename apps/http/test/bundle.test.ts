@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCliProcess } from "./cli-process.js";
 import { jsonApi } from "./helpers.js";
 import { type ServerProcess, startServerProcess } from "./process.js";
 import { rawRequest, workspaceWith } from "./raw.js";
@@ -153,6 +154,23 @@ describe("bundle routes between two servers (real processes)", () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("SESSION_NOT_FOUND");
     const bad = await fetch(`${a.url}/v1/export?since=yesterday`);
     expect(bad.status).toBe(400);
+  });
+
+  it("gives the bundle tta export gives of the same workspace, and one tta import bundle takes", async () => {
+    const cli = await runCliProcess(["export"], cwdA);
+    expect(cli.code, cli.stderr).toBe(0);
+    const http = await exportText(a.url);
+    expect(entities(http)).toEqual(entities(cli.stdout));
+    const header = (text: string) => ({ ...JSON.parse(text.split("\n")[0]!), createdAt: "*" });
+    expect(header(http)).toEqual(header(cli.stdout));
+    const elsewhere = await workspaceWith("");
+    await writeFile(join(elsewhere, "b.ndjson"), http);
+    const imported = await runCliProcess(["import", "bundle", "b.ndjson", "--dry-run", "--json"], elsewhere);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      dryRun: true,
+      imported: { sessions: 1, messages: 2 },
+    });
   });
 
   it("round trip: dry run writes nothing, the import gives an identical export, a second import skips all", async () => {
