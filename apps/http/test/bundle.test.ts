@@ -4,6 +4,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { createTtaClient } from "@tta-dev/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliProcess } from "./cli-process.js";
 import { jsonApi } from "./helpers.js";
@@ -218,6 +219,24 @@ describe("bundle routes between two servers (real processes)", () => {
     const r = await importBody(b.url, gz, "", { "content-type": "application/gzip" });
     expect(r.status, r.text).toBe(200);
     expect(r.json.skipped.sessions).toBe(1);
+  });
+
+  it("is exported and imported by the typed client: lines as they stream, a stream as the body", async () => {
+    const source = createTtaClient({ baseUrl: a.url });
+    const target = createTtaClient({ baseUrl: b.url });
+    const plain = await exportText(a.url);
+    const lines: string[] = [];
+    for await (const line of (await source.exportBundle({ gzip: true })).lines()) lines.push(line);
+    expect(entities(`${lines.join("\n")}\n`)).toEqual(entities(plain));
+    const streamed = await target.importBundle((await source.exportBundle()).body, { dryRun: true });
+    expect(streamed).toMatchObject({ dryRun: true, skipped: { sessions: 1, messages: 2 } });
+    const gz = Buffer.from(await (await fetch(`${a.url}/v1/export?gzip=true`)).arrayBuffer());
+    expect((await target.importBundle(gz)).skipped.sessions).toBe(1);
+    await expect(target.importBundle("not a bundle\n")).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      status: 400,
+      details: { line: 1 },
+    });
   });
 
   it("refuses truncated and edited bundles naming the line, and writes nothing", async () => {
