@@ -113,6 +113,7 @@ describe("tta export and tta import bundle", () => {
       imported: { sessions: 2, messages: 3, cache: 1, memories: 2, groups: 1, pafs: 0 },
       skipped: { sessions: 0, messages: 0, cache: 0, memories: 0, groups: 0, pafs: 0 },
       dryRun: false,
+      paf: { written: null, differing: [] },
     });
 
     await ok(target, ["export", "--out", "again.ndjson"]);
@@ -310,6 +311,38 @@ describe("tta export and tta import bundle", () => {
     const over = await ok(target, ["import", "bundle", bundle, "--on-conflict", "overwrite", "--json"]);
     expect(JSON.parse(over.stdout).imported.sessions).toBe(1);
     expect(JSON.parse((await ok(target, ["session", "show", T, "--json"])).stdout).title).toBeUndefined();
+  });
+
+  it("carries the PAF snapshot: PAFCORE.md is written into a workspace without one, kept where there is one", async () => {
+    const source = await populated();
+    const pafcore =
+      "# PAFs\n\n## Quality\n\n- **QUAL-001**: Maximum file size 400 lines.\n  - Check: max-lines 400\n";
+    writeFileSync(join(source, "PAFCORE.md"), pafcore);
+    const exported = JSON.parse((await ok(source, ["export", "--out", "b.ndjson", "--json"])).stdout);
+    expect(exported.counts.paf).toBe(1);
+    const bundle = join(source, "b.ndjson");
+
+    const target = tempWorkspace();
+    const dry = JSON.parse((await ok(target, ["import", "bundle", bundle, "--dry-run", "--json"])).stdout);
+    expect(dry.paf).toEqual({ written: null, differing: [] });
+    expect(existsSync(join(target, "PAFCORE.md"))).toBe(false);
+    const human = await ok(target, ["import", "bundle", bundle]);
+    expect(human.stdout).toMatch(/PAFs\s+1\s+0\n {2}PAFCORE\.md written from the bundle's PAF snapshot\n$/);
+    const listed = JSON.parse((await ok(target, ["paf", "list", "--json"])).stdout);
+    expect(listed.items.map((p: { id: string; hash: string }) => [p.id, p.hash])).toEqual(
+      JSON.parse((await ok(source, ["paf", "list", "--json"])).stdout).items.map(
+        (p: { id: string; hash: string }) => [p.id, p.hash],
+      ),
+    );
+
+    const other = tempWorkspace();
+    const mine = "# Mine\n\n- **QUAL-001**: Maximum file size 800 lines.\n";
+    writeFileSync(join(other, "PAFCORE.md"), mine);
+    const kept = await ok(other, ["import", "bundle", bundle]);
+    expect(kept.stdout).toContain(
+      "PAFCORE.md kept as it is; these PAFs of the bundle differ from it or are not in it: QUAL-001",
+    );
+    expect(readFileSync(join(other, "PAFCORE.md"), "utf8")).toBe(mine);
   });
 
   it("--namespace picks the namespace exported and the one imported into", async () => {

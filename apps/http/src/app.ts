@@ -3,6 +3,7 @@ import {
   checkInputLimits,
   type Handlers,
   HTTP_DEFAULTS,
+  isStreamed,
   OPERATION_LIST,
   type OperationName,
   parseInput,
@@ -19,6 +20,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { authenticate, type Principal, requireScope, resolveNamespace, type TokenRecord } from "./auth.js";
+import { mountBundleRoutes } from "./bundle-routes.js";
 import { createErrorBody } from "./error-body.js";
 import { checkCommands, checkLoginPost, requestGuard, servedHosts } from "./guard.js";
 import { mcpRoute } from "./mcp-route.js";
@@ -37,6 +39,8 @@ export interface HttpAppOptions {
   defaultNamespace?: string;
   /** Request bodies over this many bytes get 413; default {@link DEFAULT_BODY_LIMIT}. */
   bodyLimitBytes?: number;
+  /** Bundles over this many bytes to `POST /v1/import` get 413; default `HTTP_DEFAULTS.importLimitBytes`. */
+  importLimitBytes?: number;
   /** Size and count limits checked before a handler runs. */
   limits?: Partial<Limits>;
   /** Naming policy for new session ids; default `strict`. */
@@ -110,6 +114,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     hasTokens: tokens.length > 0,
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.boundHost ? { boundHost: options.boundHost } : {}),
+    streamBodies: Object.fromEntries(
+      OPERATION_LIST.filter((op) => op.http.requestStream).map((op) => [
+        `${op.http.method} ${op.http.path}`,
+        op.http.requestStream!.mediaTypes,
+      ]),
+    ),
   };
   const guard = requestGuard(policy, (c, e, status) => c.json(errorBody(e, c.get("requestId")), status));
   const served = servedHosts(policy);
@@ -124,18 +134,19 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return guard(c, next);
   });
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: bodyLimitBytes,
-      onError: (c) => {
-        const e = new LimitExceededError(`The request body is over ${bodyLimitBytes} bytes.`, {
-          field: "body",
-          limit: bodyLimitBytes,
-        });
-        return c.json(errorBody(e, c.get("requestId")), 413);
-      },
-    }),
+  // A bundle's body has its own limit, checked as it is spooled (see bundle-routes.ts).
+  const limitBody = bodyLimit({
+    maxSize: bodyLimitBytes,
+    onError: (c) => {
+      const e = new LimitExceededError(`The request body is over ${bodyLimitBytes} bytes.`, {
+        field: "body",
+        limit: bodyLimitBytes,
+      });
+      return c.json(errorBody(e, c.get("requestId")), 413);
+    },
+  });
+  app.use("*", (c, next) =>
+    policy.streamBodies[`${c.req.method} ${c.req.path}`] ? next() : limitBody(c, next),
   );
 
   app.get("/healthz", (c) => c.json({ ok: true }));
@@ -150,7 +161,18 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   });
   app.get("/openapi.json", (c) => c.json(openapi));
 
+  mountBundleRoutes(app, {
+    handlers: options.handlers,
+    tokens,
+    defaultNamespace,
+    importLimitBytes: options.importLimitBytes ?? HTTP_DEFAULTS.importLimitBytes,
+    prepare,
+    errorBody,
+    logger,
+  });
+
   for (const op of OPERATION_LIST) {
+    if (isStreamed(op)) continue;
     const shape = queryShape(op.input);
     const method = op.http.method;
     app.on(method, honoPath(op.http.path), async (c) => {

@@ -14,6 +14,11 @@ export interface GuardPolicy {
   allowedHosts?: readonly string[];
   /** The address the server is bound to; served as a host name when it is not a wildcard. */
   boundHost?: string;
+  /**
+   * Routes whose request body is a stream of another media type than JSON, by `METHOD /path`
+   * (`POST /v1/import`: a bundle): that body must have one of these types instead.
+   */
+  streamBodies?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The parts of a request the guard reads. */
@@ -57,7 +62,9 @@ function hostRefusal(given: string): GuardRefusal {
  * - without tokens, an `Origin` that is not a loopback page (`null` included) or
  *   `Sec-Fetch-Site: cross-site` is refused: any web page could otherwise drive the server;
  * - a POST, PUT or PATCH must say `Content-Type: application/json`, even with no body: the media
- *   types a page may send without a CORS preflight (`text/plain`, forms) never reach a handler.
+ *   types a page may send without a CORS preflight (`text/plain`, forms) never reach a handler. A
+ *   route of `streamBodies` needs one of its media types instead (none of them is one a page may
+ *   send without a preflight either).
  *
  * @returns `null` when the request may go on
  */
@@ -95,7 +102,21 @@ export function checkRequest(
       };
     }
   }
-  if (BODY_METHODS.has(req.method.toUpperCase())) {
+  const method = req.method.toUpperCase();
+  const streamed = policy.streamBodies?.[`${method} ${new URL(req.url).pathname}`];
+  if (streamed) {
+    const type = req.header("content-type");
+    const media = type === undefined ? undefined : type.split(";")[0]!.trim().toLowerCase();
+    if (media === undefined || !streamed.includes(media)) {
+      return {
+        status: 415,
+        error: new ValidationError(
+          `${method} ${new URL(req.url).pathname} needs Content-Type: ${streamed.join(" or ")} (got ${type === undefined ? "none" : JSON.stringify(type)}).`,
+          { contentType: type ?? null, accepted: [...streamed] },
+        ),
+      };
+    }
+  } else if (BODY_METHODS.has(method)) {
     const type = req.header("content-type");
     if (type === undefined || !JSON_MEDIA_TYPE.test(type.trim())) {
       return {

@@ -18,8 +18,8 @@ const HELP = `tta-http — the tta HTTP server
 Usage: tta-http [--host ${DEFAULT_HTTP_HOST}] [--port ${DEFAULT_HTTP_PORT}] [--dir .tta] [--backend file|redis|keyv|memory]
                 [--redis-url URL] [--namespace NS]
 
-Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.tokens,
-http.allowedHosts, http.allowCommands, http.headersTimeoutMs, http.requestTimeoutMs,
+Configuration: .tta/config.yaml (http.host, http.port, http.bodyLimitBytes, http.importLimitBytes,
+http.tokens, http.allowedHosts, http.allowCommands, http.headersTimeoutMs, http.requestTimeoutMs,
 http.idleTimeoutMs, http.maxConnections), then TTA_* variables (TTA_HTTP_TOKEN adds a bearer
 token), then flags. Without tokens it binds loopback only and refuses requests from web pages of
 other origins; it answers only to loopback host names and http.allowedHosts. Stops gracefully on
@@ -94,6 +94,7 @@ export async function main(
       host: v.host ?? http.host ?? DEFAULT_HTTP_HOST,
       port,
       ...(http.bodyLimitBytes ? { bodyLimitBytes: http.bodyLimitBytes } : {}),
+      ...(http.importLimitBytes ? { importLimitBytes: http.importLimitBytes } : {}),
       dataDir: resolved.dataDir,
       ...(http.allowedHosts ? { allowedHosts: http.allowedHosts } : {}),
       ...(http.allowCommands !== undefined ? { allowCommands: http.allowCommands } : {}),

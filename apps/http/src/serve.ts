@@ -16,6 +16,8 @@ export interface ServeHttpOptions {
   host?: string;
   port?: number;
   bodyLimitBytes?: number;
+  /** Largest bundle `POST /v1/import` takes (`http.importLimitBytes`). */
+  importLimitBytes?: number;
   defaultNamespace?: string;
   limits?: Partial<Limits>;
   namingPolicy?: NamingPolicy;
@@ -68,6 +70,7 @@ export async function serveHttp(
     tokens: options.tokens,
     logger: options.logger,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...(options.importLimitBytes ? { importLimitBytes: options.importLimitBytes } : {}),
     ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.namingPolicy ? { namingPolicy: options.namingPolicy } : {}),

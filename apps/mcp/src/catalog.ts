@@ -1,7 +1,13 @@
-import { OPERATION_LIST, type Operation, type OperationName } from "@tta-dev/contract";
+import {
+  isStreamed,
+  type JsonOperationName,
+  OPERATION_LIST,
+  type Operation,
+  type OperationName,
+} from "@tta-dev/contract";
 
 /** When an agent should call each tool: the first thing it reads in `tools/list`. */
-const WHEN: Record<OperationName, string> = {
+const WHEN: Record<JsonOperationName, string> = {
   "session.create":
     "Call once when a new piece of work starts (a feature, a refactor, a debugging hunt) to open a session named {component}-{purpose}-{YYYY-MM-DD}, e.g. user-prefs-feature-2026-12-03.",
   "session.get": "Call to see a session's title, tags and status.",
@@ -113,13 +119,19 @@ function annotationsOf(op: Operation): ToolAnnotations {
   };
 }
 
-/** Every operation of the contract as a tool, in contract order. */
-export const TOOL_CATALOG: readonly ToolEntry[] = OPERATION_LIST.map((op) => ({
-  name: toolNameOf(op.name),
-  op,
-  description: `${WHEN[op.name as OperationName]} ${op.summary}`,
-  annotations: annotationsOf(op),
-}));
+/**
+ * Every operation of the contract as a tool, in contract order, but the streamed ones
+ * (`system.export`, `system.import`): a tool answers JSON, and a namespace's bundle is not an answer
+ * to put in an agent's context. `tta export` and `tta import bundle` (or the HTTP routes) move bundles.
+ */
+export const TOOL_CATALOG: readonly ToolEntry[] = OPERATION_LIST.filter((op) => !isStreamed(op)).map(
+  (op) => ({
+    name: toolNameOf(op.name),
+    op,
+    description: `${WHEN[op.name as JsonOperationName]} ${op.summary}`,
+    annotations: annotationsOf(op),
+  }),
+);
 
 const BY_NAME = new Map(TOOL_CATALOG.map((t) => [t.name, t]));
 

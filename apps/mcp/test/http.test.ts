@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
-import { OPERATION_NAMES } from "@tta-dev/contract";
+import { JSON_OPERATION_NAMES } from "@tta-dev/contract";
 import { DEFAULT_TOOLS, TOOL_CATALOG, toolNameOf } from "@tta-dev/mcp";
 import { PARITY_PAFCORE } from "@tta-dev/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -62,7 +62,7 @@ describe("/mcp on tta serve, with tokens", () => {
   it("lists the tools each token may call: a read token sees only read tools", async () => {
     const admin = await httpClient(server.url, { token: ADMIN, tools: "all", namespace: "team-a" });
     expect((await admin.listTools()).tools.map((t) => t.name).sort()).toEqual(
-      OPERATION_NAMES.map(toolNameOf).sort(),
+      JSON_OPERATION_NAMES.map(toolNameOf).sort(),
     );
     const reader = await httpClient(server.url, { token: READER, tools: "all" });
     const readable = TOOL_CATALOG.filter((t) => t.op.http.scope === "read").map((t) => t.name);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { OPERATION_NAMES } from "@tta-dev/contract";
+import { JSON_OPERATION_NAMES } from "@tta-dev/contract";
 import { WORKFLOW_STAGES } from "@tta-dev/core";
 import { DEFAULT_TOOLS, toolNameOf } from "@tta-dev/mcp";
 import { PARITY_PAFCORE } from "@tta-dev/testkit";
@@ -40,7 +40,7 @@ describe("tta mcp over stdio", () => {
   it("lists every operation with --tools all; deletes are destructive", async () => {
     const client = await stdioClient(workspace(), ["--tools", "all"]);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(OPERATION_NAMES.map(toolNameOf).sort());
+    expect(tools.map((t) => t.name).sort()).toEqual(JSON_OPERATION_NAMES.map(toolNameOf).sort());
     for (const name of ["session_delete", "memory_delete", "group_delete", "cache_delete"]) {
       expect(tools.find((t) => t.name === name)!.annotations).toMatchObject({ destructiveHint: true });
     }

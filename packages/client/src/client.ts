@@ -2,11 +2,19 @@ import {
   type ExactInput,
   getOperation,
   isOperationName,
-  type OperationName,
+  isStreamed,
+  type JsonOperationName,
+  type OutputOf,
   type RawInputOf,
   type ResultOf,
 } from "@tta-dev/contract";
-import { TtaError } from "@tta-dev/core";
+import { TtaError, ValidationError } from "@tta-dev/core";
+import {
+  type BundleDownload,
+  type BundleUpload,
+  bundleMethods,
+  type ImportBundleOptions,
+} from "./bundles.js";
 import { UnknownOperationError } from "./errors.js";
 import { buildRequest } from "./request.js";
 import { readAnswer } from "./response.js";
@@ -25,15 +33,24 @@ export interface TtaClientOptions {
 
 /**
  * A typed client: `call(name, input)` with the contract's input types and one result type per call
- * (`ResultOf`: a single `message.append` gives its `Message`, a batch `{ items }`).
+ * (`ResultOf`: a single `message.append` gives its `Message`, a batch `{ items }`), for every JSON
+ * operation; the two streamed ones have a method each.
  */
 export interface TtaClient {
   // `const I`: without it a literal such as `role: "user"` widens, the inference of `I` fails, and
   // `I` falls back to the whole input type, so a single append would be typed as the union.
-  call<N extends OperationName, const I extends RawInputOf<N>>(
+  call<N extends JsonOperationName, const I extends RawInputOf<N>>(
     name: N,
     input: ExactInput<N, I>,
   ): Promise<ResultOf<N, I>>;
+  /** `system.export`: the namespace's bundle as it streams (`GET /v1/export`). */
+  exportBundle(input?: RawInputOf<"system.export">): Promise<BundleDownload>;
+  /** `system.import`: a bundle as the request body (`POST /v1/import`); the receipt. */
+  importBundle(
+    bundle: BundleUpload,
+    input?: RawInputOf<"system.import">,
+    options?: ImportBundleOptions,
+  ): Promise<OutputOf<"system.import">>;
 }
 
 /**
@@ -50,8 +67,15 @@ export function createTtaClient(options: TtaClientOptions): TtaClient {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, "");
   return {
+    ...bundleMethods(base, doFetch, options),
     async call(name, input) {
       if (!isOperationName(name)) throw new UnknownOperationError(name);
+      if (isStreamed(getOperation(name))) {
+        throw new ValidationError(
+          `${name} streams its body: call exportBundle() or importBundle() instead of call().`,
+          { operation: name },
+        );
+      }
       const { url, init } = buildRequest(base, getOperation(name).http, input, options);
       let res: Response;
       let text: string;

@@ -153,6 +153,57 @@ describe("createTtaClient", () => {
     expect(server.seen).toHaveLength(0);
   });
 
+  it("sends a bundle to POST /v1/import as the body, the input in the query string", async () => {
+    const receipt = { namespace: "default", dryRun: true };
+    next = () => ({ status: 200, json: receipt });
+    const tta = createTtaClient({ baseUrl: server.url, token: "t0ken-for-the-canned-server" });
+    const text = '{"type":"header"}\n{"type":"trailer"}\n';
+    expect(await tta.importBundle(text, { dryRun: true, onConflict: "fail" })).toEqual(receipt);
+    expect(last()).toMatchObject({
+      method: "POST",
+      url: "/v1/import?dryRun=true&onConflict=fail",
+      body: text,
+    });
+    expect(last().headers["content-type"]).toBe("application/x-ndjson");
+    expect(last().headers.authorization).toBe("Bearer t0ken-for-the-canned-server");
+    async function* chunks() {
+      yield '{"type":"header"}\n';
+      yield new TextEncoder().encode('{"type":"trailer"}\n');
+    }
+    await tta.importBundle(chunks());
+    expect(last()).toMatchObject({ url: "/v1/import", body: text });
+    await tta.importBundle(new Uint8Array([0x1f, 0x8b, 8, 0]));
+    expect(last().headers["content-type"]).toBe("application/gzip");
+  });
+
+  it("reads GET /v1/export as a stream of lines, and an error answer as a TtaHttpError", async () => {
+    next = () => ({ status: 200, raw: '{"type":"header"}\n{"type":"session"}\n{"type":"trailer"}\n' });
+    const tta = createTtaClient({ baseUrl: server.url });
+    const bundle = await tta.exportBundle({ sessions: ["a-b-2026-01-01", "c-d-2026-01-01"] });
+    expect(last()).toMatchObject({
+      method: "GET",
+      url: "/v1/export?sessions=a-b-2026-01-01&sessions=c-d-2026-01-01",
+    });
+    const lines: string[] = [];
+    for await (const line of bundle.lines()) lines.push(line);
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(["header", "session", "trailer"]);
+    next = () => ({
+      status: 404,
+      json: { error: { code: "SESSION_NOT_FOUND", message: "no", details: {} } },
+    });
+    const err = await tta.exportBundle({ sessions: ["x-y-2026-01-01"] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TtaHttpError);
+    expect(err).toMatchObject({ code: "SESSION_NOT_FOUND", status: 404 });
+  });
+
+  it("refuses the streamed operations in call(), before any request", async () => {
+    const tta = createTtaClient({ baseUrl: server.url });
+    // biome-ignore lint/suspicious/noExplicitAny: a caller without types, as from JavaScript
+    const err = await (tta as any).call("system.export", {}).catch((e: unknown) => e);
+    expect(hasErrorCode(err, "VALIDATION_FAILED")).toBe(true);
+    expect(server.seen).toHaveLength(0);
+  });
+
   it("reports a server it cannot reach as BACKEND_UNAVAILABLE, the network error as its cause", async () => {
     const gone = await startCannedServer(() => ({ status: 200, json: {} }));
     await gone.close();

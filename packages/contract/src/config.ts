@@ -53,6 +53,8 @@ export const DEFAULT_HTTP_HOST = "127.0.0.1";
 export const HTTP_DEFAULTS = Object.freeze({
   /** Room for a 1 MiB message and its JSON escaping; 2 MiB is refused. */
   bodyLimitBytes: 1536 * 1024,
+  /** Largest bundle `POST /v1/import` takes (it is spooled to a temporary file, then imported). */
+  importLimitBytes: 256 * 1024 * 1024,
   /** Time to receive the request headers. */
   headersTimeoutMs: 10_000,
   /** Time to receive the whole request, headers and body. */
@@ -157,6 +159,8 @@ export const ConfigSchema = z.strictObject({
       host: z.string().min(1).optional(),
       port: z.number().int().min(0).max(65_535).optional(),
       bodyLimitBytes: PositiveInt.optional(),
+      /** Largest bundle body of `POST /v1/import` (default {@link HTTP_DEFAULTS}). */
+      importLimitBytes: PositiveInt.optional(),
       tokens: z.array(HttpTokenConfig).optional(),
       /** Host names served besides loopback ones (the `Host` header is checked: DNS rebinding). */
       allowedHosts: z.array(HttpAllowedHost).optional(),

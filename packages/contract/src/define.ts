@@ -71,8 +71,19 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Scope = "read" | "write" | "admin";
 
 /**
+ * A body that is a stream of bytes instead of JSON (a bundle), by media type. The first type is the
+ * one used when the caller asks for none.
+ */
+export interface StreamBody {
+  mediaTypes: readonly [string, ...string[]];
+}
+
+/**
  * How an operation appears over HTTP. Path parameters (`{sessionId}`) fill the input field of the same
  * name; for GET and DELETE the other fields come from the query string, otherwise from the JSON body.
+ * An operation with a `requestStream` takes its input fields from the query string and the stream as
+ * the request body ({@link HandlerContext.body}); one with a `responseStream` answers its output's
+ * `body` as the response body instead of JSON.
  */
 export interface HttpBinding {
   method: HttpMethod;
@@ -80,6 +91,8 @@ export interface HttpBinding {
   /** Success status; default 200. */
   status?: 200 | 201;
   scope: Scope;
+  requestStream?: StreamBody;
+  responseStream?: StreamBody;
 }
 
 /** A size or count limit the apps check against the configured {@link Limits} before calling a handler. */
@@ -107,7 +120,10 @@ export interface OperationSpec<N extends string, I extends z.ZodType, O extends 
   /** Codes the operation can raise besides {@link COMMON_ERRORS}. */
   errors: readonly ErrorCode[];
   http: HttpBinding;
-  /** One binding, or several when one operation has several commands (`group close|reopen|archive`). */
+  /**
+   * One binding, or several when one operation has several commands (`group close|reopen|archive`).
+   * None (`[]`) when the CLI serves it by a command of its own (a streamed operation: files, gzip).
+   */
   cli: CliBinding | readonly CliBinding[];
   ids?: Readonly<Record<string, IdKind>>;
   limits?: readonly LimitRule[];
@@ -159,4 +175,9 @@ export function defineOperation<const N extends string, I extends z.ZodType, O e
     ids: spec.ids ?? {},
     limits: spec.limits ?? [],
   };
+}
+
+/** True when the operation streams its request or its response body (`system.import`, `system.export`). */
+export function isStreamed(op: Pick<Operation, "http">): boolean {
+  return op.http.requestStream !== undefined || op.http.responseStream !== undefined;
 }

@@ -4,6 +4,7 @@ export * from "./exit-codes.js";
 export * from "./fields.js";
 export * from "./http-status.js";
 export * from "./openapi.js";
+export * from "./ops/bundle.js";
 export * from "./ops/cache.js";
 export * from "./ops/context.js";
 export * from "./ops/forget.js";

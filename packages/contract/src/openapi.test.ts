@@ -86,6 +86,23 @@ describe("buildOpenApi", () => {
     expect(Object.keys(appendBody.properties as Obj)).not.toContain("sessionId");
   });
 
+  it("describes the streamed bundle operations by their media types, not JSON", () => {
+    const exp = paths["/v1/export"]!.get!;
+    expect((exp.parameters as Obj[]).map((p) => p.name).sort()).toEqual(["gzip", "sessions", "since"]);
+    const ok = (exp.responses as Record<string, { content: Obj }>)["200"]!;
+    expect(Object.keys(ok.content)).toEqual(["application/x-ndjson", "application/gzip"]);
+    expect(exp["x-tta-scope"]).toBe("admin");
+    const imp = paths["/v1/import"]!.post!;
+    expect((imp.parameters as Obj[]).map((p) => p.name).sort()).toEqual(["dryRun", "onConflict"]);
+    const body = imp.requestBody as { required: boolean; content: Obj };
+    expect(body.required).toBe(true);
+    expect(Object.keys(body.content)).toEqual(["application/x-ndjson", "application/gzip"]);
+    const receipt = (imp.responses as Record<string, { content: Record<string, { schema: Obj }> }>)["200"]!;
+    expect(receipt.content["application/json"]!.schema.$ref).toBe("#/components/schemas/SystemImportOutput");
+    expect(Object.keys(imp.responses as Obj)).toContain("413");
+    expect(schemas.SystemExportOutput).toBeUndefined();
+  });
+
   it("has only references that resolve, and plain JSON Schema components", () => {
     for (const ref of refs(doc)) {
       expect(ref.startsWith("#/components/schemas/"), ref).toBe(true);

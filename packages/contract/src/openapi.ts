@@ -109,6 +109,13 @@ const ErrorSchema: JsonObject = {
   },
 };
 
+/** A streamed body: NDJSON lines as text, anything else as bytes. */
+function streamSchema(mediaType: string): JsonObject {
+  return mediaType === "application/x-ndjson"
+    ? { schema: { type: "string", description: "NDJSON: one JSON object a line" } }
+    : { schema: { type: "string", contentEncoding: "binary" } };
+}
+
 function pathParams(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 }
@@ -130,7 +137,8 @@ function operationObject(
   }));
   const rest = Object.keys(props).filter((k) => !inPath.includes(k));
   let requestBody: JsonObject | undefined;
-  if (op.http.method === "GET" || op.http.method === "DELETE") {
+  const stream = op.http.requestStream;
+  if (op.http.method === "GET" || op.http.method === "DELETE" || stream) {
     for (const name of rest) {
       const schema = props[name]!;
       parameters.push({
@@ -148,17 +156,26 @@ function operationObject(
     else delete body.required;
     requestBody = { required: bodyRequired.length > 0, content: { "application/json": { schema: body } } };
   }
+  if (stream) {
+    requestBody = {
+      required: true,
+      content: Object.fromEntries(stream.mediaTypes.map((type) => [type, streamSchema(type)])),
+    };
+  }
   const codes = [...new Set<ErrorCode>([...op.errors, "UNAUTHORIZED", "FORBIDDEN"])];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
     const status = options.errorStatus[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
+  const answer = op.http.responseStream;
   const responses: JsonObject = {
-    [String(op.http.status ?? 200)]: {
-      description: "Success",
-      content: { "application/json": { schema: { $ref: outputRef } } },
-    },
+    [String(op.http.status ?? 200)]: answer
+      ? {
+          description: "Success: the body is streamed (chunked)",
+          content: Object.fromEntries(answer.mediaTypes.map((type) => [type, streamSchema(type)])),
+        }
+      : { description: "Success", content: { "application/json": { schema: { $ref: outputRef } } } },
   };
   for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {
     responses[String(status)] = {
@@ -193,7 +210,8 @@ export function buildOpenApi(options: OpenApiOptions): JsonObject {
   const outputs: [z.ZodType, string][] = [...named];
   for (const op of OPERATION_LIST) {
     inputs.push([op.input, `${pascal(op.name)}Input`]);
-    outputs.push([op.output, `${pascal(op.name)}Output`]);
+    // A streamed answer has no JSON schema: its media types describe it.
+    if (!op.http.responseStream) outputs.push([op.output, `${pascal(op.name)}Output`]);
   }
   const inputSchemas = componentsFor("input", inputs);
   const outputSchemas = componentsFor("output", outputs);
@@ -201,7 +219,8 @@ export function buildOpenApi(options: OpenApiOptions): JsonObject {
   for (const op of OPERATION_LIST) {
     const input = inputSchemas[idOf(inputs, op.input)]!;
     const item = paths[op.http.path] ?? {};
-    item[op.http.method.toLowerCase()] = operationObject(op, input, REF + idOf(outputs, op.output), options);
+    const outputRef = op.http.responseStream ? "" : REF + idOf(outputs, op.output);
+    item[op.http.method.toLowerCase()] = operationObject(op, input, outputRef, options);
     paths[op.http.path] = item;
   }
   return {

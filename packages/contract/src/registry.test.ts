@@ -5,6 +5,8 @@ import {
   type Handlers,
   type InputOf,
   isOperationName,
+  isStreamed,
+  JSON_OPERATION_NAMES,
   type MessageBatch,
   OPERATION_LIST,
   OPERATION_NAMES,
@@ -20,13 +22,20 @@ const SPEC_OPERATIONS =
 message.append message.list cache.set cache.get cache.list cache.delete memory.create memory.get memory.update
 memory.delete memory.search forget group.create group.get group.list group.addSession group.removeSession group.sessions
 group.updateMetadata group.setStatus group.delete group.summary context.load paf.list paf.validate paf.diff
-policy.show system.doctor system.repair`.split(/\s+/);
+policy.show system.doctor system.repair system.export system.import`.split(/\s+/);
 
 describe("operation registry", () => {
   it("declares exactly the operations of docs/contract.md#operations, once each", () => {
     expect([...OPERATION_NAMES].sort()).toEqual([...SPEC_OPERATIONS].sort());
     expect(new Set(OPERATION_NAMES).size).toBe(OPERATION_NAMES.length);
     for (const name of OPERATION_NAMES) expect(operations[name].name).toBe(name);
+  });
+
+  it("streams exactly the bundle operations; the JSON operations are all the others", () => {
+    const streamed = OPERATION_LIST.filter(isStreamed).map((op) => op.name);
+    expect(streamed).toEqual(["system.export", "system.import"]);
+    expect([...JSON_OPERATION_NAMES, ...streamed].sort()).toEqual([...OPERATION_NAMES].sort());
+    for (const op of OPERATION_LIST.filter(isStreamed)) expect(op.cli).toEqual([]);
   });
 
   it("gives every operation a summary and only known error codes", () => {

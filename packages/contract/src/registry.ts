@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { Operation } from "./define.js";
+import { isStreamed, type Operation } from "./define.js";
+import { bundleOperations } from "./ops/bundle.js";
 import { cacheOperations } from "./ops/cache.js";
 import { contextOperations } from "./ops/context.js";
 import { forgetOperations } from "./ops/forget.js";
@@ -22,6 +23,7 @@ const ALL = [
   ...pafOperations,
   ...policyOperations,
   ...systemOperations,
+  ...bundleOperations,
 ] as const;
 
 type All = (typeof ALL)[number];
@@ -40,6 +42,17 @@ export const OPERATION_NAMES: readonly OperationName[] = ALL.map((op) => op.name
 
 /** Every operation, in declaration order. */
 export const OPERATION_LIST: readonly Operation[] = ALL;
+
+/** The operations that stream a body (`system.export`, `system.import`). */
+export type StreamedOperationName = "system.export" | "system.import";
+
+/** The operations whose input and output are JSON: every one but the streamed ones. */
+export type JsonOperationName = Exclude<OperationName, StreamedOperationName>;
+
+/** The names of the JSON operations, in declaration order. */
+export const JSON_OPERATION_NAMES: readonly JsonOperationName[] = ALL.filter((op) => !isStreamed(op)).map(
+  (op) => op.name as JsonOperationName,
+);
 
 /** The input a handler receives: the input schema's output (defaults applied). */
 export type InputOf<N extends OperationName> = z.output<Operations[N]["input"]>;
@@ -72,6 +85,11 @@ export type ExactInput<N extends OperationName, I> = I & Record<Exclude<keyof I,
 export interface HandlerContext {
   /** The namespace the call works in (CLI `--namespace`, HTTP token); nothing crosses namespaces. */
   namespace: string;
+  /**
+   * The request's byte stream, for an operation whose HTTP binding has a `requestStream`
+   * (`system.import`'s bundle): each call opens it afresh from its start.
+   */
+  body?: () => AsyncIterable<Uint8Array>;
 }
 
 /** One handler. */

@@ -31,6 +31,7 @@ export {
 } from "./locate.js";
 export { loadMarkdownParser } from "./markdown.js";
 export { DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, parsePafDocument } from "./parse.js";
+export { renderPafDocument } from "./render.js";
 export {
   exitCodeFor,
   type PafResult,

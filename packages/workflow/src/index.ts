@@ -1,6 +1,9 @@
 export {
   type BundleCounts,
+  type BundleHeader,
   type BundleSource,
+  bundleLines,
+  createBundleReader,
   type ExportOptions,
   exportBundle,
   type ImportConflict,

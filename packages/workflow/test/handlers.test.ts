@@ -1,4 +1,4 @@
-import { OPERATION_NAMES } from "@tta-dev/contract";
+import { JSON_OPERATION_NAMES } from "@tta-dev/contract";
 import { memoryChangesScope } from "@tta-dev/core";
 import { createInMemoryBackend } from "@tta-dev/memory-inmemory";
 import { codeOf } from "@tta-dev/testkit";
@@ -151,7 +151,8 @@ describe("handlers", () => {
       counts: { sessions: 1, messages: 3, cache: 1, memberships: 1 },
     });
     expect(await c("group.delete", { groupId: "feature-auth" })).toMatchObject({ deleted: true });
-    expect([...seen].sort()).toEqual([...OPERATION_NAMES].sort());
+    // The streamed operations (system.export, system.import): bundle-handlers.test.ts.
+    expect([...seen].sort()).toEqual([...JSON_OPERATION_NAMES].sort());
   });
 
   it("report the size of each store in doctor, and null sizes when the store cannot be listed", async () => {

@@ -4,26 +4,32 @@ import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
-import { type MemoryBackend, NotSupportedError, ValidationError } from "@tta-dev/core";
+import { StringDecoder } from "node:string_decoder";
+import {
+  type BundleStream,
+  checkInputLimits,
+  type HandlerContext,
+  type OutputOf,
+  parseInput,
+} from "@tta-dev/contract";
+import { type MemoryBackend, NotSupportedError, resolveLimits, ValidationError } from "@tta-dev/core";
 import {
   type BundleCounts,
   bundleTools,
   type ImportConflict,
   type ImportCounts,
-  type ImportReceipt,
   type LegacyGroupsReceipt,
   legacyGroupsTool,
   loadConfig,
   openBackend,
+  type ResolvedConfig,
 } from "@tta-dev/runtime";
 import { ephemeralBackend } from "../ephemeral.js";
-import { storeFlags } from "../handlers.js";
+import { callHandler, handlersContext, storeFlags, workflowHandlers } from "../handlers.js";
 import type { CliIo, CliOutput } from "../io.js";
 import type { OutputMode } from "../output.js";
 import type { Invocation } from "../program.js";
 import type { RunOptions } from "../run.js";
-import { cliVersion } from "../version.js";
 import { createProgress, type Progress, silentProgress } from "./import/progress.js";
 
 export type ExportInvocation = Extract<Invocation, { kind: "export" }>;
@@ -60,26 +66,28 @@ function sinceInstant(value: string): string {
   return new Date(ms).toISOString();
 }
 
-async function writeAll(out: CliOutput, lines: AsyncIterable<string>): Promise<void> {
+async function writeAll(out: CliOutput, body: AsyncIterable<Uint8Array>): Promise<void> {
   const stream = out as CliOutput & { once?: (event: string, listener: () => void) => unknown };
-  for await (const line of lines) {
+  const decoder = new StringDecoder("utf8");
+  for await (const chunk of body) {
     // Honour backpressure of a real stream (a pipe to a slow reader), so memory stays flat.
-    if (out.write(line) === false && typeof stream.once === "function") {
+    if (out.write(decoder.write(Buffer.from(chunk))) === false && typeof stream.once === "function") {
       await new Promise<void>((done) => stream.once!("drain", done));
     }
   }
+  const rest = decoder.end();
+  if (rest) out.write(rest);
 }
 
 /**
- * Write `lines` to `file`: into a temporary file beside it, flushed to disk, then renamed into place,
+ * Write `body` to `file`: into a temporary file beside it, flushed to disk, then renamed into place,
  * so `file` holds a complete bundle or what it held before. The temporary file is removed on failure.
  */
-async function writeFileAtomically(file: string, lines: AsyncIterable<string>, gzip: boolean): Promise<void> {
+async function writeFileAtomically(file: string, body: AsyncIterable<Uint8Array>): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const sink = createWriteStream(temp, { flags: "wx" });
   try {
-    if (gzip) await pipeline(Readable.from(lines), createGzip(), sink);
-    else await pipeline(Readable.from(lines), sink);
+    await pipeline(Readable.from(body), sink);
     const handle = await open(temp, "r+");
     try {
       await handle.sync();
@@ -121,7 +129,29 @@ async function storeOf(
 }
 
 /**
- * `tta export [--out FILE|-] [--gzip] [--sessions a,b] [--since T]`: the namespace's bundle to a file
+ * Call a bundle operation's handler as every caller does (the contract's schema and limits first),
+ * with the handlers of this workspace: `tta export` and `GET /v1/export` are one operation.
+ */
+async function callBundleOperation<N extends "system.export" | "system.import">(
+  name: N,
+  raw: Record<string, unknown>,
+  resolved: ResolvedConfig,
+  backend: MemoryBackend,
+  options: RunOptions,
+  context: HandlerContext,
+): Promise<OutputOf<N>> {
+  const input = parseInput(name, raw, { namingPolicy: resolved.namingPolicy });
+  const limits = resolveLimits(resolved.config.limits);
+  checkInputLimits(name, input, limits);
+  const handlers = await (options.handlersFactory ?? workflowHandlers)(
+    handlersContext(resolved, backend, limits),
+  );
+  return (await callHandler(handlers, name, input, context)) as OutputOf<N>;
+}
+
+/**
+ * `tta export [--out FILE|-] [--gzip] [--sessions a,b] [--since T]`: the `system.export` operation,
+ * the namespace's bundle (with the PAF snapshot of PAFCORE.md) to a file
  * (complete or not at all) or stdout; gzip with `--gzip` or a name ending `.gz`. A summary on stderr
  * when it is a terminal; with `--json` and a file, the counts on stdout.
  */
@@ -139,29 +169,23 @@ export async function exportCommand(
   const sessions = invocation.sessions !== undefined ? sessionList(invocation.sessions) : undefined;
   const since = invocation.since !== undefined ? sinceInstant(invocation.since) : undefined;
   const { resolved, open: openStore } = await storeOf(invocation, io, options);
-  const { exportBundle } = await bundleTools();
   const backend: MemoryBackend = await openStore();
-  let trailer = "";
+  let counts: BundleCounts;
   try {
-    const source = exportBundle({
+    const bundle = (await callBundleOperation(
+      "system.export",
+      { ...(sessions ? { sessions } : {}), ...(since ? { since } : {}), ...(gzip ? { gzip } : {}) },
+      resolved,
       backend,
-      namespace: resolved.namespace,
-      tool: `tta ${cliVersion()}`,
-      ...(sessions ? { sessions } : {}),
-      ...(since ? { since } : {}),
-    });
-    async function* lines(): AsyncGenerator<string> {
-      for await (const line of source) {
-        trailer = line;
-        yield line;
-      }
-    }
-    if (out === null) await writeAll(io.stdout, lines());
-    else await writeFileAtomically(out, lines(), gzip);
+      options,
+      { namespace: resolved.namespace },
+    )) as BundleStream;
+    if (out === null) await writeAll(io.stdout, bundle.body);
+    else await writeFileAtomically(out, bundle.body);
+    counts = bundle.counts()!;
   } finally {
     await backend.close();
   }
-  const counts = (JSON.parse(trailer) as { counts: BundleCounts }).counts;
   if (out !== null && mode.json) {
     io.stdout.write(`${JSON.stringify({ namespace: resolved.namespace, file: out, gzip, counts })}\n`);
   } else if (io.stderr.isTTY && !mode.quiet && !mode.json) {
@@ -223,7 +247,7 @@ const ROWS: [keyof ImportCounts, string][] = [
   ["pafs", "PAFs"],
 ];
 
-function receiptText(r: ImportReceipt): string {
+function receiptText(r: OutputOf<"system.import">): string {
   const head = r.dryRun
     ? `dry run: would import into namespace "${r.namespace}" (nothing written)\n`
     : `imported into namespace "${r.namespace}"\n`;
@@ -232,12 +256,18 @@ function receiptText(r: ImportReceipt): string {
     ([k, label]) =>
       `  ${label.padEnd(width)}  ${String(r.imported[k]).padStart(8)}  ${String(r.skipped[k]).padStart(7)}\n`,
   );
-  return `${head}  ${"".padEnd(width)}  ${"imported".padStart(8)}  ${"skipped".padStart(7)}\n${rows.join("")}`;
+  const paf = r.paf.written
+    ? `  ${r.paf.written} written from the bundle's PAF snapshot\n`
+    : r.paf.differing.length
+      ? `  PAFCORE.md kept as it is; these PAFs of the bundle differ from it or are not in it: ${r.paf.differing.join(", ")}\n`
+      : "";
+  return `${head}  ${"".padEnd(width)}  ${"imported".padStart(8)}  ${"skipped".padStart(7)}\n${rows.join("")}${paf}`;
 }
 
 /**
- * `tta import bundle FILE [--on-conflict skip|overwrite|fail] [--dry-run]`: `importBundle` into the
- * namespace of `--namespace`, else the bundle's; prints the receipt. Progress on stderr on a terminal.
+ * `tta import bundle FILE [--on-conflict skip|overwrite|fail] [--dry-run]`: the `system.import`
+ * operation into the namespace of `--namespace`, else the bundle's; prints the receipt. Progress on
+ * stderr on a terminal.
  */
 export async function importBundleCommand(
   invocation: ImportBundleInvocation,
@@ -258,15 +288,20 @@ export async function importBundleCommand(
     io.stderr.isTTY && !mode.quiet && !mode.json
       ? createProgress(io.stderr, basename(file), size, { unit: gzip ? "" : "lines" })
       : null;
-  const { importBundle } = await bundleTools();
+  // Without --namespace, the bundle's own; the operation imports into the namespace it is called in.
+  const namespace = invocation.globals.namespace ?? (await (await bundleTools()).bundleNamespace(file));
   const backend: MemoryBackend = await openStore();
-  let receipt: ImportReceipt;
+  let receipt: OutputOf<"system.import">;
   try {
-    receipt = await importBundle(backend, progress ? progressSource(file, gzip, progress, dryRun) : file, {
-      onConflict: onConflict as ImportConflict,
-      dryRun,
-      ...(invocation.globals.namespace !== undefined ? { namespace: invocation.globals.namespace } : {}),
-    });
+    const body = progress ? progressSource(file, gzip, progress, dryRun) : () => createReadStream(file);
+    receipt = await callBundleOperation(
+      "system.import",
+      { onConflict, ...(dryRun ? { dryRun } : {}) },
+      resolved,
+      backend,
+      options,
+      { namespace, body },
+    );
   } catch (error) {
     (progress ?? silentProgress).done();
     throw error;

@@ -13,7 +13,7 @@ export interface InitResult {
 /** One commented key of the `http:` block: its default and, at the comment column, what it does. */
 function commented(key: string, value: unknown, why?: string): string {
   const text = `#   ${key}: ${String(value)}`;
-  return why ? `${text.padEnd(28)}# ${why}` : text;
+  return why ? `${text.padEnd(Math.max(28, text.length + 2))}# ${why}` : text;
 }
 
 /** The `http:` keys with their defaults, from the constants the server uses. */
@@ -21,6 +21,7 @@ const HTTP_KEYS = [
   commented("host", DEFAULT_HTTP_HOST, "another address needs tokens"),
   commented("port", DEFAULT_HTTP_PORT),
   commented("bodyLimitBytes", HTTP_DEFAULTS.bodyLimitBytes, "larger request bodies get 413"),
+  commented("importLimitBytes", HTTP_DEFAULTS.importLimitBytes, "larger bundles to POST /v1/import get 413"),
   commented("allowedHosts", "[]", "Host names served besides localhost, 127.0.0.0/8, [::1]"),
   commented("allowCommands", HTTP_DEFAULTS.allowCommands, "true: admin tokens may run PAF command checks"),
   commented("headersTimeoutMs", HTTP_DEFAULTS.headersTimeoutMs, "to receive a request's headers"),

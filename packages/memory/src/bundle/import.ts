@@ -65,6 +65,11 @@ export interface ImportOptions {
    * whether it was imported. Without it, PAFs are counted as skipped.
    */
   writePaf?: (paf: Paf) => Promise<boolean>;
+  /**
+   * Looks at one PAF of the snapshot during the check, before anything is written (`line` is its
+   * bundle line): throw to refuse the bundle (a PAF conflict under `onConflict: "fail"`).
+   */
+  checkPaf?: (paf: Paf, line: number) => Promise<void> | void;
 }
 
 export interface ImportCounts {
@@ -487,6 +492,7 @@ async function pass(
         await group(item.group, line);
         break;
       case "paf":
+        if (!write) await options.checkPaf?.(item.paf, line);
         if (!options.writePaf) skipped.pafs++;
         else if (!write || (await options.writePaf(item.paf))) imported.pafs++;
         else skipped.pafs++;

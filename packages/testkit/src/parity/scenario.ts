@@ -1,4 +1,4 @@
-import type { OperationName } from "@tta-dev/contract";
+import type { JsonOperationName } from "@tta-dev/contract";
 import type { ErrorCode } from "@tta-dev/core";
 
 /**
@@ -6,7 +6,8 @@ import type { ErrorCode } from "@tta-dev/core";
  * client's input. `{mem}` stands for the id of the deep memory the scenario created on that side.
  */
 export interface ParityStep {
-  op: OperationName;
+  /** A JSON operation: the streamed ones have their own tests. */
+  op: JsonOperationName;
   cli: string[];
   http: Record<string, unknown>;
   /** The error code both sides must answer with; absent for a success. */

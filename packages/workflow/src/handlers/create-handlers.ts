@@ -2,6 +2,7 @@ import type { Handlers } from "@tta-dev/contract";
 import { createPafSource } from "@tta-dev/paf";
 import { createStagePolicy } from "@tta-dev/stages";
 import { createMemoryWorkflow, type MemoryWorkflow } from "../memory-workflow.js";
+import { bundleHandlers } from "./bundle-handlers.js";
 import { dataHandlers } from "./data-handlers.js";
 import { groupHandlers } from "./group-handlers.js";
 import type { HandlersOptions } from "./options.js";
@@ -54,5 +55,10 @@ export function createHandlers(options: HandlersOptions): Handlers {
       return wf;
     },
   };
-  return { ...dataHandlers(env), ...groupHandlers(env), ...systemHandlers(env) } satisfies Handlers;
+  return {
+    ...dataHandlers(env),
+    ...groupHandlers(env),
+    ...systemHandlers(env),
+    ...bundleHandlers(env),
+  } satisfies Handlers;
 }
