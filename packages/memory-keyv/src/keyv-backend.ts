@@ -18,6 +18,7 @@ import {
   validateIfVersion,
   validateKey,
   validateScope,
+  validateTrimSeq,
   validateTtl,
 } from "@tta-dev/core";
 import type { Keyv, KeyvStoreAdapter } from "keyv";
@@ -203,6 +204,12 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
       open();
       validateScope(scope);
       return logs.length(scope);
+    },
+
+    async trimLog(scope, beforeSeq) {
+      validateScope(scope);
+      const before = validateTrimSeq(beforeSeq);
+      return writeLocked(logLane(scope), () => logs.trim(scope, before));
     },
 
     async deleteLog(scope) {
