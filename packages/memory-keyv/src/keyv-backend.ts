@@ -63,6 +63,8 @@ export interface KeyvBackend extends MemoryBackend, RawKeyListing {
   readonly keyv: Keyv;
   /** Every store key of one tta namespace, live or expired, as the backend wrote it, sorted. */
   rawKeys(namespace: string): Promise<string[]>;
+  /** Remove a log's entries before `beforeSeq`, inside the log's queue: the trim point first, then the keys. */
+  trimLog(scope: Scope, beforeSeq: number): Promise<number>;
 }
 
 /**

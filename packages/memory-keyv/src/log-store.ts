@@ -174,11 +174,12 @@ export function createLogStore(gateway: StoreGateway): LogStore {
     },
 
     async delete(scope) {
-      const { length, trimmed } = await bounds(scope);
+      const length = readLength(await gateway.get(lengthKey(scope)), scope);
       if (length === 0) return false;
       // The length and the trim point go first: from then on the log reads as empty whatever happens next.
       await gateway.deleteMany([lengthKey(scope), trimKey(scope)]);
-      await deleteEntries(scope, trimmed + 1, length);
+      // From seq 1, not from the trim point: a trim cut short may have left entries below it.
+      await deleteEntries(scope, 1, length);
       return true;
     },
   };
