@@ -24,6 +24,7 @@ import {
   validateIfVersion,
   validateKey,
   validateScope,
+  validateTrimSeq,
   validateTtl,
 } from "@tta-dev/core";
 import { inspectStore, repairStore } from "./check/store-check.js";
@@ -76,6 +77,11 @@ export interface FileBackend extends MemoryBackend, RawKeyListing {
    * each non-empty log file, any other file; paths relative to the root, sorted.
    */
   rawKeys(namespace: string): Promise<string[]>;
+  /**
+   * Remove a log's entries before `beforeSeq`: the kept ones are rewritten after a marker line into a
+   * temp file renamed over the log under its lock, so a crash leaves the old log or the trimmed one.
+   */
+  trimLog(scope: Scope, beforeSeq: number): Promise<number>;
   /**
    * Read every data file (of one namespace) and list each damaged line or entry: `place` relative
    * to the root, the 1-based line, what it costs and whether `repair` can move it.
@@ -231,6 +237,12 @@ export function createFileBackend(options: FileBackendOptions): FileBackend {
     async logLength(scope) {
       const l = log(scope);
       return guard("logLength", () => l.length());
+    },
+
+    async trimLog(scope, beforeSeq) {
+      const l = log(scope);
+      const before = validateTrimSeq(beforeSeq);
+      return guard("trimLog", () => l.trim(before));
     },
 
     async deleteLog(scope) {

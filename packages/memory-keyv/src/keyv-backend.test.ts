@@ -103,6 +103,28 @@ describe("keyv backend", () => {
     expect(again).toMatchObject({ seq: 2, value: "two", duplicate: true });
   });
 
+  it("treats what a trim cut short after its point left behind as gone, and deleteLog removes it", async () => {
+    const backend = createKeyvBackend();
+    const keyv = backend.keyv;
+    await backend.append(
+      scope,
+      [1, 2, 3, 4, 5].map((i) => ({ value: i, idempotencyKey: `k${i}` })),
+    );
+    // The trim point is written first; a trim interrupted then has deleted none of entries 1-3.
+    await keyv.set(keyFor(scope, "l", "t"), "3");
+    expect((await backend.readLog(scope)).map((e) => e.seq)).toEqual([4, 5]);
+    expect((await backend.readLog(scope, { afterSeq: 1, limit: 1 }))[0]?.seq).toBe(4);
+    const [anew, kept] = await backend.append(scope, [
+      { value: "again", idempotencyKey: "k2" },
+      { value: "dup", idempotencyKey: "k4" },
+    ]);
+    expect(anew).toMatchObject({ seq: 6, duplicate: false });
+    expect(kept).toMatchObject({ seq: 4, value: 4, duplicate: true });
+    expect(await backend.trimLog(scope, 3)).toBe(0);
+    expect(await backend.deleteLog(scope)).toBe(true);
+    expect(await backend.rawKeys(scope.namespace)).toEqual([]);
+  });
+
   it("refuses every call once closed with BACKEND_UNAVAILABLE", async () => {
     const backend = createKeyvBackend();
     await backend.close();

@@ -18,6 +18,7 @@ import {
   validateIfVersion,
   validateKey,
   validateScope,
+  validateTrimSeq,
   validateTtl,
 } from "@tta-dev/core";
 import type { Keyv, KeyvStoreAdapter } from "keyv";
@@ -62,6 +63,8 @@ export interface KeyvBackend extends MemoryBackend, RawKeyListing {
   readonly keyv: Keyv;
   /** Every store key of one tta namespace, live or expired, as the backend wrote it, sorted. */
   rawKeys(namespace: string): Promise<string[]>;
+  /** Remove a log's entries before `beforeSeq`, inside the log's queue: the trim point first, then the keys. */
+  trimLog(scope: Scope, beforeSeq: number): Promise<number>;
 }
 
 /**
@@ -203,6 +206,12 @@ export function createKeyvBackend(options: KeyvBackendOptions = {}): KeyvBackend
       open();
       validateScope(scope);
       return logs.length(scope);
+    },
+
+    async trimLog(scope, beforeSeq) {
+      validateScope(scope);
+      const before = validateTrimSeq(beforeSeq);
+      return writeLocked(logLane(scope), () => logs.trim(scope, before));
     },
 
     async deleteLog(scope) {

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const url = process.env.REDIS_URL ?? server!.url;
   const raw = new Redis(url);
   raw.defineCommand("rawAppend", { numberOfKeys: 2, lua: RAW_APPEND });
-  raw.defineCommand("sameScript", { numberOfKeys: 3, lua: LUA_SOURCES.ttaAppendIf });
+  raw.defineCommand("sameScript", { numberOfKeys: 4, lua: LUA_SOURCES.ttaAppendIf });
   const rawAppend = (raw as unknown as { rawAppend(...a: string[]): Promise<number> }).rawAppend.bind(raw);
   const sameScript = (
     raw as unknown as { sameScript(...a: (string | number)[]): Promise<unknown> }
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
         sessionKey,
         logKeys.log,
         logKeys.idempotency,
+        logKeys.trimmed,
         Date.now(),
         "status",
         "active",

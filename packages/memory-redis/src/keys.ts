@@ -6,8 +6,10 @@ export interface ScopeKeys {
   recordBase: string;
   /** ZSET (score 0) of the encoded keys of the records, for ordered, cursor-paged listing. */
   index: string;
-  /** LIST of log entries; seq n sits at index n - 1. */
+  /** LIST of log entries; seq n sits at index n - 1 - (the `trimmed` count). */
   log: string;
+  /** STRING: how many entries `trimLog` removed from the log's front (absent: 0). */
+  trimmed: string;
   /** HASH idempotency key → seq of the log. */
   idempotency: string;
 }
@@ -17,7 +19,7 @@ const cache = new Map<string, ScopeKeys>();
 
 /**
  * Validate a scope and return its keys under `root`: `root:{ns[:partition]}:collection:` then
- * `r:<key>`, `idx`, `log`, `idem`. Results are memoised (bounded), so the hot path neither
+ * `r:<key>`, `idx`, `log`, `trim`, `idem`. Results are memoised (bounded), so the hot path neither
  * re-validates nor re-encodes a scope it has seen.
  *
  * @example
@@ -31,7 +33,13 @@ export function scopeKeys(scope: Scope, root: string): ScopeKeys {
   if (hit) return hit;
   validateScope(scope);
   const p = scopePrefix(scope, root);
-  const keys = { recordBase: `${p}:r:`, index: `${p}:idx`, log: `${p}:log`, idempotency: `${p}:idem` };
+  const keys = {
+    recordBase: `${p}:r:`,
+    index: `${p}:idx`,
+    log: `${p}:log`,
+    trimmed: `${p}:trim`,
+    idempotency: `${p}:idem`,
+  };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(id, keys);
   return keys;

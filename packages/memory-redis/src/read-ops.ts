@@ -15,7 +15,7 @@ import {
 } from "@tta-dev/core";
 import type { RedisCommander } from "ioredis";
 import { decodeEntry, decodeRecord, expectShape } from "./codec.js";
-import { recordKey, scopeKeys } from "./keys.js";
+import { recordKey, type ScopeKeys, scopeKeys } from "./keys.js";
 
 /** A client or a pipeline: ops only queue commands on it (a pipeline's return value is ignored). */
 export type Target = RedisCommander<{ type: "default" }>;
@@ -150,10 +150,10 @@ export function listOp(root: string, scope: Scope, options: ListOptions | undefi
 }
 
 /**
- * A range of a log by LRANGE index math (seq n is at index n - 1). Forward reads are one LRANGE (the
- * start is known, LRANGE stops at the end); the newest entries are LLEN + LRANGE from the end in one
- * MULTI (atomic: no append lands between them); only the newest entries before a seq take the
- * `ttaReadLog` script, which needs the length to place the range.
+ * A range of a log. Seq n sits at list index n - 1 - t, where t is the count of entries `trimLog`
+ * removed (the scope's `trim` key, absent: 0). The newest entries are LLEN + GET + LRANGE from the
+ * end in one MULTI (atomic: no append or trim lands between them), which needs no index math; every
+ * other range takes the `ttaReadLog` script, which reads the count and places the range.
  */
 export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions): ReadOp<LogEntry[]> {
   const sk = scopeKeys(scope, root);
@@ -164,33 +164,28 @@ export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions):
     return reply as unknown[];
   };
   const base = { operation: "readLog", place: sk.log, routeKey: sk.log };
-  if (!fromEnd) {
-    const end = Math.min(afterSeq + limit, beforeSeq - 1);
-    // An empty range needs no command at all.
-    if (end <= afterSeq) return { ...base, routeKey: null, send: async () => [], decode: () => [] };
-    const send = (t: Target) => t.lrange(sk.log, afterSeq, end - 1);
-    const decode = (reply: unknown) => entries(range(reply), afterSeq);
-    return { ...base, send, decode, tx: plainTx(send, decode) };
+  // An empty range needs no command at all.
+  if (Math.min(afterSeq + limit, beforeSeq - 1) <= afterSeq && !fromEnd) {
+    return { ...base, routeKey: null, send: async () => [], decode: () => [] };
   }
   const script: ReadOp<LogEntry[]> = {
     ...base,
-    send: (t) => t.ttaReadLog(sk.log, afterSeq, beforeSeq, limit, 1),
+    send: (t) => t.ttaReadLog(sk.log, sk.trimmed, afterSeq, beforeSeq, limit, fromEnd ? 1 : 0),
     decode: (reply) => {
       expectShape(Array.isArray(reply) && typeof reply[0] === "number", sk.log, "readLog script reply");
       const [start, ...raw] = reply as [number, ...string[]];
       return entries(raw, start);
     },
   };
-  if (beforeSeq !== Number.MAX_SAFE_INTEGER) return script;
+  if (!fromEnd || beforeSeq !== Number.MAX_SAFE_INTEGER) return script;
   return {
     ...script,
     tx: {
-      count: 2,
-      queue: (t) => [t.llen(sk.log), t.lrange(sk.log, -limit, -1)],
-      decode: ([length, reply]) => {
-        expectShape(Number.isSafeInteger(length), sk.log, "LLEN reply");
+      count: 3,
+      queue: (t) => [t.llen(sk.log), t.get(sk.trimmed), t.lrange(sk.log, -limit, -1)],
+      decode: ([length, trimmed, reply]) => {
         const raw = range(reply);
-        const start = (length as number) - raw.length;
+        const start = lengthOf(sk, length, trimmed) - raw.length;
         // The tail may reach back past afterSeq: keep only the entries after it.
         const skip = Math.max(0, afterSeq - start);
         return entries(raw.slice(skip), start + skip);
@@ -199,19 +194,30 @@ export function readLogOp(root: string, scope: Scope, options?: ReadLogOptions):
   };
 }
 
-/** LLEN of a log: the last assigned seq. */
+/** The last assigned seq from the replies of LLEN and of GET of the trimmed count. */
+function lengthOf(sk: ScopeKeys, length: unknown, trimmed: unknown): number {
+  expectShape(Number.isSafeInteger(length) && (length as number) >= 0, sk.log, "LLEN reply");
+  const t = trimmed === null ? 0 : Number(trimmed);
+  expectShape(Number.isSafeInteger(t) && t >= 0, sk.trimmed, "trimmed count");
+  return (length as number) + t;
+}
+
+/** The last assigned seq: LLEN plus the trimmed count. */
 export function logLengthOp(root: string, scope: Scope): ReadOp<number> {
   const sk = scopeKeys(scope, root);
   return {
     operation: "logLength",
     place: sk.log,
     routeKey: sk.log,
-    send: (t) => t.llen(sk.log),
-    decode,
-    tx: plainTx((t) => t.llen(sk.log), decode),
+    send: (t) => t.ttaLogLength(sk.log, sk.trimmed),
+    decode(reply) {
+      expectShape(Number.isSafeInteger(reply) && (reply as number) >= 0, sk.log, "logLength reply");
+      return reply as number;
+    },
+    tx: {
+      count: 2,
+      queue: (t) => [t.llen(sk.log), t.get(sk.trimmed)],
+      decode: ([length, trimmed]) => lengthOf(sk, length, trimmed),
+    },
   };
-  function decode(reply: unknown): number {
-    expectShape(Number.isSafeInteger(reply) && (reply as number) >= 0, sk.log, "LLEN reply");
-    return reply as number;
-  }
 }

@@ -26,6 +26,7 @@ import {
   validateAppend,
   validateIfVersion,
   validateKey,
+  validateTrimSeq,
   validateTtl,
 } from "@tta-dev/core";
 import { runAlone, runPipelined } from "./batch.js";
@@ -52,6 +53,8 @@ export interface RedisBackend extends MemoryBackend, RawKeyListing {
   readonly keyPrefix: string;
   /** Every physical key of a namespace (SCAN on every master), sorted. */
   rawKeys(namespace: string): Promise<string[]>;
+  /** Remove a log's entries before `beforeSeq`: LTRIM and the trimmed count in one script. */
+  trimLog(scope: Scope, beforeSeq: number): Promise<number>;
 }
 
 const CAPABILITIES: BackendCapabilities = Object.freeze({
@@ -194,7 +197,9 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
     items: readonly LogItem[],
     { args, prepared }: { args: string[]; prepared: string[] },
   ): Promise<AppendedEntry[]> {
-    const reply = await conn.run("append", sk.log, (c) => c.ttaAppend(sk.log, sk.idempotency, ...args));
+    const reply = await conn.run("append", sk.log, (c) =>
+      c.ttaAppend(sk.log, sk.idempotency, sk.trimmed, ...args),
+    );
     return appended(items, prepared, reply, sk.log);
   }
 
@@ -274,7 +279,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
       }
       const at = now();
       const reply = await conn.run("appendIf", sk.log, (c) =>
-        c.ttaAppendIf(rk, sk.log, sk.idempotency, at, condition.field, condition.equals, ...args),
+        c.ttaAppendIf(rk, sk.log, sk.idempotency, sk.trimmed, at, condition.field, condition.equals, ...args),
       );
       expectShape(Array.isArray(reply) && (reply[0] === 0 || reply[0] === 1), sk.log, "appendIf reply");
       if (reply[0] === 1) return { ok: true, entries: appended(items, prepared, reply[1], sk.log) };
@@ -289,8 +294,18 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisBack
 
     async deleteLog(scope) {
       const sk = scopeKeys(scope, root);
-      const removed = await conn.run("deleteLog", sk.log, (c) => c.del(sk.log, sk.idempotency));
+      const removed = await conn.run("deleteLog", sk.log, (c) => c.del(sk.log, sk.idempotency, sk.trimmed));
       return removed > 0;
+    },
+
+    async trimLog(scope, beforeSeq) {
+      const sk = scopeKeys(scope, root);
+      const before = validateTrimSeq(beforeSeq);
+      const removed = await conn.run("trimLog", sk.log, (c) =>
+        c.ttaTrimLog(sk.log, sk.idempotency, sk.trimmed, before),
+      );
+      expectShape(Number.isSafeInteger(removed) && removed >= 0, sk.log, "trimLog reply");
+      return removed;
     },
 
     async batch(reads) {

@@ -125,17 +125,20 @@ return count
 `;
 
 /**
- * `append(log, idem, at)`: ARGV[at] is n, then per item idempotencyKey|'' and entry.
+ * `append(log, idem, trim, at)`: ARGV[at] is n, then per item idempotencyKey|'' and entry.
  * → {{seq or -seq of a duplicate, …}, {stored entry of each earlier duplicate, …}}.
- * seq = list length, so seqs are gapless by construction; all items or none.
+ * seq = trimmed count + list length, so seqs are gapless by construction; all items or none. A key
+ * that points into the trimmed range is one whose entry is gone: it appends anew.
  */
 const APPEND_FN = `
-local function append(log, idem, at)
+local function append(log, idem, trim, at)
+  local off = tonumber(redis.call('GET', trim) or '0')
+  if not off then return redis.error_reply('TTACORRUPT trim count at ' .. trim) end
   -- One entry without an idempotency key (the common append): RPUSH's new length is its seq.
   if ARGV[at] == '1' and ARGV[at + 1] == '' then
-    return {{redis.call('RPUSH', log, ARGV[at + 2])}, {}}
+    return {{off + redis.call('RPUSH', log, ARGV[at + 2])}, {}}
   end
-  local base = redis.call('LLEN', log)
+  local base = off + redis.call('LLEN', log)
   local seq = base
   local res, olds, fresh, push, hset = {}, {}, {}, {}, {}
   for i = 1, tonumber(ARGV[at]) do
@@ -147,14 +150,14 @@ local function append(log, idem, at)
         done = true
       else
         local s = redis.call('HGET', idem, k)
-        if s then
-          local sn = tonumber(s)
-          if not sn or sn < 1 or sn > base then
-            return redis.error_reply('TTACORRUPT idempotency entry ' .. k .. ' at ' .. idem)
-          end
+        local sn = s and tonumber(s)
+        if s and (not sn or sn < 1 or sn > base) then
+          return redis.error_reply('TTACORRUPT idempotency entry ' .. k .. ' at ' .. idem)
+        end
+        if sn and sn > off then
           res[i] = -sn
           fresh[k] = sn
-          olds[#olds + 1] = redis.call('LINDEX', log, sn - 1)
+          olds[#olds + 1] = redis.call('LINDEX', log, sn - off - 1)
           done = true
         end
       end
@@ -180,13 +183,13 @@ local function append(log, idem, at)
 end
 `;
 
-/** KEYS: log, idempotency. ARGV: n, then per item idempotencyKey|'' and entry. See APPEND_FN. */
+/** KEYS: log, idempotency, trim. ARGV: n, then per item idempotencyKey|'' and entry. See APPEND_FN. */
 const APPEND = `${APPEND_FN}
-return append(KEYS[1], KEYS[2], 1)
+return append(KEYS[1], KEYS[2], KEYS[3], 1)
 `;
 
 /**
- * KEYS: record, log, idempotency. ARGV: now, field, equals, then APPEND's. Appends only when the
+ * KEYS: record, log, idempotency, trim. ARGV: now, field, equals, then APPEND's. Appends only when the
  * record is live and its JSON value's top-level `field` is the string `equals`, atomically.
  * → {1, append reply} or {0, raw record | false}.
  */
@@ -198,25 +201,62 @@ if not v then return redis.error_reply('TTACORRUPT record header at ' .. KEYS[1]
 if e ~= '' and tonumber(e) <= tonumber(ARGV[1]) then return {0, false} end
 local ok, value = pcall(cjson.decode, string.sub(raw, at))
 if ok and type(value) == 'table' and value[ARGV[2]] == ARGV[3] then
-  local r = append(KEYS[2], KEYS[3], 4)
+  local r = append(KEYS[2], KEYS[3], KEYS[4], 4)
   if r.err then return r end
   return {1, r}
 end
 return {0, raw}
 `;
 
-/** KEYS: log. ARGV: afterSeq, beforeSeq, limit, fromEnd (1|0). → {startIndex, entry…} */
+/**
+ * KEYS: log, trim. ARGV: afterSeq, beforeSeq, limit, fromEnd (1|0). → {seq before the first entry,
+ * entry…}. Seqs up to the trimmed count are gone: a range below it starts at the first kept entry.
+ */
 const READ_LOG = `
-local len = redis.call('LLEN', KEYS[1])
-local lo = tonumber(ARGV[1])
+local off = tonumber(redis.call('GET', KEYS[2]) or '0')
+if not off then return redis.error_reply('TTACORRUPT trim count at ' .. KEYS[2]) end
+local len = off + redis.call('LLEN', KEYS[1])
+local lo = math.max(off, tonumber(ARGV[1]))
 local hi = math.min(len, tonumber(ARGV[2]) - 1)
 if hi <= lo then return {0} end
 local limit = tonumber(ARGV[3])
 local s, e
 if ARGV[4] == '1' then s = math.max(lo, hi - limit); e = hi else s = lo; e = math.min(hi, lo + limit) end
-local items = redis.call('LRANGE', KEYS[1], s, e - 1)
+local items = redis.call('LRANGE', KEYS[1], s - off, e - off - 1)
 table.insert(items, 1, s)
 return items
+`;
+
+/** KEYS: log, trim. → the last assigned seq (trimmed count + list length). */
+const LOG_LENGTH = `
+local off = tonumber(redis.call('GET', KEYS[2]) or '0')
+if not off then return redis.error_reply('TTACORRUPT trim count at ' .. KEYS[2]) end
+return off + redis.call('LLEN', KEYS[1])
+`;
+
+/**
+ * KEYS: log, idempotency, trim. ARGV: beforeSeq. Removes the entries with seq < beforeSeq and their
+ * idempotency keys, and adds them to the trimmed count, in one script: atomic like every script.
+ * → how many went. An entry whose JSON the decoder cannot read keeps its key in the hash, where the
+ * append script treats it as gone (it points into the trimmed range).
+ */
+const TRIM_LOG = `
+local off = tonumber(redis.call('GET', KEYS[3]) or '0')
+if not off then return redis.error_reply('TTACORRUPT trim count at ' .. KEYS[3]) end
+local len = redis.call('LLEN', KEYS[1])
+local n = math.min(tonumber(ARGV[1]) - 1, off + len) - off
+if n <= 0 then return 0 end
+for i = 0, n - 1, 1000 do
+  local keys = {}
+  for _, raw in ipairs(redis.call('LRANGE', KEYS[1], i, math.min(i + 999, n - 1))) do
+    local ok, e = pcall(cjson.decode, raw)
+    if ok and type(e) == 'table' and type(e[2]) == 'string' then keys[#keys + 1] = e[2] end
+  end
+  if #keys > 0 then redis.call('HDEL', KEYS[2], unpack(keys)) end
+end
+redis.call('LTRIM', KEYS[1], n, -1)
+redis.call('SET', KEYS[3], off + n)
+return n
 `;
 
 const SCRIPTS = {
@@ -225,9 +265,11 @@ const SCRIPTS = {
   ttaList: { numberOfKeys: 1, lua: LIST },
   ttaGetMany: { numberOfKeys: undefined, lua: GET_MANY },
   ttaClear: { numberOfKeys: 1, lua: CLEAR },
-  ttaAppend: { numberOfKeys: 2, lua: APPEND },
-  ttaAppendIf: { numberOfKeys: 3, lua: APPEND_IF },
-  ttaReadLog: { numberOfKeys: 1, lua: READ_LOG },
+  ttaAppend: { numberOfKeys: 3, lua: APPEND },
+  ttaAppendIf: { numberOfKeys: 4, lua: APPEND_IF },
+  ttaReadLog: { numberOfKeys: 2, lua: READ_LOG },
+  ttaLogLength: { numberOfKeys: 2, lua: LOG_LENGTH },
+  ttaTrimLog: { numberOfKeys: 3, lua: TRIM_LOG },
 } as const;
 
 /** The Lua sources, for tests and benchmarks that compare against raw EVALSHA. */
@@ -248,6 +290,8 @@ declare module "ioredis" {
     ttaAppend(...args: Arg[]): Result<[number[], string[]], Context>;
     ttaAppendIf(...args: Arg[]): Result<[1, [number[], string[]]] | [0, string | null], Context>;
     ttaReadLog(...args: Arg[]): Result<[number, ...string[]], Context>;
+    ttaLogLength(...args: Arg[]): Result<number, Context>;
+    ttaTrimLog(...args: Arg[]): Result<number, Context>;
   }
 }
 

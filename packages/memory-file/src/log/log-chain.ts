@@ -1,7 +1,7 @@
 import { nestedTooDeep, TOO_DEEP } from "../depth.js";
 import { readAt } from "../fs-utils.js";
 import { NEWLINE } from "../line-codec.js";
-import { continues, decodeLogLine, follows, type LogHeader } from "./log-line.js";
+import { continues, decodeLogLine, decodeTrimMarker, follows, type LogHeader } from "./log-line.js";
 
 /** A complete line of a log that cannot be served. */
 export interface ChainFault {
@@ -32,8 +32,8 @@ export interface LogChain {
 }
 
 /**
- * Read a whole log forward and follow its chain of seqs: seq 1 first, each line continuing the last
- * good one. A line that does not read is a fault that may have held a seq (the next good line may
+ * Read a whole log forward and follow its chain of seqs: seq 1 first (or the seq after a trim marker
+ * on the first line), each line continuing the last good one. A line that does not read is a fault that may have held a seq (the next good line may
  * skip one per such line). A line that reads but does not continue (a foreign, repeated or jumping
  * seq) is a fault too, unless the chain resumes from it: a line that continues it makes it the
  * start of what follows (a gap left by a lost line is one fault, not a fault for every line after
@@ -71,7 +71,16 @@ export function scanLogChain(
       const at = offset + start;
       const place = { line, offset: at, end: offset + nl + 1 };
       const decoded = decodeLogLine(buf, start, nl);
+      const marker = decoded === null && line === 1 ? decodeTrimMarker(buf, start, nl) : null;
       start = nl + 1;
+      if (marker !== null) {
+        // A trimmed log: the chain continues from the last removed seq.
+        last = marker;
+        out.committedEnd = place.end;
+        out.lastSeq = marker.s;
+        out.committedLines = line;
+        continue;
+      }
       if (decoded === null) {
         out.faults.push({ ...place, reason: "bad checksum or log header", kind: "line", inChain: false });
         skipped++;

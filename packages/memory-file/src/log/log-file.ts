@@ -8,14 +8,23 @@ import {
   type PreparedLogItem,
   planIdempotentAppend,
 } from "@tta-dev/core";
-import { fileIdentity, fsyncDir, isMissing, openExisting, openReadWrite, writeAt } from "../fs-utils.js";
+import {
+  fileIdentity,
+  fsyncDir,
+  isMissing,
+  openExisting,
+  openReadWrite,
+  sweepTemps,
+  writeAt,
+} from "../fs-utils.js";
 import type { JournalContext } from "../journal/record-journal.js";
 import { frameLine, lineBody } from "../line-codec.js";
 import { openKeyIndex } from "./key-index.js";
 import { locateDamage } from "./log-damage.js";
 import { LogDamage } from "./log-line.js";
 import { offsetOfSeq, readBackward, readForward, scanKeys } from "./log-reader.js";
-import { type LogTail, readTail } from "./log-tail.js";
+import { type LogHead, type LogTail, readHead, readTail } from "./log-tail.js";
+import { replaceWithTail } from "./log-trim.js";
 
 /** One prepared item to append: its value as JSON text (see `validateAppend`). */
 export type PreparedItem = PreparedLogItem;
@@ -33,6 +42,8 @@ export interface LogFile {
   ): Promise<AppendedEntry[] | null>;
   read(range: { afterSeq: number; beforeSeq: number; limit: number; fromEnd: boolean }): LogEntry[];
   length(): number;
+  /** Remove the entries with seq < `beforeSeq` (see {@link trimLogFile}); returns how many went. */
+  trim(beforeSeq: number): Promise<number>;
   remove(): Promise<boolean>;
   close(): void;
 }
@@ -61,6 +72,8 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
   let size = -1;
   let mtimeMs = -1;
   let tail: LogTail = { validEnd: 0, lastSeq: 0 };
+  /** Fixed for a file's identity: only a trim writes a marker, and it writes a new file. */
+  let head: LogHead = { start: 0, trimmed: 0 };
   let keys: Map<string, number> | null = null;
   let keysEnd = 0;
   const keyIndex = openKeyIndex(path);
@@ -76,6 +89,7 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     size = -1;
     mtimeMs = -1;
     tail = { validEnd: 0, lastSeq: 0 };
+    head = { start: 0, trimmed: 0 };
     keys = null;
     keysEnd = 0;
     unindexed = [];
@@ -103,6 +117,7 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
       fd = opened;
       st = fstatSync(fd);
       id = fileIdentity(st);
+      head = readHead(fd, st.size);
     }
     if (broken !== null) {
       if (broken.stamp === stampOf(st)) throw broken.error;
@@ -170,7 +185,7 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     for (let attempt = 0; attempt < 2; attempt++) {
       const seq = ensureKeys().get(key);
       if (seq === undefined) return null;
-      const e = seq >= 1 && seq <= tail.lastSeq ? entryOf(seq) : null;
+      const e = seq > head.trimmed && seq <= tail.lastSeq ? entryOf(seq) : null;
       if (e?.idempotencyKey === key) return e;
       keyIndex.remove();
       keys = null;
@@ -179,22 +194,23 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
   }
 
   function entryOf(seq: number): LogEntry {
-    return located(() => readForward(fd, offsetOfSeq(fd, tail, seq), seq, 1, tail.validEnd)[0]!);
+    return located(() => readForward(fd, offsetOfSeq(fd, tail, head, seq), seq, 1, tail.validEnd)[0]!);
   }
 
   function read(range: { afterSeq: number; beforeSeq: number; limit: number; fromEnd: boolean }): LogEntry[] {
     if (!sync()) return [];
     const top = Math.min(tail.lastSeq, range.beforeSeq - 1);
-    if (top <= range.afterSeq) return [];
-    const lo = range.fromEnd ? Math.max(range.afterSeq + 1, top - range.limit + 1) : range.afterSeq + 1;
-    const hi = range.fromEnd ? top : Math.min(top, range.afterSeq + range.limit);
+    const first = Math.max(range.afterSeq, head.trimmed) + 1;
+    if (top < first) return [];
+    const lo = range.fromEnd ? Math.max(first, top - range.limit + 1) : first;
+    const hi = range.fromEnd ? top : Math.min(top, first + range.limit - 1);
     const count = hi - lo + 1;
-    const avgLine = tail.validEnd / tail.lastSeq;
+    const avgLine = (tail.validEnd - head.start) / (tail.lastSeq - head.trimmed);
     return located(() => {
       if (hi === tail.lastSeq) return readBackward(fd, tail.validEnd, hi, count, avgLine);
-      if (lo === 1) return readForward(fd, 0, 1, count, tail.validEnd);
-      if (range.fromEnd) return readBackward(fd, offsetOfSeq(fd, tail, hi + 1), hi, count, avgLine);
-      return readForward(fd, offsetOfSeq(fd, tail, lo), lo, count, tail.validEnd);
+      if (lo === head.trimmed + 1) return readForward(fd, head.start, lo, count, tail.validEnd);
+      if (range.fromEnd) return readBackward(fd, offsetOfSeq(fd, tail, head, hi + 1), hi, count, avgLine);
+      return readForward(fd, offsetOfSeq(fd, tail, head, lo), lo, count, tail.validEnd);
     });
   }
 
@@ -206,6 +222,7 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
       size = st.size;
       mtimeMs = st.mtimeMs;
       tail = st.size === 0 ? { validEnd: 0, lastSeq: 0 } : readTail(path, fd, st.size);
+      head = st.size === 0 ? { start: 0, trimmed: 0 } : readHead(fd, st.size);
       if (ctx.durability === "fsync") fsyncDir(dirname(path));
     }
     const keyed = items.some((i) => i.idempotencyKey !== undefined);
@@ -253,9 +270,24 @@ export function openLogFile(path: string, ctx: JournalContext): LogFile {
     length() {
       return sync() ? tail.lastSeq : 0;
     },
+    trim(beforeSeq) {
+      return ctx.locks.withLock(lockPath, () => {
+        if (!sync()) return 0;
+        const to = Math.min(beforeSeq - 1, tail.lastSeq);
+        if (to <= head.trimmed) return 0;
+        const from = to === tail.lastSeq ? tail.validEnd : located(() => offsetOfSeq(fd, tail, head, to + 1));
+        const removed = to - head.trimmed;
+        // The index names this file; it goes first, so that no index outlives its log.
+        keyIndex.remove();
+        replaceWithTail(path, fd, from, tail.validEnd, to, ctx.durability === "fsync");
+        reset();
+        return removed;
+      });
+    },
     remove() {
       return ctx.locks.withLock(lockPath, () => {
         reset();
+        sweepTemps(path);
         keyIndex.remove(); // before the log, so that no index outlives its log
         try {
           unlinkSync(path);

@@ -1,5 +1,5 @@
 import { checksumHolds, digitsAt, matches } from "../byte-scan.js";
-import { CRC_WIDTH, type DecodedLine, decodeLine, TAB } from "../line-codec.js";
+import { CRC_WIDTH, type DecodedLine, decodeLine, frameLine, TAB } from "../line-codec.js";
 
 /** A log line's header: seq, how many lines of its batch follow it, idempotency key. */
 export interface LogHeader {
@@ -49,6 +49,31 @@ export function decodeLogLine(buf: Buffer, start: number, end: number): LogLine 
   const header = asHeader(line?.header ?? null);
   if (!line || !header || line.valueJson === undefined) return null;
   return { header, valueJson: line.valueJson };
+}
+
+/**
+ * The first line of a trimmed log (`trimLog`): `{"s":N,"r":0,"t":1}` without a value, where N is the
+ * last removed seq. It holds N's place in the chain, so the first kept entry (N + 1) follows it and a
+ * log trimmed to empty still ends at seq N. It is valid only as the file's first line.
+ */
+export function trimMarker(lastRemoved: number): string {
+  return frameLine(`{"s":${lastRemoved},"r":0,"t":1}`);
+}
+
+/** The header `{ s: N, r: 0 }` of a trim marker at `buf[start, end)`, or `null` when it is not one. */
+export function decodeTrimMarker(buf: Buffer, start: number, end: number): LogHeader | null {
+  const line = decodeLine(buf, start, end);
+  if (line === null || line.valueJson !== undefined || line.header.t !== 1 || line.header.r !== 0)
+    return null;
+  const h = asHeader(line.header);
+  return h === null || h.k !== undefined ? null : { s: h.s, r: 0 };
+}
+
+/** A log line's header, or at the file's first line (`first`) also a trim marker's. */
+export function headerAt(buf: Buffer, start: number, end: number, first: boolean): LogHeader | null {
+  const line = decodeLogLine(buf, start, end);
+  if (line !== null) return line.header;
+  return first ? decodeTrimMarker(buf, start, end) : null;
 }
 
 /**

@@ -5,7 +5,7 @@ import { readAt } from "../fs-utils.js";
 import { CRC_WIDTH, NEWLINE, peekHeader, TAB } from "../line-codec.js";
 import { scanLogChain } from "./log-chain.js";
 import { asHeader, decodeLogLine, LEFT_INFIX, LogDamage, SEQ_PREFIX } from "./log-line.js";
-import type { LogTail } from "./log-tail.js";
+import type { LogHead, LogTail } from "./log-tail.js";
 
 function entryAt(buf: Buffer, start: number, end: number, base: number, expected: number): LogEntry {
   const line = decodeLogLine(buf, start, end);
@@ -63,15 +63,15 @@ function seqAt(fd: number, offset: number, limit: number): number {
 }
 
 /**
- * Byte offset of the line holding `target` (1 ≤ target ≤ tail.lastSeq): a search over byte offsets
+ * Byte offset of the line holding `target` (head.trimmed < target ≤ tail.lastSeq): a search over byte offsets
  * that alternates interpolation (seqs are dense) and bisection, then a short forward scan that
  * counts lines. The line found is checked; when it is not `target` (a line in between is not part of
  * the seqs: foreign or repeated), the chain is followed from the start instead, so that ranges
  * away from a damaged line still read.
  */
-export function offsetOfSeq(fd: number, tail: LogTail, target: number): number {
-  let lo = 0;
-  let loSeq = 1;
+export function offsetOfSeq(fd: number, tail: LogTail, head: LogHead, target: number): number {
+  let lo = head.start;
+  let loSeq = head.trimmed + 1;
   let hi = tail.validEnd;
   let hiSeq = tail.lastSeq + 1;
   let step = 0;

@@ -2,9 +2,9 @@ import { corruptError } from "../corrupt.js";
 import { readAt } from "../fs-utils.js";
 import { NEWLINE } from "../line-codec.js";
 import { scanLogChain, tailFaults } from "./log-chain.js";
-import { decodeLogLine, follows, type LogHeader } from "./log-line.js";
+import { decodeLogLine, decodeTrimMarker, follows, headerAt, type LogHeader } from "./log-line.js";
 
-/** The committed end of a log file and its last seq. */
+/** The committed end of a log file and its last seq (a log trimmed to empty ends at its marker). */
 export interface LogTail {
   /** Byte offset just after the last committed line; anything beyond is torn or in progress. */
   validEnd: number;
@@ -19,7 +19,8 @@ const DOUBT = 2;
 /**
  * The committed end within `buf` (the last `buf.length` bytes of the file, from `pos`): the last
  * line whose batch is complete (`r` = 0), which must follow the line before it (seq 1 when it is
- * the first line). The lines after it (a torn batch) must follow it and each other.
+ * the first line, unless that is a trim marker). The lines after it (a torn batch) must follow it
+ * and each other.
  */
 function tailIn(buf: Buffer, pos: number): LogTail | typeof MORE | typeof DOUBT {
   let lineEnd = buf.lastIndexOf(NEWLINE);
@@ -29,18 +30,18 @@ function tailIn(buf: Buffer, pos: number): LogTail | typeof MORE | typeof DOUBT 
     const prev = lineEnd === 0 ? -1 : buf.lastIndexOf(NEWLINE, lineEnd - 1);
     if (prev === -1 && pos > 0) return MORE;
     const start = prev + 1;
-    const line = decodeLogLine(buf, start, lineEnd);
-    if (line === null) return DOUBT;
-    const h = line.header;
-    if (after !== null && !follows(h, after)) return DOUBT;
     const first = start === 0 && pos === 0;
+    const line = decodeLogLine(buf, start, lineEnd);
+    const h = line?.header ?? (first ? decodeTrimMarker(buf, start, lineEnd) : null);
+    if (h === null) return DOUBT;
+    if (after !== null && !follows(h, after)) return DOUBT;
     if (h.r === 0) {
-      if (first) return h.s === 1 ? { validEnd: lineEnd + 1, lastSeq: 1 } : DOUBT;
+      if (first) return h.s === 1 || line === null ? { validEnd: lineEnd + 1, lastSeq: h.s } : DOUBT;
       const pEnd = start - 1;
       const pPrev = pEnd === 0 ? -1 : buf.lastIndexOf(NEWLINE, pEnd - 1);
       if (pPrev === -1 && pos > 0) return MORE;
-      const p = decodeLogLine(buf, pPrev + 1, pEnd);
-      if (p === null || !follows(p.header, h)) return DOUBT;
+      const p = headerAt(buf, pPrev + 1, pEnd, pPrev === -1 && pos === 0);
+      if (p === null || !follows(p, h)) return DOUBT;
       return { validEnd: pos + lineEnd + 1, lastSeq: h.s };
     }
     if (first) return h.s === 1 ? { validEnd: 0, lastSeq: 0 } : DOUBT;
@@ -77,5 +78,26 @@ export function readTail(file: string, fd: number, size: number): LogTail {
       );
     }
     return { validEnd: chain.committedEnd, lastSeq: chain.lastSeq };
+  }
+}
+
+/** Where the entries of a log file start: after its trim marker, if it has one. */
+export interface LogHead {
+  /** Byte offset of the first entry's line. */
+  start: number;
+  /** The last removed seq (0: never trimmed); the first entry has seq `trimmed + 1`. */
+  trimmed: number;
+}
+
+/** The head of a log file of `size` bytes: one read of its first line. */
+export function readHead(fd: number, size: number): LogHead {
+  for (let len = 256; ; len *= 4) {
+    const buf = readAt(fd, 0, Math.min(len, size));
+    const nl = buf.indexOf(NEWLINE);
+    if (nl !== -1) {
+      const marker = decodeTrimMarker(buf, 0, nl);
+      return marker === null ? { start: 0, trimmed: 0 } : { start: nl + 1, trimmed: marker.s };
+    }
+    if (buf.length >= size) return { start: 0, trimmed: 0 };
   }
 }

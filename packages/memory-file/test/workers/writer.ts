@@ -5,6 +5,9 @@
  * - `forever`: appends keyed batches until killed, printing `ack <batch> <seq> <seq>…` after each acknowledged one.
  * - `die-holding-lock`: takes a log's lock and kills itself with SIGKILL while holding it.
  * - `repair`: prints `start`, runs `repair()` and prints its result (killed in the middle by the crash test).
+ * - `trim`: prints `start`, trims the shared log before `beforeSeq` and prints `{ removed }` (killed in
+ *   the middle by the crash test); with `count`, trims `count` times to 5 entries short of its length,
+ *   and prints `{ removed, points }` (the trim points it used).
  * - `records`: runs `ops` (get, list, put, delete on one collection) in order, `repeat` times;
  *   prints `{ results }`,
  *   each `{ value, version }`, `{ keys }`, `{ ok }` or `{ code, line }` for an error.
@@ -24,7 +27,7 @@ interface RecordOp {
 }
 
 interface Task {
-  mode: "append" | "meta" | "forever" | "die-holding-lock" | "records" | "repair";
+  mode: "append" | "meta" | "forever" | "die-holding-lock" | "records" | "repair" | "trim";
   ops?: RecordOp[];
   root: string;
   namespace: string;
@@ -34,6 +37,8 @@ interface Task {
   lockPath?: string;
   /** `records`: run `ops` this many times (default 1); a put's object value gains `round`. */
   repeat?: number;
+  /** `trim`: the trim point of a single trim. */
+  beforeSeq?: number;
 }
 
 const task = JSON.parse(process.argv[2] ?? "{}") as Task;
@@ -89,7 +94,22 @@ async function main(): Promise<void> {
     return;
   }
   const log = { namespace: task.namespace, collection: "messages", partition: "shared-2026-01-01" };
-  if (task.mode === "append") {
+  if (task.mode === "trim") {
+    process.stdout.write("start\n");
+    if (task.beforeSeq !== undefined) {
+      process.stdout.write(`${JSON.stringify({ removed: await backend.trimLog(log, task.beforeSeq) })}\n`);
+    } else {
+      let removed = 0;
+      const points: number[] = [];
+      for (let i = 0; i < task.count; i++) {
+        const point = Math.max(1, (await backend.logLength(log)) - 5);
+        removed += await backend.trimLog(log, point);
+        points.push(point);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      process.stdout.write(`${JSON.stringify({ removed, points })}\n`);
+    }
+  } else if (task.mode === "append") {
     const seqs: number[] = [];
     for (let i = 0; i < task.count; i++) {
       const [e] = await backend.append(log, [{ value: { child: task.id, i } }]);
